@@ -1,0 +1,35 @@
+namespace TraceQuery.Model;
+
+public sealed partial class Trace
+{
+    private readonly long[] _timestamps;
+    private readonly int[] _functionOrdinals;
+    private readonly byte[] _kinds;
+    private readonly uint[] _depths;
+    private readonly uint[] _detailSeqs;
+    private readonly ulong[] _functionIds;
+
+    /// <summary>Timestamp of every event in nanoseconds; each thread's range is sorted ascending.</summary>
+    public ReadOnlySpan<long> Timestamps => _timestamps.AsSpan(0, EventCount);
+
+    /// <summary>Per event, an index into <see cref="FunctionIds"/> (dense, so name filters become lookups).</summary>
+    public ReadOnlySpan<int> FunctionOrdinals => _functionOrdinals.AsSpan(0, EventCount);
+
+    /// <summary>The distinct function ids of the trace, sorted ascending; position = ordinal.</summary>
+    public ReadOnlySpan<ulong> FunctionIds => _functionIds;
+
+    /// <summary>Per event, the <see cref="EventKind"/> as a byte (1 call, 2 return, 3 exception).</summary>
+    public ReadOnlySpan<byte> Kinds => _kinds.AsSpan(0, EventCount);
+
+    /// <summary>Per event, the call depth (1 = outermost frame).</summary>
+    public ReadOnlySpan<uint> Depths => _depths.AsSpan(0, EventCount);
+
+    /// <summary>Per event, the detail record number or <see cref="TraceEvent.NoDetail"/> (dangling links already cleared).</summary>
+    public ReadOnlySpan<uint> DetailSeqs => _detailSeqs.AsSpan(0, EventCount);
+
+    /// <summary>The function id of the event at <paramref name="eventIndex"/>.</summary>
+    public ulong GetFunctionId(int eventIndex) => _functionIds[_functionOrdinals[eventIndex]];
+
+    /// <summary>The display name of the function at ordinal <paramref name="ordinal"/>.</summary>
+    public string GetFunctionName(int ordinal) => Symbols.GetName(_functionIds[ordinal]);
+}
