@@ -234,7 +234,7 @@ public static class TraceGenerator
         {
             _now += 20 + random.Next(80);
             var e = new TraceEvent((ulong)_now, FunctionIds[(int)function], threadId, kind, (uint)depth);
-            if (options.WithDetail && function is >= Fn.OpenStore and <= Fn.WaitForLock)
+            if (options.WithDetail && function is >= Fn.OpenStore and <= Fn.CloseStore)
             {
                 var registers = new ulong[8];
                 for (int i = 0; i < registers.Length; i++)

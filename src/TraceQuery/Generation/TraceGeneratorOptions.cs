@@ -12,7 +12,7 @@ public sealed record TraceGeneratorOptions
     /// <summary>Anomalies to plant. Default none.</summary>
     public TraceAnomalies Anomalies { get; init; }
 
-    /// <summary>Attach detail records (registers, stack snapshot) to calls into <c>libstore.so</c>. Default false.</summary>
+    /// <summary>Attach detail records (registers, stack snapshot) to the calls of <c>open_store</c>, <c>put_record</c>, <c>flush_pages</c> and <c>close_store</c>. Default false.</summary>
     public bool WithDetail { get; init; }
 
     /// <summary>Largest call depth. Default 8.</summary>

@@ -13,7 +13,15 @@ internal static class Snapshot
 {
     public const string AcceptVariable = "TRACEQUERY_ACCEPT_SNAPSHOTS";
 
-    public static void Verify(string actual, string? name = null, [CallerFilePath] string sourceFile = "", [CallerMemberName] string method = "")
+    public static void Verify(string actual, string? name = null, [CallerFilePath] string sourceFile = "", [CallerMemberName] string method = "") =>
+        VerifyCore(actual, name, sourceFile, method, AcceptRequested());
+
+    /// <summary>True when the environment asks to accept received output (never under CI).</summary>
+    public static bool AcceptRequested() =>
+        Environment.GetEnvironmentVariable(AcceptVariable) == "1"
+        && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    internal static void VerifyCore(string actual, string? name, string sourceFile, string method, bool accept)
     {
         string directory = Path.GetDirectoryName(sourceFile)!;
         string baseName = Path.GetFileNameWithoutExtension(sourceFile) + "." + method + (name is null ? "" : "_" + name);
@@ -28,8 +36,6 @@ internal static class Snapshot
             return;
         }
 
-        bool accept = Environment.GetEnvironmentVariable(AcceptVariable) == "1"
-            && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
         if (accept)
         {
             File.WriteAllText(verifiedPath, normalized, new UTF8Encoding(false));

@@ -250,8 +250,15 @@ internal static class TraceColumnBuilder
 
     private static BuiltColumns Empty(IReadOnlyList<ThreadInput> threads) => new()
     {
-        Timestamps = [], FunctionOrdinals = [], Kinds = [], Depths = [], DetailSeqs = [], Count = 0,
-        FunctionIds = [], Threads = [], SequenceMaps = new int[]?[threads.Count],
+        Timestamps = [],
+        FunctionOrdinals = [],
+        Kinds = [],
+        Depths = [],
+        DetailSeqs = [],
+        Count = 0,
+        FunctionIds = [],
+        Threads = [],
+        SequenceMaps = new int[]?[threads.Count],
     };
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using TraceQuery.Formats;
+using TraceQuery.Formats.Atf;
+using TraceQuery.Generation;
+using TraceQuery.Summaries;
+
+namespace TraceQuery.Cli;
+
+/// <summary>The <c>tracequery</c> commands. Exit codes: 0 success, 1 bad input (unreadable trace), 2 usage error.</summary>
+internal static class CliApp
+{
+    public const int Success = 0;
+    public const int BadInput = 1;
+    public const int UsageError = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
+
+        var infoTrace = new Argument<string>("trace") { Description = "ATF session directory (manifest.json, thread_N/index.atf)." };
+        var infoEvents = new Option<int>("--events", "-n") { Description = "How many of the first events to list.", DefaultValueFactory = _ => 10 };
+        var info = new Command("info", "Show a trace's threads, time range, recovery report and first events.") { infoTrace, infoEvents };
+        info.SetAction(result => Guard(error, () =>
+        {
+            int events = result.GetValue(infoEvents);
+            if (events < 0)
+                throw new UsageException("--events must be 0 or more.");
+            using var trace = AtfReader.Open(result.GetValue(infoTrace)!);
+            output.Write(TraceInfoText.Render(trace, events));
+        }));
+        root.Subcommands.Add(info);
+
+        var generateDirectory = new Argument<string>("directory") { Description = "Where to write the ATF session." };
+        var generateEvents = new Option<int>("--events") { Description = "Number of events.", DefaultValueFactory = _ => 10_000 };
+        var generateThreads = new Option<int>("--threads") { Description = "Number of threads.", DefaultValueFactory = _ => 4 };
+        var generateSeed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same bytes.", DefaultValueFactory = _ => 42 };
+        var generateAnomalies = new Option<string>("--anomalies")
+        {
+            Description = "Anomalies to plant: none, all, or a comma list of crash, outlier, leak, hang, hotloop.",
+            DefaultValueFactory = _ => "none",
+        };
+        var generateDetail = new Option<bool>("--detail") { Description = "Attach detail records (registers, stack) to libstore calls." };
+        var generate = new Command("generate", "Write a deterministic synthetic ATF session.")
+        {
+            generateDirectory, generateEvents, generateThreads, generateSeed, generateAnomalies, generateDetail,
+        };
+        generate.SetAction(result => Guard(error, () =>
+        {
+            int events = result.GetValue(generateEvents);
+            int threads = result.GetValue(generateThreads);
+            if (events < 0)
+                throw new UsageException("--events must be 0 or more.");
+            if (threads < 1)
+                throw new UsageException("--threads must be 1 or more.");
+            var options = new TraceGeneratorOptions
+            {
+                Threads = threads,
+                Seed = result.GetValue(generateSeed),
+                Anomalies = ParseAnomalies(result.GetValue(generateAnomalies)!),
+                WithDetail = result.GetValue(generateDetail),
+            };
+            string directory = result.GetValue(generateDirectory)!;
+            using var trace = TraceGenerator.Generate(events, options);
+            AtfWriter.Write(trace, directory);
+            output.WriteLine($"wrote {TextFormat.Count(trace.EventCount)} events on {threads} threads to {directory}");
+        }));
+        root.Subcommands.Add(generate);
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var parseError in parsed.Errors)
+                error.WriteLine(parseError.Message);
+            error.WriteLine("Run 'tracequery --help' for usage.");
+            return UsageError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static TraceAnomalies ParseAnomalies(string text)
+    {
+        var result = TraceAnomalies.None;
+        foreach (string part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            result |= part.ToLowerInvariant() switch
+            {
+                "none" => TraceAnomalies.None,
+                "all" => TraceAnomalies.All,
+                "crash" => TraceAnomalies.Crash,
+                "outlier" => TraceAnomalies.LatencyOutlier,
+                "leak" => TraceAnomalies.Leak,
+                "hang" => TraceAnomalies.Hang,
+                "hotloop" => TraceAnomalies.HotLoop,
+                _ => throw new UsageException($"unknown anomaly '{part}'; use none, all, crash, outlier, leak, hang or hotloop."),
+            };
+        }
+        return result;
+    }
+
+    private static int Guard(TextWriter error, Action action)
+    {
+        try
+        {
+            action();
+            return Success;
+        }
+        catch (UsageException e)
+        {
+            error.WriteLine("error: " + e.Message);
+            return UsageError;
+        }
+        catch (Exception e) when (e is TraceFormatException or DirectoryNotFoundException or FileNotFoundException or UnauthorizedAccessException or IOException)
+        {
+            error.WriteLine("error: " + e.Message);
+            return BadInput;
+        }
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+}

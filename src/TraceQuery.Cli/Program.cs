@@ -1,0 +1,3 @@
+using TraceQuery.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

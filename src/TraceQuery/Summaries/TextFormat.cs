@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace TraceQuery.Summaries;
+
+/// <summary>Number formatting for text read by people and models: invariant culture, units chosen for reading.</summary>
+public static class TextFormat
+{
+    /// <summary>A count with thousands separators (<c>12,345</c>).</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>A duration in the largest unit that keeps it above 1: <c>850 ns</c>, <c>1.2 µs</c>, <c>40 ms</c>, <c>3.01 s</c>.</summary>
+    public static string Duration(long nanoseconds)
+    {
+        if (nanoseconds < 0)
+            return "-" + Duration(nanoseconds == long.MinValue ? long.MaxValue : -nanoseconds);
+        if (nanoseconds < 1_000)
+            return nanoseconds.ToString(CultureInfo.InvariantCulture) + " ns";
+        (long unit, string name) = nanoseconds switch
+        {
+            < 999_500 => (1_000L, " µs"),
+            < 999_500_000 => (1_000_000L, " ms"),
+            _ => (1_000_000_000L, " s"),
+        };
+        return Scaled(nanoseconds, unit) + name;
+    }
+
+    private static string Scaled(long value, long unit)
+    {
+        // Three significant digits, computed in integers so the text is identical on every machine.
+        long whole = value / unit;
+        int decimals = whole >= 100 ? 0 : whole >= 10 ? 1 : 2;
+        long scale = decimals == 0 ? 1 : decimals == 1 ? 10 : 100;
+        var rounded = (((Int128)value * scale) + (unit / 2)) / unit;
+        string digits = rounded.ToString(CultureInfo.InvariantCulture).PadLeft(decimals + 1, '0');
+        return decimals == 0 ? digits : digits[..^decimals] + "." + digits[^decimals..];
+    }
+}

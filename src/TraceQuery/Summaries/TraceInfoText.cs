@@ -1,0 +1,119 @@
+using System.Text;
+using TraceQuery.Model;
+
+namespace TraceQuery.Summaries;
+
+/// <summary>Renders a trace's vital facts (source, threads, recovery, warnings) and its first events as plain text.</summary>
+public static class TraceInfoText
+{
+    /// <summary>
+    /// Renders the info block followed by the first <paramref name="firstEvents"/> events merged across threads
+    /// by time. Deterministic: the source is named by its last path segment only.
+    /// </summary>
+    public static string Render(Trace trace, int firstEvents = 10)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentOutOfRangeException.ThrowIfNegative(firstEvents);
+        var m = trace.Metadata;
+        var text = new StringBuilder();
+        string source = m.SourcePath is null ? "(in memory)" : Path.GetFileName(Path.TrimEndingDirectorySeparator(m.SourcePath));
+        text.Append("trace: ").Append(source).Append(" · format ").Append(m.SourceFormat);
+        if (m.FormatVersion is not null)
+            text.Append(' ').Append(m.FormatVersion);
+        text.Append(" · ").Append(Name(m.Os)).Append(' ').Append(Name(m.Arch)).Append(" · clock ").Append(Name(m.ClockType)).Append('\n');
+        text.Append("events: ").Append(TextFormat.Count(trace.EventCount))
+            .Append(" on ").Append(TextFormat.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread" : " threads")
+            .Append(" · span ").Append(TextFormat.Duration(trace.TimeEndNs - trace.TimeStartNs))
+            .Append(" (").Append(trace.TimeStartNs).Append(" .. ").Append(trace.TimeEndNs).Append(" ns)\n");
+        text.Append("symbols: ").Append(TextFormat.Count(trace.FunctionIds.Length)).Append(" functions called, ")
+            .Append(TextFormat.Count(trace.Symbols.Symbols.Count)).Append(" named, in ")
+            .Append(TextFormat.Count(trace.Symbols.Modules.Count)).Append(" modules")
+            .Append(m.ManifestPresent ? "" : " · no manifest").Append('\n');
+
+        foreach (var thread in trace.Threads)
+        {
+            text.Append("thread ").Append(thread.Id).Append(": ").Append(TextFormat.Count(thread.Count)).Append(" events");
+            if (thread.DetailRecordCount > 0)
+                text.Append(", ").Append(TextFormat.Count(thread.DetailRecordCount)).Append(" detail records");
+            text.Append(" · ").Append(Describe(thread.Recovery)).Append('\n');
+        }
+        foreach (string warning in m.Warnings)
+            text.Append("warning: ").Append(warning).Append('\n');
+
+        int shown = Math.Min(firstEvents, trace.EventCount);
+        if (shown > 0)
+        {
+            text.Append("first ").Append(shown).Append(" events (all threads, by time):\n");
+            var merged = trace.GetMergedOrder();
+            for (int i = 0; i < shown; i++)
+            {
+                int e = merged[i];
+                text.Append("  +").Append(TextFormat.Duration(trace.Timestamps[e] - trace.TimeStartNs)).Append("  ")
+                    .Append(trace.GetEventRef(e)).Append("  ")
+                    .Append(KindName(trace.Kinds[e])).Append(' ')
+                    .Append(trace.GetFunctionName(trace.FunctionOrdinals[e]))
+                    .Append(" (").Append(trace.Symbols.GetModuleName(trace.GetFunctionId(e))).Append(") depth ")
+                    .Append(trace.Depths[e]);
+                if (trace.DetailSeqs[e] != TraceEvent.NoDetail)
+                    text.Append(" detail#").Append(trace.DetailSeqs[e]);
+                text.Append('\n');
+            }
+        }
+        return text.ToString();
+    }
+
+    private static string Describe(ThreadRecovery r)
+    {
+        if (r.IsClean)
+            return "complete";
+        var parts = new List<string>();
+        if (r.IndexEmptyFile)
+            parts.Add("index.atf is empty (nothing reached the disk)");
+        else if (!r.IndexFinalized)
+            parts.Add($"no footer: {TextFormat.Count(r.EventsRecovered)} events recovered");
+        if (r.IndexBytesIgnored > 0)
+            parts.Add($"{TextFormat.Count(r.IndexBytesIgnored)} index bytes ignored");
+        if (r.DetailBytesIgnored > 0)
+            parts.Add($"{TextFormat.Count(r.DetailBytesIgnored)} detail bytes ignored");
+        if (r.DetailLinksDropped > 0)
+            parts.Add($"{TextFormat.Count(r.DetailLinksDropped)} detail links dropped");
+        if (r.DuplicatesRemoved > 0)
+            parts.Add($"{TextFormat.Count(r.DuplicatesRemoved)} duplicate events removed");
+        if (r.Reordered)
+            parts.Add("events sorted by time");
+        return "recovered: " + string.Join(", ", parts);
+    }
+
+    internal static string KindName(byte kind) => kind switch
+    {
+        (byte)EventKind.Call => "call",
+        (byte)EventKind.Return => "return",
+        (byte)EventKind.Exception => "exception",
+        _ => "kind" + kind,
+    };
+
+    private static string Name(TraceOs os) => os switch
+    {
+        TraceOs.IOS => "ios",
+        TraceOs.Android => "android",
+        TraceOs.MacOS => "macos",
+        TraceOs.Linux => "linux",
+        TraceOs.Windows => "windows",
+        _ => "unknown-os",
+    };
+
+    private static string Name(TraceArch arch) => arch switch
+    {
+        TraceArch.X86_64 => "x86_64",
+        TraceArch.Arm64 => "arm64",
+        _ => "unknown-arch",
+    };
+
+    private static string Name(TraceClock clock) => clock switch
+    {
+        TraceClock.MachContinuous => "mach_continuous",
+        TraceClock.Qpc => "qpc",
+        TraceClock.BootTime => "boottime",
+        _ => "unknown",
+    };
+}
