@@ -1,0 +1,249 @@
+using TraceQuery.Model.Internals;
+
+namespace TraceQuery.Model;
+
+/// <summary>How a call span ended.</summary>
+public enum SpanStatus : byte
+{
+    /// <summary>Closed by its own RETURN.</summary>
+    Complete = 0,
+
+    /// <summary>
+    /// Never closed by its own RETURN: still open when the thread's events end (<see cref="CallSpans.GetEndEvent"/>
+    /// is -1), or skipped when an outer frame returned (end = that RETURN).
+    /// </summary>
+    Unmatched = 1,
+
+    /// <summary>Closed by an EXCEPTION raised in it or in a frame it called (end = the EXCEPTION event).</summary>
+    Unwound = 2,
+
+    /// <summary>A RETURN with no open CALL to close; the span starts and ends at that RETURN.</summary>
+    OrphanReturn = 3,
+}
+
+/// <summary>
+/// The call spans of a trace: every CALL paired with the RETURN that closes it (by function and depth,
+/// per thread), or with the EXCEPTION that unwinds it. Built once per trace on first use and cached
+/// (<see cref="Trace.Spans"/>); spans are numbered thread by thread in the order of their opening event,
+/// so a span id is stable for a given trace and renders as <c>span:&lt;id&gt;</c>.
+/// </summary>
+/// <remarks>
+/// Memory: 14 bytes per span plus 4 bytes per event (<see cref="SpanOfEvent"/>). Pairing is O(n) per thread;
+/// a RETURN is matched against at most <see cref="MaxMatchDepth"/> open frames, so damaged input cannot
+/// make it quadratic.
+/// </remarks>
+public sealed class CallSpans
+{
+    /// <summary>How many open frames, from the innermost, a RETURN or EXCEPTION is matched against.</summary>
+    public const int MaxMatchDepth = 256;
+
+    private readonly Trace _trace;
+    private readonly int[] _startEvents;
+    private readonly int[] _endEvents;
+    private readonly int[] _parents;
+    private readonly SpanStatus[] _statuses;
+    private readonly bool[] _raisedException;
+    private readonly int[] _spanOfEvent;
+    private readonly int[] _threadSpanStart;
+
+    internal CallSpans(Trace trace, int[] startEvents, int[] endEvents, int[] parents, SpanStatus[] statuses, bool[] raisedException, int[] spanOfEvent, int[] threadSpanStart)
+    {
+        _trace = trace;
+        _startEvents = startEvents;
+        _endEvents = endEvents;
+        _parents = parents;
+        _statuses = statuses;
+        _raisedException = raisedException;
+        _spanOfEvent = spanOfEvent;
+        _threadSpanStart = threadSpanStart;
+    }
+
+    /// <summary>Number of spans.</summary>
+    public int Count => _startEvents.Length;
+
+    /// <summary>Per span, the index of the event that opened it (the CALL; for an orphan, the RETURN). Ascending.</summary>
+    public ReadOnlySpan<int> StartEvents => _startEvents;
+
+    /// <summary>Per span, the index of the event that closed it, or -1 when it was still open at the thread's end.</summary>
+    public ReadOnlySpan<int> EndEvents => _endEvents;
+
+    /// <summary>Per span, the id of the enclosing span, or -1 for a root frame.</summary>
+    public ReadOnlySpan<int> Parents => _parents;
+
+    /// <summary>Per span, how it ended.</summary>
+    public ReadOnlySpan<SpanStatus> Statuses => _statuses;
+
+    /// <summary>
+    /// Per event, the span it belongs to: the span a CALL opens, the span a RETURN closes, the frame an
+    /// EXCEPTION is raised in; -1 for an EXCEPTION outside any open frame.
+    /// </summary>
+    public ReadOnlySpan<int> SpanOfEvent => _spanOfEvent;
+
+    /// <summary>Spans of the thread at <paramref name="threadIndex"/>: <c>[start, end)</c> in span ids.</summary>
+    public (int Start, int End) GetThreadRange(int threadIndex) => (_threadSpanStart[threadIndex], _threadSpanStart[threadIndex + 1]);
+
+    /// <summary>The event that closed span <paramref name="spanId"/>, or -1.</summary>
+    public int GetEndEvent(int spanId) => _endEvents[spanId];
+
+    /// <summary>True when an EXCEPTION was raised in this frame (not merely passed through it).</summary>
+    public bool RaisedException(int spanId) => _raisedException[spanId];
+
+    /// <summary>Function ordinal (index into <see cref="Trace.FunctionIds"/>) of the span.</summary>
+    public int GetFunctionOrdinal(int spanId) => _trace.FunctionOrdinals[_startEvents[spanId]];
+
+    /// <summary>Call depth of the span's frame (1 = outermost).</summary>
+    public uint GetDepth(int spanId) => _trace.Depths[_startEvents[spanId]];
+
+    /// <summary>Timestamp at which the span started.</summary>
+    public long GetStartTime(int spanId) => _trace.Timestamps[_startEvents[spanId]];
+
+    /// <summary>Timestamp at which the span ended: its closing event, or the last event of its thread when still open.</summary>
+    public long GetEndTime(int spanId)
+    {
+        int end = _endEvents[spanId];
+        if (end >= 0)
+            return _trace.Timestamps[end];
+        var thread = _trace.Threads[GetThreadIndex(spanId)];
+        return _trace.Timestamps[thread.End - 1];
+    }
+
+    /// <summary>End time minus start time (0 for an orphan return).</summary>
+    public long GetDuration(int spanId) => GetEndTime(spanId) - GetStartTime(spanId);
+
+    /// <summary>Index (in <see cref="Trace.Threads"/>) of the span's thread. O(log threads).</summary>
+    public int GetThreadIndex(int spanId)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(spanId);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(spanId, Count);
+        int lo = 0, hi = _threadSpanStart.Length - 2;
+        while (lo < hi)
+        {
+            int mid = (lo + hi + 1) >> 1;
+            if (_threadSpanStart[mid] <= spanId)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        while (_threadSpanStart[lo + 1] <= spanId)
+            lo++;
+        return lo;
+    }
+
+    /// <summary>Writes every span's duration into <paramref name="destination"/> (length ≥ <see cref="Count"/>). O(spans).</summary>
+    public void GetDurations(Span<long> destination)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Count, nameof(destination));
+        var timestamps = _trace.Timestamps;
+        for (int t = 0; t < _threadSpanStart.Length - 1; t++)
+        {
+            int first = _threadSpanStart[t], last = _threadSpanStart[t + 1];
+            if (first == last)
+                continue;
+            long threadEnd = timestamps[_trace.Threads[t].End - 1];
+            for (int s = first; s < last; s++)
+            {
+                int end = _endEvents[s];
+                destination[s] = (end >= 0 ? timestamps[end] : threadEnd) - timestamps[_startEvents[s]];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes every span's self time (its duration minus the durations of its direct children) into
+    /// <paramref name="selfTimes"/>, given the durations from <see cref="GetDurations"/>. O(spans).
+    /// </summary>
+    public void GetSelfTimes(ReadOnlySpan<long> durations, Span<long> selfTimes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(durations.Length, Count, nameof(durations));
+        ArgumentOutOfRangeException.ThrowIfLessThan(selfTimes.Length, Count, nameof(selfTimes));
+        durations[..Count].CopyTo(selfTimes);
+        for (int s = 0; s < Count; s++)
+        {
+            int parent = _parents[s];
+            if (parent >= 0)
+                selfTimes[parent] -= durations[s];
+        }
+    }
+
+    /// <summary>Everything about one span, for display and evidence.</summary>
+    public CallSpan Get(int spanId) => new(
+        spanId,
+        _trace.Threads[GetThreadIndex(spanId)].Id,
+        _trace.GetFunctionId(_startEvents[spanId]),
+        GetDepth(spanId),
+        GetStartTime(spanId),
+        GetEndTime(spanId),
+        _statuses[spanId],
+        _parents[spanId],
+        _startEvents[spanId],
+        _endEvents[spanId],
+        _raisedException[spanId]);
+
+    internal static CallSpans Build(Trace trace)
+    {
+        int threadCount = trace.Threads.Count;
+        var perThread = new SpanBuilder[threadCount];
+        var spanOfEvent = GC.AllocateUninitializedArray<int>(trace.EventCount);
+        void BuildThread(int t)
+        {
+            var builder = new SpanBuilder();
+            builder.Pair(trace, trace.Threads[t], spanOfEvent);
+            perThread[t] = builder;
+        }
+        if (trace.EventCount > 1 << 20 && threadCount > 1)
+            Parallel.For(0, threadCount, BuildThread);
+        else
+            for (int t = 0; t < threadCount; t++)
+                BuildThread(t);
+
+        var threadSpanStart = new int[threadCount + 1];
+        for (int t = 0; t < threadCount; t++)
+            threadSpanStart[t + 1] = threadSpanStart[t] + perThread[t].Count;
+        int total = threadSpanStart[threadCount];
+        var starts = GC.AllocateUninitializedArray<int>(total);
+        var ends = GC.AllocateUninitializedArray<int>(total);
+        var parents = GC.AllocateUninitializedArray<int>(total);
+        var statuses = new SpanStatus[total];
+        var raised = new bool[total];
+        for (int t = 0; t < threadCount; t++)
+        {
+            var b = perThread[t];
+            int offset = threadSpanStart[t];
+            b.CopyTo(offset, starts, ends, parents, statuses, raised);
+            if (offset != 0)
+            {
+                var thread = trace.Threads[t];
+                var map = spanOfEvent.AsSpan(thread.Start, thread.Count);
+                for (int i = 0; i < map.Length; i++)
+                {
+                    if (map[i] >= 0)
+                        map[i] += offset;
+                }
+            }
+        }
+        return new CallSpans(trace, starts, ends, parents, statuses, raised, spanOfEvent, threadSpanStart);
+    }
+}
+
+/// <summary>One call span with everything resolved.</summary>
+/// <param name="Id">Span id (<c>span:&lt;id&gt;</c>).</param>
+/// <param name="ThreadId">Thread id.</param>
+/// <param name="FunctionId">Function id.</param>
+/// <param name="Depth">Call depth (1 = outermost).</param>
+/// <param name="StartNs">Start timestamp.</param>
+/// <param name="EndNs">End timestamp (the thread's last timestamp when still open).</param>
+/// <param name="Status">How it ended.</param>
+/// <param name="ParentId">Enclosing span id, or -1.</param>
+/// <param name="StartEvent">Index of the opening event.</param>
+/// <param name="EndEvent">Index of the closing event, or -1.</param>
+/// <param name="RaisedException">True when an EXCEPTION was raised in this frame.</param>
+public readonly record struct CallSpan(
+    int Id, uint ThreadId, ulong FunctionId, uint Depth, long StartNs, long EndNs, SpanStatus Status,
+    int ParentId, int StartEvent, int EndEvent, bool RaisedException)
+{
+    /// <summary>End minus start.</summary>
+    public long DurationNs => EndNs - StartNs;
+
+    /// <summary>The evidence reference, <c>span:&lt;id&gt;</c>.</summary>
+    public string Ref => "span:" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
