@@ -1,0 +1,234 @@
+using System.Text.RegularExpressions;
+using TraceQuery.Model;
+
+namespace TraceQuery.Filtering.Internals;
+
+/// <summary>
+/// Turns a filter AST into a plan over one trace's columns. Name predicates are evaluated here, once per
+/// distinct function (never per event), and become function-ordinal sets; time windows become index
+/// ranges found by binary search in each thread's sorted timestamps; durations become a bitmap over the
+/// RETURN events that close matching spans.
+/// </summary>
+internal static class FilterCompiler
+{
+    internal static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
+    public static FilterPlan Compile(FilterNode node, Trace trace) => Simplify(node switch
+    {
+        AllNode => new ConstantPlan(true),
+        AndNode and => new AndPlan(Compile(and.Left, trace), Compile(and.Right, trace)),
+        OrNode or => new OrPlan(Compile(or.Left, trace), Compile(or.Right, trace)),
+        NotNode not => new NotPlan(Compile(not.Operand, trace)),
+        KindTerm kind => CompileKinds(kind.Kinds),
+        ThreadTerm thread => CompileThreads(thread, trace),
+        NameTerm name => Functions(trace, MatchNames(name, trace)),
+        WordTerm word => CompileWord(word, trace),
+        DepthTerm depth => new DepthPlan(depth.Op, depth.Value),
+        TimeTerm time => CompileTime(time, trace),
+        DurationTerm duration => CompileDuration(duration, trace),
+        DetailTerm detail => new DetailPlan(detail.HasDetail),
+        _ => throw new NotSupportedException($"Filter node {node.GetType().Name} cannot be evaluated yet."),
+    });
+
+    /// <summary>Folds constants so that, e.g., a name that matches nothing makes its whole conjunction free.</summary>
+    private static FilterPlan Simplify(FilterPlan plan) => plan switch
+    {
+        AndPlan and => and.Fold(),
+        OrPlan or => or.Fold(),
+        NotPlan { Operand: ConstantPlan c } => new ConstantPlan(!c.Value),
+        _ => plan,
+    };
+
+    private static FilterPlan CompileKinds(IReadOnlyList<EventKind> kinds)
+    {
+        if (kinds.Count == 0)
+            return new ConstantPlan(false);
+        byte a = (byte)kinds[0];
+        byte b = kinds.Count > 1 ? (byte)kinds[1] : a;
+        byte c = kinds.Count > 2 ? (byte)kinds[2] : a;
+        return new KindPlan(a, b, c);
+    }
+
+    private static FilterPlan CompileThreads(ThreadTerm term, Trace trace)
+    {
+        var ranges = new List<(int, int)>();
+        foreach (var thread in trace.Threads)
+        {
+            if (thread.Count > 0 && term.ThreadIds.Contains(thread.Id))
+                ranges.Add((thread.Start, thread.End));
+        }
+        return ranges.Count == 0 ? new ConstantPlan(false) : new RangesPlan(ranges);
+    }
+
+    private static FilterPlan CompileTime(TimeTerm term, Trace trace)
+    {
+        long from = term.FromNs is { } f ? SaturatingAdd(trace.TimeStartNs, f) : long.MinValue;
+        long to = term.ToNs is { } t ? SaturatingAdd(trace.TimeStartNs, t) : long.MaxValue;
+        var ranges = new List<(int, int)>();
+        if (from < to)
+        {
+            var timestamps = trace.Timestamps;
+            foreach (var thread in trace.Threads)
+            {
+                var times = timestamps.Slice(thread.Start, thread.Count);
+                int lo = LowerBound(times, from), hi = to == long.MaxValue ? times.Length : LowerBound(times, to);
+                if (lo < hi)
+                    ranges.Add((thread.Start + lo, thread.Start + hi));
+            }
+        }
+        return ranges.Count == 0 ? new ConstantPlan(false) : new RangesPlan(ranges);
+    }
+
+    private static FilterPlan CompileDuration(DurationTerm term, Trace trace)
+    {
+        var words = new ulong[Selection.WordCount(trace.EventCount)];
+        var spans = trace.Spans;
+        var statuses = spans.Statuses;
+        var ends = spans.EndEvents;
+        var starts = spans.StartEvents;
+        var timestamps = trace.Timestamps;
+        for (int s = 0; s < spans.Count; s++)
+        {
+            if (statuses[s] != SpanStatus.Complete)
+                continue;
+            int end = ends[s];
+            long duration = timestamps[end] - timestamps[starts[s]];
+            bool match = term.Op switch
+            {
+                Comparison.Equal => duration == term.Nanoseconds,
+                Comparison.NotEqual => duration != term.Nanoseconds,
+                Comparison.Less => duration < term.Nanoseconds,
+                Comparison.LessOrEqual => duration <= term.Nanoseconds,
+                Comparison.Greater => duration > term.Nanoseconds,
+                _ => duration >= term.Nanoseconds,
+            };
+            if (match)
+                words[end >> 6] |= 1UL << end;
+        }
+        return new BitmapPlan(words);
+    }
+
+    private static FilterPlan CompileWord(WordTerm term, Trace trace)
+    {
+        var membership = new bool[trace.FunctionIds.Length];
+        for (int o = 0; o < membership.Length; o++)
+        {
+            ulong id = trace.FunctionIds[o];
+            membership[o] = trace.Symbols.GetName(id).Contains(term.Word, StringComparison.OrdinalIgnoreCase)
+                || trace.Symbols.GetModuleName(id).Contains(term.Word, StringComparison.OrdinalIgnoreCase);
+        }
+        var names = Functions(trace, membership);
+        if (!term.MatchesExceptions)
+            return names;
+        var exceptions = new KindPlan((byte)EventKind.Exception, (byte)EventKind.Exception, (byte)EventKind.Exception);
+        return names is ConstantPlan { Value: false } ? exceptions : new OrPlan(names, exceptions);
+    }
+
+    private static FilterPlan Functions(Trace trace, bool[] membership)
+    {
+        int members = 0;
+        foreach (bool m in membership)
+            members += m ? 1 : 0;
+        if (members == 0)
+            return new ConstantPlan(false);
+        if (members == membership.Length)
+            return new ConstantPlan(true);
+        return new FunctionSetPlan(membership);
+    }
+
+    internal static bool[] MatchNames(NameTerm term, Trace trace)
+    {
+        var membership = new bool[trace.FunctionIds.Length];
+        Regex? regex = term.Kind == NamePatternKind.Regex
+            ? new Regex(term.Pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout)
+            : null;
+        for (int o = 0; o < membership.Length; o++)
+        {
+            ulong id = trace.FunctionIds[o];
+            if (term.Field == NameField.Function)
+            {
+                membership[o] = Matches(term, regex, trace.Symbols.GetName(id));
+            }
+            else
+            {
+                var module = trace.Symbols.GetModule(id);
+                membership[o] = module is null
+                    ? Matches(term, regex, SymbolTable.UnknownModuleName((uint)(id >> 32)))
+                    : Matches(term, regex, module.FileName) || Matches(term, regex, module.Path);
+            }
+        }
+        return membership;
+    }
+
+    private static bool Matches(NameTerm term, Regex? regex, string name)
+    {
+        if (regex is null)
+            return Glob.IsMatch(term.Pattern, name);
+        try
+        {
+            return regex.IsMatch(name);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new FilterSyntaxException(
+                $"the regex at column {term.Column} took longer than {RegexTimeout.TotalMilliseconds:0} ms on a {name.Length}-character name; simplify it",
+                term.Pattern, term.Column);
+        }
+    }
+
+    private static int LowerBound(ReadOnlySpan<long> sorted, long value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (sorted[mid] < value)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
+    private static long SaturatingAdd(long a, long b)
+    {
+        long sum = unchecked(a + b);
+        if (((a ^ sum) & (b ^ sum)) < 0)
+            return b > 0 ? long.MaxValue : long.MinValue;
+        return sum;
+    }
+}
+
+/// <summary>Case-insensitive shell glob (<c>*</c> any run, <c>?</c> one character) over a whole name, in O(n·m) worst case.</summary>
+internal static class Glob
+{
+    public static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
+    {
+        int p = 0, t = 0, star = -1, resume = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t])))
+            {
+                p++;
+                t++;
+            }
+            else if (p < pattern.Length && pattern[p] == '*')
+            {
+                star = p++;
+                resume = t;
+            }
+            else if (star >= 0)
+            {
+                p = star + 1;
+                t = ++resume;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        while (p < pattern.Length && pattern[p] == '*')
+            p++;
+        return p == pattern.Length;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Buffers;
+using TraceQuery.Model;
+
+namespace TraceQuery.Filtering.Internals;
+
+/// <summary>
+/// A compiled filter node: evaluates a run of bitmap words (64 events each) for one trace. Evaluation
+/// goes chunk by chunk so that intermediate bitmaps stay in cache and chunks run in parallel.
+/// </summary>
+internal abstract class FilterPlan
+{
+    /// <summary>Fills <paramref name="destination"/> with words <c>[firstWord, firstWord + destination.Length)</c>.</summary>
+    public abstract void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination);
+}
+
+/// <summary>The columns a plan reads, and whether the scalar twins are forced.</summary>
+internal readonly ref struct EvaluationContext(Trace trace, bool forceScalar)
+{
+    public readonly ReadOnlySpan<byte> Kinds = trace.Kinds;
+    public readonly ReadOnlySpan<int> Ordinals = trace.FunctionOrdinals;
+    public readonly ReadOnlySpan<uint> Depths = trace.Depths;
+    public readonly ReadOnlySpan<uint> Details = trace.DetailSeqs;
+    public readonly bool ForceScalar = forceScalar;
+}
+
+internal sealed class ConstantPlan(bool value) : FilterPlan
+{
+    public bool Value => value;
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        destination.Fill(value ? ulong.MaxValue : 0);
+}
+
+internal sealed class KindPlan(byte a, byte b, byte c) : FilterPlan
+{
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        ColumnScans.Scan(context.Kinds, firstWord, destination, new KindPredicate(a, b, c), context.ForceScalar);
+}
+
+internal sealed class DepthPlan(Comparison op, uint value) : FilterPlan
+{
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        ColumnScans.Scan(context.Depths, firstWord, destination, new CompareUInt32Predicate(op, value), context.ForceScalar);
+}
+
+internal sealed class DetailPlan(bool hasDetail) : FilterPlan
+{
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        ColumnScans.Scan(context.Details, firstWord, destination,
+            new CompareUInt32Predicate(hasDetail ? Comparison.NotEqual : Comparison.Equal, TraceEvent.NoDetail), context.ForceScalar);
+}
+
+/// <summary>Events whose function ordinal is in a set: vector compares for small sets, a dense lookup table otherwise.</summary>
+internal sealed class FunctionSetPlan : FilterPlan
+{
+    private readonly int[] _members;
+    private readonly bool[]? _lookup;
+
+    public FunctionSetPlan(bool[] membership)
+    {
+        var members = new List<int>();
+        for (int i = 0; i < membership.Length; i++)
+        {
+            if (membership[i])
+                members.Add(i);
+        }
+        _members = [.. members];
+        _lookup = _members.Length > MemberSetPredicate.MaxMembers ? membership : null;
+    }
+
+    public int MemberCount => _members.Length;
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        if (_lookup is null)
+        {
+            ColumnScans.Scan(context.Ordinals, firstWord, destination, new MemberSetPredicate(_members), context.ForceScalar);
+            return;
+        }
+        var ordinals = context.Ordinals;
+        var lookup = _lookup;
+        for (int w = 0; w < destination.Length; w++)
+        {
+            int start = (firstWord + w) << 6;
+            int count = Math.Min(64, ordinals.Length - start);
+            ulong bits = 0;
+            for (int j = 0; j < count; j++)
+                bits |= (lookup[ordinals[start + j]] ? 1UL : 0UL) << j;
+            destination[w] = bits;
+        }
+    }
+}
+
+/// <summary>Events inside sorted, disjoint index ranges (threads, time windows).</summary>
+internal sealed class RangesPlan(List<(int From, int To)> ranges) : FilterPlan
+{
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        destination.Clear();
+        foreach (var (from, to) in ranges)
+            ColumnScans.SetRange(destination, firstWord, from, to);
+    }
+}
+
+/// <summary>A bitmap computed once at compile time (predicates over spans, such as durations).</summary>
+internal sealed class BitmapPlan(ulong[] words) : FilterPlan
+{
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        words.AsSpan(firstWord, destination.Length).CopyTo(destination);
+}
+
+internal sealed class AndPlan(FilterPlan left, FilterPlan right) : FilterPlan
+{
+    public FilterPlan Fold() => (left, right) switch
+    {
+        (ConstantPlan { Value: false }, _) or (_, ConstantPlan { Value: false }) => new ConstantPlan(false),
+        (ConstantPlan { Value: true }, _) => right,
+        (_, ConstantPlan { Value: true }) => left,
+        _ => this,
+    };
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        left.Evaluate(context, firstWord, destination);
+        if (!destination.ContainsAnyExcept(0UL))
+            return; // nothing left to narrow in this chunk
+        var scratch = ArrayPool<ulong>.Shared.Rent(destination.Length);
+        try
+        {
+            var other = scratch.AsSpan(0, destination.Length);
+            right.Evaluate(context, firstWord, other);
+            BitmapOps.And(destination, other, destination);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(scratch);
+        }
+    }
+}
+
+internal sealed class OrPlan(FilterPlan left, FilterPlan right) : FilterPlan
+{
+    public FilterPlan Fold() => (left, right) switch
+    {
+        (ConstantPlan { Value: true }, _) or (_, ConstantPlan { Value: true }) => new ConstantPlan(true),
+        (ConstantPlan { Value: false }, _) => right,
+        (_, ConstantPlan { Value: false }) => left,
+        _ => this,
+    };
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        left.Evaluate(context, firstWord, destination);
+        if (!destination.ContainsAnyExcept(ulong.MaxValue))
+            return; // everything already selected in this chunk
+        var scratch = ArrayPool<ulong>.Shared.Rent(destination.Length);
+        try
+        {
+            var other = scratch.AsSpan(0, destination.Length);
+            right.Evaluate(context, firstWord, other);
+            BitmapOps.Or(destination, other, destination);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(scratch);
+        }
+    }
+}
+
+internal sealed class NotPlan(FilterPlan operand) : FilterPlan
+{
+    public FilterPlan Operand => operand;
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        operand.Evaluate(context, firstWord, destination);
+        BitmapOps.Not(destination, destination);
+    }
+}

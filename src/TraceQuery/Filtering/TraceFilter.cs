@@ -1,0 +1,76 @@
+using TraceQuery.Filtering.Internals;
+using TraceQuery.Model;
+
+namespace TraceQuery.Filtering;
+
+/// <summary>
+/// A parsed filter, ready to evaluate against any trace: <c>TraceFilter.Parse("kind:exception").Evaluate(trace)</c>.
+/// Evaluation compiles the filter against the trace's columns (names resolved once per distinct function)
+/// and scans the columns with <c>Vector256</c> compares into a <see cref="Selection"/> bitmap, chunk by
+/// chunk and in parallel for large traces. Immutable and thread-safe.
+/// </summary>
+public sealed class TraceFilter
+{
+    private const int ChunkWords = 4096; // 262,144 events: the chunk's bitmaps stay in L2
+    private const int ParallelThreshold = 1 << 20;
+
+    private TraceFilter(string text, FilterNode root)
+    {
+        Text = text;
+        Root = root;
+    }
+
+    /// <summary>The filter that selects every event.</summary>
+    public static TraceFilter All { get; } = new("", new AllNode());
+
+    /// <summary>The filter text as given.</summary>
+    public string Text { get; }
+
+    /// <summary>The parsed filter.</summary>
+    public FilterNode Root { get; }
+
+    /// <summary>Wraps an already-built filter tree.</summary>
+    public static TraceFilter FromNode(FilterNode root, string? text = null)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        return new TraceFilter(text ?? "", root);
+    }
+
+    /// <summary>Selects the events of <paramref name="trace"/> that match. O(events) column scans; allocates one bitmap (1 bit per event).</summary>
+    /// <exception cref="FilterSyntaxException">A regex timed out on a function name.</exception>
+    public Selection Evaluate(Trace trace) => Evaluate(trace, forceScalar: false);
+
+    /// <summary>Evaluates with the scalar twins of every vectorized scan when <paramref name="forceScalar"/> is true (tests compare both).</summary>
+    internal Selection Evaluate(Trace trace, bool forceScalar)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var plan = FilterCompiler.Compile(Root, trace);
+        int n = trace.EventCount;
+        var words = new ulong[Selection.WordCount(n)];
+        if (plan is ConstantPlan constant)
+        {
+            if (constant.Value)
+                words.AsSpan().Fill(ulong.MaxValue);
+        }
+        else
+        {
+            int chunks = (words.Length + ChunkWords - 1) / ChunkWords;
+            void Run(int chunk)
+            {
+                int first = chunk * ChunkWords;
+                var context = new EvaluationContext(trace, forceScalar);
+                plan.Evaluate(context, first, words.AsSpan(first, Math.Min(ChunkWords, words.Length - first)));
+            }
+            if (n >= ParallelThreshold)
+                Parallel.For(0, chunks, Run);
+            else
+                for (int c = 0; c < chunks; c++)
+                    Run(c);
+        }
+        Selection.ClearTail(words, n);
+        return new Selection(words, n);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Text;
+}
