@@ -3,6 +3,7 @@ using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Generation;
 using TraceQuery.Summaries;
+using TraceQuery.Text;
 
 namespace TraceQuery.Cli;
 

@@ -29,6 +29,17 @@ public sealed class TraceFilter
     /// <summary>The parsed filter.</summary>
     public FilterNode Root { get; }
 
+    /// <summary>Parses filter text (grammar in the README): <c>error</c>, <c>kind:exception thread:3</c>, <c>fn:parse_* and duration&gt;10ms</c>.</summary>
+    /// <exception cref="FilterSyntaxException">The text is not a valid filter; the message names the column and what was expected.</exception>
+    public static TraceFilter Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return new TraceFilter(text, FilterParser.Parse(text));
+    }
+
+    /// <summary>The filter in canonical form (explicit <c>and</c>, parentheses showing the grouping), for echoing back to agents.</summary>
+    public string Canonical => FilterParser.Format(Root);
+
     /// <summary>Wraps an already-built filter tree.</summary>
     public static TraceFilter FromNode(FilterNode root, string? text = null)
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using TraceQuery.Text;
 using TraceQuery.Model;
 
 namespace TraceQuery.Summaries;

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace TraceQuery.Summaries;
+namespace TraceQuery.Text;
 
 /// <summary>Number formatting for text read by people and models: invariant culture, units chosen for reading.</summary>
 public static class TextFormat
