@@ -1,6 +1,6 @@
 using System.Text;
-using TraceQuery.Text;
 using TraceQuery.Model;
+using TraceQuery.Text;
 
 namespace TraceQuery.Summaries;
 

@@ -1,0 +1,108 @@
+using TraceQuery.Analysis.Internals;
+using TraceQuery.Filtering;
+using TraceQuery.Model;
+
+namespace TraceQuery.Analysis;
+
+/// <summary>
+/// Computes per-function statistics (count, total, self, min, max, mean, exact p50/p95/p99) over a trace's
+/// call spans with the vectorized kernels, and runs the finding detectors: crashes and exceptions,
+/// hangs, latency outliers, leak-like imbalances, unmatched spans and hot spots. Thread-safe and
+/// stateless apart from its options; findings come ranked and in a deterministic order.
+/// </summary>
+public sealed class Analyzer
+{
+    /// <summary>Creates an analyzer with the given detector thresholds.</summary>
+    public Analyzer(AnalyzerOptions? options = null)
+    {
+        Options = options ?? AnalyzerOptions.Default;
+    }
+
+    /// <summary>Detector thresholds.</summary>
+    public AnalyzerOptions Options { get; }
+
+    /// <summary>
+    /// Analyses <paramref name="trace"/>, or only the spans touched by <paramref name="selection"/> (a span is
+    /// touched when its CALL, its RETURN or an exception raised in it is selected). O(events + spans).
+    /// </summary>
+    public AnalysisResult Analyze(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var stats = SpanStatistics.Compute(trace, selection, cancellationToken);
+        var findings = new List<Finding>();
+        var exceptionEvents = ExceptionEvents(trace, selection);
+        findings.AddRange(CrashDetector.Detect(stats, exceptionEvents, Options));
+        var hangSpans = new HashSet<int>();
+        findings.AddRange(HangDetector.Detect(stats, Options, hangSpans));
+        cancellationToken.ThrowIfCancellationRequested();
+        findings.AddRange(OutlierDetector.Detect(stats, Options, hangSpans));
+        findings.AddRange(LeakDetector.Detect(stats, Options));
+        findings.AddRange(UnmatchedDetector.Detect(stats, Options));
+        findings.AddRange(HotSpotDetector.Detect(stats, Options, hangSpans));
+        findings.Sort(CompareFindings);
+
+        var functions = new List<FunctionStats>();
+        foreach (var f in stats.ByOrdinal)
+        {
+            if (f is not null)
+                functions.Add(f);
+        }
+        return new AnalysisResult(functions, findings, stats.IncludedCount, stats.Spans.Count);
+    }
+
+    /// <summary>Per-function statistics only (no detectors), ordered by function id.</summary>
+    public IReadOnlyList<FunctionStats> ComputeFunctionStats(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        var stats = SpanStatistics.Compute(trace, selection, cancellationToken);
+        return [.. stats.ByOrdinal.Where(f => f is not null).Select(f => f!)];
+    }
+
+    /// <summary>The <paramref name="count"/> functions ranked highest by <paramref name="metric"/> (ties: by function id).</summary>
+    public static IReadOnlyList<FunctionStats> TopFunctions(IEnumerable<FunctionStats> functions, FunctionMetric metric, int count)
+    {
+        ArgumentNullException.ThrowIfNull(functions);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        Func<FunctionStats, double> key = metric switch
+        {
+            FunctionMetric.Count => f => f.Count,
+            FunctionMetric.Total => f => f.TotalNs,
+            FunctionMetric.Self => f => f.SelfTotalNs,
+            _ => f => f.P95Ns,
+        };
+        return [.. functions.OrderByDescending(key).ThenBy(f => f.FunctionId).Take(count)];
+    }
+
+    internal static int CompareFindings(Finding a, Finding b)
+    {
+        int c = a.Severity.CompareTo(b.Severity);
+        if (c != 0)
+            return c;
+        c = b.Score.CompareTo(a.Score);
+        if (c != 0)
+            return c;
+        c = a.Kind.CompareTo(b.Kind);
+        if (c != 0)
+            return c;
+        c = (a.FunctionId ?? 0).CompareTo(b.FunctionId ?? 0);
+        return c != 0 ? c : string.CompareOrdinal(a.Title, b.Title);
+    }
+
+    private static List<int> ExceptionEvents(Trace trace, Selection? selection)
+    {
+        var result = new List<int>();
+        var kinds = trace.Kinds;
+        int i = 0;
+        while (true)
+        {
+            int next = kinds[i..].IndexOf((byte)EventKind.Exception);
+            if (next < 0)
+                break;
+            i += next;
+            if (selection is null || selection.Contains(i))
+                result.Add(i);
+            i++;
+        }
+        return result;
+    }
+}

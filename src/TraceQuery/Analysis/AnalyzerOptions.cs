@@ -1,0 +1,38 @@
+namespace TraceQuery.Analysis;
+
+/// <summary>Thresholds of the finding detectors. Defaults suit traces of milliseconds to minutes.</summary>
+public sealed record AnalyzerOptions
+{
+    /// <summary>Default options.</summary>
+    public static AnalyzerOptions Default { get; } = new();
+
+    /// <summary>A call whose self time is at least this long may be a hang. Default 1 s.</summary>
+    public long HangMinimumNs { get; init; } = 1_000_000_000;
+
+    /// <summary>…and at least this share of the trace's time span. Default 0.25.</summary>
+    public double HangMinimumShare { get; init; } = 0.25;
+
+    /// <summary>A call is a latency outlier when its self time is at least this many times its function's median self time (and above its p99). Default 20.</summary>
+    public double OutlierFactor { get; init; } = 20;
+
+    /// <summary>Functions with fewer spans are not tested for outliers. Default 20.</summary>
+    public int OutlierMinimumCount { get; init; } = 20;
+
+    /// <summary>Paired counts must differ by at least this many calls… Default 3.</summary>
+    public int LeakMinimumDifference { get; init; } = 3;
+
+    /// <summary>…and by at least this share of the larger count. Default 0.1.</summary>
+    public double LeakMinimumShare { get; init; } = 0.1;
+
+    /// <summary>A function holding at least this share of all calls is a hot spot. Default 0.4.</summary>
+    public double HotSpotCallShare { get; init; } = 0.4;
+
+    /// <summary>A function holding at least this share of all self time is a hot spot. Default 0.5.</summary>
+    public double HotSpotSelfShare { get; init; } = 0.5;
+
+    /// <summary>How many events before a crash to cite. Default 5.</summary>
+    public int EventsBeforeCrash { get; init; } = 5;
+
+    /// <summary>How many exemplar spans a finding cites. Default 3.</summary>
+    public int Exemplars { get; init; } = 3;
+}

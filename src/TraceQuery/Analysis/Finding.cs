@@ -1,0 +1,58 @@
+namespace TraceQuery.Analysis;
+
+/// <summary>What kind of problem a <see cref="Finding"/> reports.</summary>
+public enum FindingKind
+{
+    /// <summary>A thread ended on an exception: the trace shows where it died and its open stack.</summary>
+    Crash,
+
+    /// <summary>Exceptions raised in a function that the thread survived.</summary>
+    Exception,
+
+    /// <summary>A call (finished or still open) that took an extreme share of the trace.</summary>
+    Hang,
+
+    /// <summary>Calls far slower than their function's median.</summary>
+    LatencyOutlier,
+
+    /// <summary>Paired operations (alloc/free, open/close, …) whose call counts differ.</summary>
+    LeakImbalance,
+
+    /// <summary>Calls without their RETURN: unwound by an exception, cut at the end of the trace or of a thread.</summary>
+    UnmatchedSpans,
+
+    /// <summary>A function dominating calls or self time.</summary>
+    HotSpot,
+}
+
+/// <summary>How urgent a finding is; lower values are more severe and come first.</summary>
+public enum Severity
+{
+    /// <summary>The program failed (crash).</summary>
+    Critical = 0,
+    /// <summary>The program stalled or lost work (hang).</summary>
+    High = 1,
+    /// <summary>Likely a defect (leak, outliers, handled exceptions).</summary>
+    Medium = 2,
+    /// <summary>Worth knowing (unmatched spans).</summary>
+    Low = 3,
+    /// <summary>Context (hot spots).</summary>
+    Info = 4,
+}
+
+/// <summary>A problem the analyzer found, with the evidence that supports it.</summary>
+/// <param name="Kind">What kind of problem.</param>
+/// <param name="Severity">How urgent.</param>
+/// <param name="Title">One line naming the culprit (function names included).</param>
+/// <param name="Rationale">Why the analyzer believes it: the numbers behind it.</param>
+/// <param name="Evidence">Stable references, strongest first.</param>
+/// <param name="FunctionId">The culprit function, when the finding has one.</param>
+/// <param name="Score">Strength of the evidence within its kind (higher is stronger); orders findings of equal severity.</param>
+public sealed record Finding(
+    FindingKind Kind,
+    Severity Severity,
+    string Title,
+    string Rationale,
+    IReadOnlyList<EvidenceRef> Evidence,
+    ulong? FunctionId,
+    double Score);

@@ -1,0 +1,70 @@
+using TraceQuery.Model;
+using static TraceQuery.Analysis.Internals.FindingText;
+
+namespace TraceQuery.Analysis.Internals;
+
+/// <summary>
+/// Exceptions: a thread whose last event is an EXCEPTION crashed there (critical, with the open stack and
+/// the events just before); other exceptions are folded per function (medium).
+/// </summary>
+internal static class CrashDetector
+{
+    public static IEnumerable<Finding> Detect(SpanStatistics stats, List<int> exceptionEvents, AnalyzerOptions options)
+    {
+        var trace = stats.Trace;
+        var spans = stats.Spans;
+        var survived = new SortedDictionary<ulong, List<int>>();
+        foreach (int e in exceptionEvents)
+        {
+            var thread = trace.GetThreadOfEvent(e);
+            ulong fn = trace.GetFunctionId(e);
+            if (e != thread.End - 1)
+            {
+                if (!survived.TryGetValue(fn, out var list))
+                    survived[fn] = list = [];
+                list.Add(e);
+                continue;
+            }
+
+            // The open stack at the crash, innermost first.
+            var stack = new List<int>();
+            for (int s = spans.SpanOfEvent[e]; s >= 0 && stack.Count < 64; s = spans.Parents[s])
+                stack.Add(s);
+            string path = string.Join(" > ", Enumerable.Reverse(stack).Select(s => Name(trace, trace.GetFunctionId(spans.StartEvents[s]))));
+            var evidence = new List<EvidenceRef> { EvidenceRef.ForEvent(trace.GetEventRef(e)) };
+            evidence.AddRange(stack.Select(EvidenceRef.ForSpan));
+            for (int i = e - 1; i >= Math.Max(thread.Start, e - options.EventsBeforeCrash); i--)
+                evidence.Add(EvidenceRef.ForEvent(trace.GetEventRef(i)));
+            evidence.Add(EvidenceRef.ForFunction(fn));
+            string module = trace.Symbols.GetModuleName(fn);
+            yield return new Finding(
+                FindingKind.Crash,
+                Severity.Critical,
+                $"Crash in {Name(trace, fn)} ({module}) on thread {thread.Id}",
+                $"Thread {thread.Id} ends with an EXCEPTION raised in {Name(trace, fn)} at depth {trace.Depths[e]}, "
+                + $"{Duration(trace.Timestamps[e] - trace.TimeStartNs)} into the trace; nothing after it returned. "
+                + $"Open stack ({stack.Count} frames, outermost first): {path}.",
+                evidence,
+                fn,
+                Score: 1_000_000 + stack.Count);
+        }
+
+        foreach (var (fn, events) in survived)
+        {
+            var threads = events.Select(e => trace.GetThreadOfEvent(e).Id).Distinct().Order().ToList();
+            var evidence = new List<EvidenceRef> { EvidenceRef.ForFunction(fn) };
+            evidence.AddRange(events.Take(options.Exemplars).Select(e => EvidenceRef.ForEvent(trace.GetEventRef(e))));
+            evidence.AddRange(events.Take(options.Exemplars).Select(e => spans.SpanOfEvent[e]).Where(s => s >= 0).Distinct().Select(EvidenceRef.ForSpan));
+            yield return new Finding(
+                FindingKind.Exception,
+                Severity.Medium,
+                $"{Name(trace, fn)} raised {Count(events.Count)} exception{(events.Count == 1 ? "" : "s")}",
+                $"{Count(events.Count)} EXCEPTION event{(events.Count == 1 ? "" : "s")} in {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) "
+                + $"on thread{(threads.Count == 1 ? "" : "s")} {string.Join(", ", threads)}; the threads went on afterwards. "
+                + $"First at {Duration(trace.Timestamps[events[0]] - trace.TimeStartNs)}.",
+                evidence,
+                fn,
+                events.Count);
+        }
+    }
+}
