@@ -1,6 +1,7 @@
 using TraceQuery.Analysis.Internals;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
+using TraceQuery.Text;
 
 namespace TraceQuery.Analysis;
 
@@ -12,14 +13,21 @@ namespace TraceQuery.Analysis;
 /// </summary>
 public sealed class Analyzer
 {
-    /// <summary>Creates an analyzer with the given detector thresholds.</summary>
-    public Analyzer(AnalyzerOptions? options = null)
+    /// <summary>
+    /// Creates an analyzer. The analysis itself never counts tokens; <paramref name="tokenCounter"/> is carried
+    /// for the stages that price text (the query engine uses it unless a query names another model).
+    /// </summary>
+    public Analyzer(ITokenCounter? tokenCounter = null, AnalyzerOptions? options = null)
     {
+        TokenCounter = tokenCounter;
         Options = options ?? AnalyzerOptions.Default;
     }
 
     /// <summary>Detector thresholds.</summary>
     public AnalyzerOptions Options { get; }
+
+    /// <summary>The token counter given at construction, if any.</summary>
+    public ITokenCounter? TokenCounter { get; }
 
     /// <summary>
     /// Analyses <paramref name="trace"/>, or only the spans touched by <paramref name="selection"/> (a span is

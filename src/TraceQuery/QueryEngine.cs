@@ -1,0 +1,158 @@
+using System.IO.Hashing;
+using System.Text;
+using TraceQuery.Analysis;
+using TraceQuery.Filtering;
+using TraceQuery.Model;
+using TraceQuery.Summaries;
+using TraceQuery.Summaries.Internals;
+using TraceQuery.Text;
+
+namespace TraceQuery;
+
+/// <summary>
+/// The façade: filter → analysis → budgeted summary. Give it a trace, an optional filter and a token
+/// budget; get back the most useful text that fits, counted by the target model's tokenizer, with the
+/// findings and a cursor when more remains. Thread-safe; tokenizers are created once and shared.
+/// </summary>
+public sealed class QueryEngine
+{
+    private readonly ITokenCounter _tokenCounter;
+
+    /// <summary>Creates an engine. Tokens are counted with <paramref name="analyzer"/>'s counter, else for <c>gpt-4o</c>.</summary>
+    public QueryEngine(Analyzer? analyzer = null)
+    {
+        Analyzer = analyzer ?? new Analyzer();
+        _tokenCounter = Analyzer.TokenCounter ?? new TokenCounter("gpt-4o");
+    }
+
+    /// <summary>The analyzer behind the summaries.</summary>
+    public Analyzer Analyzer { get; }
+
+    /// <summary>The default token counter.</summary>
+    public ITokenCounter TokenCounter => _tokenCounter;
+
+    /// <summary>
+    /// Answers a query over a loaded trace within <paramref name="tokenBudget"/> tokens.
+    /// </summary>
+    /// <param name="events">The loaded trace.</param>
+    /// <param name="tokenBudget">Largest token count of the summary.</param>
+    /// <param name="filter">Filter text (see the README's grammar); null or empty for the whole trace.</param>
+    /// <param name="options">Per-query options.</param>
+    /// <param name="cursor">The <see cref="QueryResult.NextCursor"/> of the previous page, to continue.</param>
+    /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this trace and query; the message gives it.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another trace or query, or the model is unknown.</exception>
+    public QueryResult Process(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null) =>
+        Run(events, tokenBudget, filter, options, cursor, CancellationToken.None);
+
+    /// <summary>Answers a query over raw events (one trace is built from them, with <paramref name="symbols"/> for names).</summary>
+    public QueryResult Process(ReadOnlySpan<TraceEvent> events, int tokenBudget = 4096, SymbolTable? symbols = null, string? filter = null, QueryOptions? options = null, string? cursor = null)
+    {
+        var builder = new TraceBuilder();
+        if (symbols is not null)
+        {
+            foreach (var module in symbols.Modules)
+                builder.AddModule(module);
+            foreach (var symbol in symbols.Symbols)
+                builder.AddSymbol(symbol);
+        }
+        foreach (ref readonly var e in events)
+            builder.Add(e);
+        using var trace = builder.Build();
+        return Run(trace, tokenBudget, filter, options, cursor, CancellationToken.None);
+    }
+
+    /// <summary>As <see cref="Process(Trace, int, string?, QueryOptions?, string?)"/>, off the calling thread, honouring cancellation during the scans.</summary>
+    public Task<QueryResult> ProcessAsync(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        return Task.Run(() => Run(events, tokenBudget, filter, options, cursor, cancellationToken), cancellationToken);
+    }
+
+    private QueryResult Run(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
+        options ??= QueryOptions.Default;
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxFindings);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var counter = options.Model is null || string.Equals(options.Model, _tokenCounter.Model, StringComparison.OrdinalIgnoreCase)
+            ? _tokenCounter
+            : new TokenCounter(options.Model);
+
+        var filter = string.IsNullOrWhiteSpace(filterText) ? TraceFilter.All : TraceFilter.Parse(filterText);
+        cancellationToken.ThrowIfCancellationRequested();
+        var selection = filter.Evaluate(trace);
+        cancellationToken.ThrowIfCancellationRequested();
+        bool filtered = filter.Root is not AllNode;
+        var analysis = Analyzer.Analyze(trace, filtered ? selection : null, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        string headline = NarrativeBuilder.Headline(trace, filter, selection, analysis);
+        var items = NarrativeBuilder.Items(trace, selection, analysis, filtered, options.IncludeTimeline, options.MaxFindings);
+        var totals = Totals(analysis, selection, filtered, options);
+        var fitter = new BudgetFitter(counter, headline, items, totals);
+
+        ulong fingerprint = Fingerprint(trace, filter, options, counter.Model);
+        var previous = cursorText is null ? [] : QueryCursor.Decode(cursorText, fingerprint).PageBudgets;
+        var emitted = new HashSet<int>();
+        for (int served = 0; served < previous.Count; served++)
+        {
+            // Replay the pages already served, exactly as they were fitted (same budget, same cursor text).
+            cancellationToken.ThrowIfCancellationRequested();
+            var replay = fitter.Fit(previous[served], emitted, new QueryCursor(fingerprint, [.. previous.Take(served + 1)]).Encode());
+            emitted.UnionWith(replay.Selected);
+        }
+
+        var budgets = previous.Append(tokenBudget).ToList();
+        string nextCursor = new QueryCursor(fingerprint, budgets).Encode();
+        int minimum = fitter.HeadlineTokens + fitter.FooterReserve(nextCursor);
+        if (tokenBudget < minimum)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenBudget), tokenBudget,
+                $"A budget of {tokenBudget} tokens is below the minimum of {minimum} for this trace and query: the headline and the truncation notice alone need that many ({counter.Model} tokens). Ask for at least {minimum}.");
+        }
+        var page = fitter.Fit(tokenBudget, emitted, nextCursor);
+        return new QueryResult(
+            page.Text,
+            page.TokenCount,
+            tokenBudget,
+            counter.Model,
+            trace.EventCount,
+            selection.Count,
+            analysis.Findings,
+            page.Truncated,
+            page.Truncated ? nextCursor : null,
+            System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
+    private static Dictionary<SummaryItemKind, long> Totals(AnalysisResult analysis, Selection selection, bool filtered, QueryOptions options)
+    {
+        long functions = Math.Min(12, analysis.Functions.Count);
+        long timeline = options.IncludeTimeline && selection.Count > 0 ? 10 : 0;
+        return new Dictionary<SummaryItemKind, long>
+        {
+            [SummaryItemKind.Finding] = Math.Min(options.MaxFindings, analysis.Findings.Count),
+            [SummaryItemKind.Function] = functions,
+            [SummaryItemKind.Timeline] = timeline,
+            [SummaryItemKind.Event] = filtered ? selection.Count : 0,
+        };
+    }
+
+    private static ulong Fingerprint(Trace trace, TraceFilter filter, QueryOptions options, string model)
+    {
+        var hash = new XxHash64();
+        var text = new StringBuilder()
+            .Append(trace.EventCount).Append('|').Append(trace.Threads.Count).Append('|')
+            .Append(trace.TimeStartNs).Append('|').Append(trace.TimeEndNs).Append('|')
+            .Append(trace.Metadata.SourcePath).Append('|').Append(filter.Canonical).Append('|')
+            .Append(options.MaxFindings).Append('|').Append(options.IncludeTimeline).Append('|').Append(model.ToLowerInvariant());
+        hash.Append(Encoding.UTF8.GetBytes(text.ToString()));
+        if (trace.EventCount > 0)
+        {
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(trace.Timestamps[..Math.Min(64, trace.EventCount)]));
+            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(trace.Timestamps[^Math.Min(64, trace.EventCount)..]));
+        }
+        return hash.GetCurrentHashAsUInt64();
+    }
+}
