@@ -69,16 +69,14 @@ public sealed class QueryEngine
         return Task.Run(() => Run(events, tokenBudget, filter, options, cursor, cancellationToken), cancellationToken);
     }
 
-    private QueryResult Run(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
+    internal QueryResult Run(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
         options ??= QueryOptions.Default;
         ArgumentOutOfRangeException.ThrowIfNegative(options.MaxFindings);
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var counter = options.Model is null || string.Equals(options.Model, _tokenCounter.Model, StringComparison.OrdinalIgnoreCase)
-            ? _tokenCounter
-            : new TokenCounter(options.Model);
+        var counter = CounterFor(options.Model);
 
         var filter = string.IsNullOrWhiteSpace(filterText) ? TraceFilter.All : TraceFilter.Parse(filterText);
         cancellationToken.ThrowIfCancellationRequested();
@@ -91,9 +89,24 @@ public sealed class QueryEngine
         string headline = NarrativeBuilder.Headline(trace, filter, selection, analysis);
         var items = NarrativeBuilder.Items(trace, selection, analysis, filtered, options.IncludeTimeline, options.MaxFindings);
         var totals = Totals(analysis, selection, filtered, options);
-        var fitter = new BudgetFitter(counter, headline, items, totals);
+        string query = $"summary|{filter.Canonical}|{options.MaxFindings}|{options.IncludeTimeline}";
+        return FitPage(trace, counter, headline, items, totals, tokenBudget, cursorText, query, selection.Count, analysis.Findings, started, cancellationToken);
+    }
 
-        ulong fingerprint = Fingerprint(trace, filter, options, counter.Model);
+    /// <summary>The token counter a query uses: the engine's, or one for the model the options name.</summary>
+    internal ITokenCounter CounterFor(string? model) =>
+        model is null || string.Equals(model, _tokenCounter.Model, StringComparison.OrdinalIgnoreCase) ? _tokenCounter : new TokenCounter(model);
+
+    /// <summary>
+    /// Fits a headline and ranked lines into one page of <paramref name="tokenBudget"/> tokens, continuing from
+    /// <paramref name="cursorText"/> (which must come from the same trace and <paramref name="query"/>).
+    /// </summary>
+    internal static QueryResult FitPage(
+        Trace trace, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals,
+        int tokenBudget, string? cursorText, string query, int eventsMatched, IReadOnlyList<Finding> findings, long started, CancellationToken cancellationToken)
+    {
+        var fitter = new BudgetFitter(counter, headline, items, totals);
+        ulong fingerprint = Fingerprint(trace, query, counter.Model);
         var previous = cursorText is null ? [] : QueryCursor.Decode(cursorText, fingerprint).PageBudgets;
         var emitted = new HashSet<int>();
         for (int served = 0; served < previous.Count; served++)
@@ -104,8 +117,7 @@ public sealed class QueryEngine
             emitted.UnionWith(replay.Selected);
         }
 
-        var budgets = previous.Append(tokenBudget).ToList();
-        string nextCursor = new QueryCursor(fingerprint, budgets).Encode();
+        string nextCursor = new QueryCursor(fingerprint, [.. previous, tokenBudget]).Encode();
         int minimum = fitter.HeadlineTokens + fitter.FooterReserve(nextCursor);
         if (tokenBudget < minimum)
         {
@@ -119,8 +131,8 @@ public sealed class QueryEngine
             tokenBudget,
             counter.Model,
             trace.EventCount,
-            selection.Count,
-            analysis.Findings,
+            eventsMatched,
+            findings,
             page.Truncated,
             page.Truncated ? nextCursor : null,
             System.Diagnostics.Stopwatch.GetElapsedTime(started));
@@ -139,14 +151,13 @@ public sealed class QueryEngine
         };
     }
 
-    private static ulong Fingerprint(Trace trace, TraceFilter filter, QueryOptions options, string model)
+    private static ulong Fingerprint(Trace trace, string query, string model)
     {
         var hash = new XxHash64();
         var text = new StringBuilder()
             .Append(trace.EventCount).Append('|').Append(trace.Threads.Count).Append('|')
             .Append(trace.TimeStartNs).Append('|').Append(trace.TimeEndNs).Append('|')
-            .Append(trace.Metadata.SourcePath).Append('|').Append(filter.Canonical).Append('|')
-            .Append(options.MaxFindings).Append('|').Append(options.IncludeTimeline).Append('|').Append(model.ToLowerInvariant());
+            .Append(trace.FunctionIds.Length).Append('|').Append(query).Append('|').Append(model.ToLowerInvariant());
         hash.Append(Encoding.UTF8.GetBytes(text.ToString()));
         if (trace.EventCount > 0)
         {

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace TraceQuery.Protocol.Internals;
+
+/// <summary>Typed access to request parameters given in snake_case or camelCase, with errors that name the parameter.</summary>
+internal sealed class RequestParams(JsonElement? element)
+{
+    public bool TryGet(string snakeName, out JsonElement value)
+    {
+        value = default;
+        if (element is not { ValueKind: JsonValueKind.Object } e)
+            return false;
+        if (e.TryGetProperty(snakeName, out value) && value.ValueKind != JsonValueKind.Null)
+            return true;
+        string camel = Camel(snakeName);
+        return camel != snakeName && e.TryGetProperty(camel, out value) && value.ValueKind != JsonValueKind.Null;
+    }
+
+    public string? String(string name)
+    {
+        if (!TryGet(name, out var value))
+            return null;
+        if (value.ValueKind != JsonValueKind.String)
+            throw Invalid(name, $"must be a string, not {Describe(value)}");
+        return value.GetString();
+    }
+
+    public string RequiredString(string name) =>
+        String(name) ?? throw Invalid(name, "is required");
+
+    public int? Int(string name, int min = int.MinValue, int max = int.MaxValue)
+    {
+        if (!TryGet(name, out var value))
+            return null;
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt64(out long number))
+            throw Invalid(name, $"must be an integer, not {Describe(value)}");
+        if (number < min || number > max)
+            throw Invalid(name, $"is {number.ToString(CultureInfo.InvariantCulture)}; it must be between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}");
+        return (int)number;
+    }
+
+    public bool? Bool(string name)
+    {
+        if (!TryGet(name, out var value))
+            return null;
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Invalid(name, $"must be true or false, not {Describe(value)}"),
+        };
+    }
+
+    public IReadOnlyList<string>? Strings(string name)
+    {
+        if (!TryGet(name, out var value))
+            return null;
+        if (value.ValueKind == JsonValueKind.String)
+            return [value.GetString()!];
+        if (value.ValueKind != JsonValueKind.Array)
+            throw Invalid(name, $"must be an array of strings, not {Describe(value)}");
+        var list = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+                throw Invalid(name, $"must hold only strings, not {Describe(item)}");
+            list.Add(item.GetString()!);
+        }
+        return list;
+    }
+
+    /// <summary>A duration as nanoseconds (a number) or text with a unit (<c>"10ms"</c>).</summary>
+    public long? Duration(string name)
+    {
+        if (!TryGet(name, out var value))
+            return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long ns) && ns >= 0)
+            return ns;
+        if (value.ValueKind == JsonValueKind.String && TryParseDuration(value.GetString()!, out ns))
+            return ns;
+        throw Invalid(name, $"must be nanoseconds (a non-negative integer) or a duration such as \"10ms\" (units ns, us, ms, s), not {Describe(value)}");
+    }
+
+    public static RpcException Invalid(string name, string problem) =>
+        new(RpcException.InvalidParams, $"Invalid params: '{name}' {problem}.", name);
+
+    private static bool TryParseDuration(string text, out long nanoseconds)
+    {
+        nanoseconds = 0;
+        text = text.Trim();
+        (string unit, long scale)[] units = [("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000)];
+        foreach (var (unit, scale) in units)
+        {
+            if (!text.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (!decimal.TryParse(text.AsSpan(0, text.Length - unit.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+                return false;
+            decimal value = amount * scale;
+            if (value > long.MaxValue)
+                return false;
+            nanoseconds = (long)value;
+            return true;
+        }
+        return false;
+    }
+
+    private static string Camel(string snake)
+    {
+        var parts = snake.Split('_');
+        return parts[0] + string.Concat(parts.Skip(1).Select(p => p.Length == 0 ? p : char.ToUpperInvariant(p[0]) + p[1..]));
+    }
+
+    private static string Describe(JsonElement value)
+    {
+        string raw = value.GetRawText();
+        return raw.Length > 40 ? raw[..40] + "…" : raw;
+    }
+}

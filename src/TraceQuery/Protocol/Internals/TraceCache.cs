@@ -1,0 +1,142 @@
+using TraceQuery.Formats.Atf;
+using TraceQuery.Model;
+
+namespace TraceQuery.Protocol.Internals;
+
+/// <summary>
+/// Loaded traces shared by concurrent requests, bounded, least recently used evicted first. A trace in
+/// use by a request is disposed only when its last user releases it.
+/// </summary>
+internal sealed class TraceCache(int capacity) : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly LinkedList<Entry> _order = new();
+    private readonly Dictionary<string, LinkedListNode<Entry>> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Trace> _registered = new(StringComparer.Ordinal);
+    private bool _disposed;
+
+    public sealed class Entry(string key, Lazy<Trace> trace)
+    {
+        public string Key { get; } = key;
+        public Lazy<Trace> Trace { get; } = trace;
+        public int Users { get; set; }
+        public bool Evicted { get; set; }
+    }
+
+    public readonly record struct Lease(TraceCache Owner, Entry? Entry, Trace Trace) : IDisposable
+    {
+        public void Dispose() => Owner.Release(Entry);
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+                return _order.Count;
+        }
+    }
+
+    public void Register(string name, Trace trace)
+    {
+        lock (_gate)
+            _registered[name] = trace;
+    }
+
+    public bool TryGetOnlyRegistered(out string name)
+    {
+        lock (_gate)
+        {
+            name = _registered.Count == 1 ? _registered.Keys.First() : "";
+            return _registered.Count == 1;
+        }
+    }
+
+    public bool TryGetRegistered(string name, out Trace trace)
+    {
+        lock (_gate)
+            return _registered.TryGetValue(name, out trace!);
+    }
+
+    public Lease Acquire(string fullPath)
+    {
+        Entry entry;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_byKey.TryGetValue(fullPath, out var node))
+            {
+                _order.Remove(node);
+                _order.AddFirst(node);
+                entry = node.Value;
+            }
+            else
+            {
+                entry = new Entry(fullPath, new Lazy<Trace>(() => AtfReader.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
+                _byKey[fullPath] = _order.AddFirst(entry);
+                while (_order.Count > Math.Max(1, capacity))
+                {
+                    var last = _order.Last!.Value;
+                    _order.RemoveLast();
+                    _byKey.Remove(last.Key);
+                    last.Evicted = true;
+                    if (last.Users == 0)
+                        DisposeEntry(last);
+                }
+            }
+            entry.Users++;
+        }
+        try
+        {
+            return new Lease(this, entry, entry.Trace.Value);
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                entry.Users--;
+                // A trace that failed to load is not cached: the next request tries again.
+                if (_byKey.TryGetValue(entry.Key, out var node) && node.Value == entry)
+                {
+                    _order.Remove(node);
+                    _byKey.Remove(entry.Key);
+                }
+            }
+            throw;
+        }
+    }
+
+    private void Release(Entry? entry)
+    {
+        if (entry is null)
+            return;
+        lock (_gate)
+        {
+            entry.Users--;
+            if (entry.Users == 0 && entry.Evicted)
+                DisposeEntry(entry);
+        }
+    }
+
+    private static void DisposeEntry(Entry entry)
+    {
+        if (entry.Trace.IsValueCreated)
+            entry.Trace.Value.Dispose();
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            foreach (var entry in _order)
+            {
+                entry.Evicted = true;
+                if (entry.Users == 0)
+                    DisposeEntry(entry);
+            }
+            _order.Clear();
+            _byKey.Clear();
+        }
+    }
+}

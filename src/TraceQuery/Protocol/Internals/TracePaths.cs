@@ -1,0 +1,57 @@
+namespace TraceQuery.Protocol.Internals;
+
+/// <summary>Resolves a client-supplied trace name inside the server's root and refuses anything that leads out of it.</summary>
+internal static class TracePaths
+{
+    public static string Resolve(string root, string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+            throw RequestParams.Invalid("trace", "is empty; name a trace session relative to the server's trace root");
+        if (name.Contains('\0', StringComparison.Ordinal))
+            throw RequestParams.Invalid("trace", "contains a NUL character");
+        if (Path.IsPathRooted(name) || name.StartsWith('~'))
+            throw RequestParams.Invalid("trace", $"'{name}' is an absolute path; name a trace relative to the server's trace root");
+        if (name == ".")
+            return RealPath(Path.GetFullPath(root));
+        var segments = name.Split('/', '\\');
+        if (segments.Any(s => s == ".."))
+            throw RequestParams.Invalid("trace", $"'{name}' contains '..'; traces must stay inside the server's trace root");
+
+        string realRoot = RealPath(Path.GetFullPath(root));
+        string full = Path.GetFullPath(Path.Combine(realRoot, name));
+        if (!IsInside(realRoot, full))
+            throw RequestParams.Invalid("trace", $"'{name}' resolves outside the server's trace root");
+        // Follow links component by component: a symlink inside the root may point out of it.
+        string real = RealPath(full);
+        if (!IsInside(realRoot, real))
+            throw RequestParams.Invalid("trace", $"'{name}' leads outside the server's trace root through a link");
+        return full;
+    }
+
+    private static bool IsInside(string root, string path)
+    {
+        var comparison = OperatingSystem.IsWindows() || OperatingSystem.IsMacOS() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        string prefix = Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar;
+        return string.Equals(path, root, comparison) || path.StartsWith(prefix, comparison);
+    }
+
+    /// <summary>The path with every existing symbolic link along it resolved.</summary>
+    private static string RealPath(string path, int depth = 0)
+    {
+        if (depth > 40)
+            throw RequestParams.Invalid("trace", "leads through too many symbolic links");
+        string? parent = Path.GetDirectoryName(path);
+        string resolvedParent = parent is null ? path : RealPath(parent, depth);
+        string current = parent is null ? path : Path.Combine(resolvedParent, Path.GetFileName(path));
+        for (int hops = 0; hops < 40; hops++)
+        {
+            FileSystemInfo info = Directory.Exists(current) ? new DirectoryInfo(current) : new FileInfo(current);
+            if (!info.Exists || info.LinkTarget is null)
+                return current;
+            string target = info.LinkTarget;
+            current = Path.GetFullPath(Path.IsPathRooted(target) ? target : Path.Combine(Path.GetDirectoryName(current)!, target));
+            current = RealPath(current, depth + 1);
+        }
+        throw RequestParams.Invalid("trace", "leads through too many symbolic links");
+    }
+}

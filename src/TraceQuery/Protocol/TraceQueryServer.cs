@@ -1,0 +1,391 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using TraceQuery.Filtering;
+using TraceQuery.Formats;
+using TraceQuery.Model;
+using TraceQuery.Protocol.Internals;
+
+namespace TraceQuery.Protocol;
+
+/// <summary>
+/// The request handler behind every way agents reach TraceQuery (in-process hosts, the MCP server, the
+/// CLI): JSON-RPC 2.0 (single, batch, notifications) or the bare <c>{method, params}</c> form, parameters
+/// in snake_case or camelCase. Errors never escape as exceptions: they come back as JSON-RPC errors with
+/// <c>status: "error"</c> and a message an agent can act on. Loaded traces are cached (bounded, least
+/// recently used) and shared by concurrent requests.
+/// </summary>
+public sealed class TraceQueryServer : IAsyncDisposable
+{
+    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private readonly MethodHandlers _handlers;
+    private readonly TraceCache _cache;
+    private readonly SemaphoreSlim _slots;
+    private readonly CancellationTokenSource _shutdown = new();
+    private int _inFlight;
+    private volatile bool _started;
+    private volatile bool _stopped;
+
+    /// <summary>Creates a server over <paramref name="queryEngine"/>.</summary>
+    public TraceQueryServer(QueryEngine queryEngine, TraceQueryServerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(queryEngine);
+        Options = options ?? new TraceQueryServerOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxConcurrentRequests, 1);
+        _handlers = new MethodHandlers(queryEngine);
+        _cache = new TraceCache(Options.MaxCachedTraces);
+        _slots = new SemaphoreSlim(Options.MaxConcurrentRequests, Options.MaxConcurrentRequests);
+    }
+
+    /// <summary>The server's limits and trace root.</summary>
+    public TraceQueryServerOptions Options { get; }
+
+    /// <summary>The methods the server answers.</summary>
+    public static IReadOnlyList<string> Methods { get; } = MethodHandlers.Methods;
+
+    /// <summary>Traces currently loaded in the cache.</summary>
+    public int CachedTraceCount => _cache.Count;
+
+    /// <summary>Starts serving. Requests before this call are refused.</summary>
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        _started = true;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops taking requests, cancels those in flight, waits for them, and releases cached traces.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopped)
+            return;
+        _stopped = true;
+        await _shutdown.CancelAsync().ConfigureAwait(false);
+        while (Volatile.Read(ref _inFlight) > 0)
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+        _cache.Dispose();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await ShutdownAsync().ConfigureAwait(false);
+        _shutdown.Dispose();
+        _slots.Dispose();
+    }
+
+    /// <summary>Makes an in-memory trace (a recorder snapshot, a generated trace) answerable under <paramref name="name"/>.</summary>
+    public void RegisterTrace(string name, Trace trace)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(trace);
+        _cache.Register(name, trace);
+    }
+
+    /// <summary>
+    /// Handles one request (or batch) given as JSON text and returns the response text; empty for a
+    /// notification or a batch of notifications. Never throws for bad input.
+    /// </summary>
+    public async Task<string> HandleRequestAsync(string request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(request, DocumentOptions);
+        }
+        catch (JsonException e)
+        {
+            return ErrorResponse(new Envelope(JsonRpc: true, Id: null), new RpcException(RpcException.ParseError,
+                $"Parse error: the request is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}): {e.Message}"));
+        }
+        using (document)
+            return await HandleRequestAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles one request (or batch) given as a JSON element.</summary>
+    public async Task<string> HandleRequestAsync(JsonElement request, CancellationToken cancellationToken = default)
+    {
+        if (request.ValueKind == JsonValueKind.Array)
+        {
+            if (request.GetArrayLength() == 0)
+                return ErrorResponse(new Envelope(true, null), new RpcException(RpcException.InvalidRequest, "Invalid request: an empty batch."));
+            var responses = new List<string>();
+            foreach (var item in request.EnumerateArray())
+            {
+                string response = await HandleSingleAsync(item, cancellationToken).ConfigureAwait(false);
+                if (response.Length > 0)
+                    responses.Add(response);
+            }
+            return responses.Count == 0 ? "" : "[" + string.Join(",", responses) + "]";
+        }
+        return await HandleSingleAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Serves newline-delimited JSON-RPC over a stream pair until <paramref name="input"/> ends or the
+    /// token is cancelled. A malformed line gets an error response; the next line is served as usual.
+    /// </summary>
+    public async Task RunAsync(Stream input, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        using var reader = new StreamReader(input, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: false, leaveOpen: true);
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true) { NewLine = "\n", AutoFlush = true };
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            string? line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+            if (line is null)
+                break;
+            if (line.Length == 0 || line.All(char.IsWhiteSpace))
+                continue;
+            string response = await HandleRequestAsync(line, cancellationToken).ConfigureAwait(false);
+            if (response.Length > 0)
+                await writer.WriteLineAsync(response.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private readonly record struct Envelope(bool JsonRpc, JsonElement? Id, bool Notification = false);
+
+    private async Task<string> HandleSingleAsync(JsonElement request, CancellationToken cancellationToken)
+    {
+        var envelope = new Envelope(true, null);
+        try
+        {
+            if (request.ValueKind != JsonValueKind.Object)
+                throw new RpcException(RpcException.InvalidRequest, "Invalid request: expected a JSON object with \"method\" and \"params\".");
+            bool jsonRpc = request.TryGetProperty("jsonrpc", out var version);
+            JsonElement? id = null;
+            bool notification = false;
+            if (jsonRpc)
+            {
+                if (version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
+                    throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".");
+                if (request.TryGetProperty("id", out var idElement))
+                {
+                    if (idElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Number or JsonValueKind.Null))
+                        throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"id\" must be a string, a number or null.");
+                    id = idElement.Clone();
+                }
+                else
+                {
+                    notification = true;
+                }
+            }
+            envelope = new Envelope(jsonRpc, id, notification);
+            if (!request.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+                throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"method\" must be a string naming one of: " + string.Join(", ", Methods) + ".");
+            string method = methodElement.GetString()!;
+            JsonElement? parameters = null;
+            if (request.TryGetProperty("params", out var paramsElement) && paramsElement.ValueKind != JsonValueKind.Null)
+            {
+                if (paramsElement.ValueKind != JsonValueKind.Object)
+                    throw new RpcException(RpcException.InvalidParams, "Invalid params: \"params\" must be an object of named parameters.", "params");
+                parameters = paramsElement;
+            }
+            if (!Methods.Contains(method))
+                throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
+
+            var result = await DispatchAsync(method, new RequestParams(parameters), cancellationToken).ConfigureAwait(false);
+            if (notification)
+                return "";
+            string response = SuccessResponse(envelope, result);
+            if (Encoding.UTF8.GetByteCount(response) > Options.MaxResponseBytes)
+            {
+                throw new RpcException(RpcException.ResponseTooLarge,
+                    $"The response would be {Encoding.UTF8.GetByteCount(response):N0} bytes, above the server's limit of {Options.MaxResponseBytes:N0}; ask for a smaller token_budget or limit.");
+            }
+            return response;
+        }
+        catch (RpcException e)
+        {
+            return envelope.Notification ? "" : ErrorResponse(envelope, e);
+        }
+    }
+
+    private sealed record MethodResult(QueryResult Result, bool Clamped, int RequestedBudget);
+
+    private async Task<MethodResult> DispatchAsync(string method, RequestParams p, CancellationToken cancellationToken)
+    {
+        if (!_started || _stopped)
+            throw new RpcException(RpcException.InternalError, _stopped ? "The server is shutting down." : "The server has not been started (call StartAsync).");
+        if (cancellationToken.IsCancellationRequested)
+            throw new RpcException(RpcException.RequestCancelled, "Request cancelled by the client.");
+        if (!_slots.Wait(0, CancellationToken.None))
+        {
+            throw new RpcException(RpcException.ServerBusy,
+                $"Server busy: {Options.MaxConcurrentRequests} requests are already in progress. Retry shortly.");
+        }
+        Interlocked.Increment(ref _inFlight);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _shutdown.Token);
+        timeout.CancelAfter(Options.RequestTimeout);
+        try
+        {
+            int requested = p.Int("token_budget", 1, int.MaxValue) ?? Options.DefaultTokenBudget;
+            int budget = Math.Min(requested, Options.MaxTokenBudget);
+            string traceName = p.String("trace") ?? DefaultTraceName();
+            string? cursor = p.String("cursor");
+            string? model = p.String("model");
+            var token = timeout.Token;
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var result = await Task.Run(() =>
+            {
+                using var lease = Acquire(traceName);
+                var context = new RequestContext(traceName, budget, cursor, model, token);
+                return method switch
+                {
+                    "trace.info" => _handlers.Info(lease.Trace, context),
+                    "trace.query" => _handlers.Query(lease.Trace, context, p),
+                    "narration.summary" => _handlers.Summary(lease.Trace, context, p),
+                    "findings.search" => _handlers.SearchFindings(lease.Trace, context, p),
+                    "spans.list" => _handlers.ListSpans(lease.Trace, context, p),
+                    "stats.functionsTopN" => _handlers.TopFunctions(lease.Trace, context, p),
+                    _ => _handlers.GetEvents(lease.Trace, context, p),
+                };
+            }, token).ConfigureAwait(false);
+            // The timer may not have fired on a busy machine: the limit holds either way.
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout)
+                throw new OperationCanceledException();
+            return new MethodResult(result, budget < requested, requested);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(RpcException.RequestCancelled, "Request cancelled by the client.");
+        }
+        catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
+        {
+            throw new RpcException(RpcException.InternalError, "The server is shutting down.");
+        }
+        catch (OperationCanceledException)
+        {
+            throw new RpcException(RpcException.Timeout, $"The request took longer than the server's limit of {Options.RequestTimeout.TotalSeconds:0.###} s; narrow the filter or the trace.");
+        }
+        catch (TraceFormatException e)
+        {
+            throw new RpcException(RpcException.TraceError, "The trace cannot be read: " + e.Message);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new RpcException(RpcException.InvalidParams, "Invalid params: 'trace' " + e.Message, "trace");
+        }
+        catch (FilterSyntaxException e)
+        {
+            throw new RpcException(RpcException.InvalidParams, "Invalid params: 'filter' " + e.Message, "filter");
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "tokenBudget")
+        {
+            throw new RpcException(RpcException.InvalidParams, "Invalid params: 'token_budget' " + e.Message.Split(" (Parameter")[0], "token_budget");
+        }
+        catch (ArgumentException e) when (e.ParamName is "cursor" or "model")
+        {
+            throw new RpcException(RpcException.InvalidParams, $"Invalid params: '{e.ParamName}' {e.Message.Split(" (Parameter")[0]}", e.ParamName);
+        }
+        catch (Exception e) when (e is not RpcException and not OutOfMemoryException)
+        {
+            throw new RpcException(RpcException.InternalError, $"Internal error while handling {method}: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+            _slots.Release();
+        }
+    }
+
+    /// <summary>The trace a request means when it names none: the only registered trace, or the root when it is itself a session.</summary>
+    private string DefaultTraceName()
+    {
+        if (Options.DefaultTrace is { } configured)
+            return configured;
+        if (_cache.TryGetOnlyRegistered(out string? only))
+            return only;
+        if (Options.TraceRoot is { } root && Formats.Atf.AtfReader.IsSession(root))
+            return ".";
+        throw RequestParams.Invalid("trace", "is required: name a trace session relative to the server's trace root");
+    }
+
+    private TraceCache.Lease Acquire(string name)
+    {
+        if (_cache.TryGetRegistered(name, out var registered))
+            return new TraceCache.Lease(_cache, null, registered);
+        if (Options.TraceRoot is null)
+            throw RequestParams.Invalid("trace", $"'{name}' is not a registered trace and the server has no trace root");
+        string path = TracePaths.Resolve(Options.TraceRoot, name);
+        if (!Directory.Exists(path))
+            throw RequestParams.Invalid("trace", $"'{name}' does not exist under the server's trace root");
+        return _cache.Acquire(path);
+    }
+
+    private static string SuccessResponse(Envelope envelope, MethodResult method)
+    {
+        var result = method.Result;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            if (envelope.JsonRpc)
+            {
+                w.WriteString("jsonrpc", "2.0");
+                WriteId(w, envelope.Id);
+                w.WriteStartObject("result");
+            }
+            w.WriteString("status", "success");
+            w.WriteString("data", result.Summary);
+            w.WriteNumber("tokens_used", result.TokenCount);
+            w.WriteNumber("token_budget", result.TokenBudget);
+            if (method.Clamped)
+                w.WriteString("budget_note", $"token_budget {method.RequestedBudget} was clamped to the server's maximum of {result.TokenBudget}");
+            w.WriteBoolean("did_truncate", result.DidTruncate);
+            if (result.NextCursor is null)
+                w.WriteNull("next_cursor");
+            else
+                w.WriteString("next_cursor", result.NextCursor);
+            w.WriteString("model", result.Model);
+            w.WriteNumber("events_processed", result.EventsProcessed);
+            w.WriteNumber("events_matched", result.EventsMatched);
+            if (envelope.JsonRpc)
+                w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static string ErrorResponse(Envelope envelope, RpcException error)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            w.WriteStartObject();
+            if (envelope.JsonRpc)
+            {
+                w.WriteString("jsonrpc", "2.0");
+                WriteId(w, envelope.Id);
+            }
+            else
+            {
+                w.WriteString("status", "error");
+            }
+            w.WriteStartObject("error");
+            w.WriteNumber("code", error.Code);
+            w.WriteString("message", error.Message);
+            w.WriteStartObject("data");
+            w.WriteString("status", "error");
+            if (error.Parameter is not null)
+                w.WriteString("parameter", error.Parameter);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteId(Utf8JsonWriter w, JsonElement? id)
+    {
+        w.WritePropertyName("id");
+        if (id is { } value)
+            value.WriteTo(w);
+        else
+            w.WriteNullValue();
+    }
+}

@@ -1,0 +1,29 @@
+namespace TraceQuery.Protocol;
+
+/// <summary>Limits and locations of a <see cref="TraceQueryServer"/>. Every limit gives a clear error when hit, and the server keeps serving.</summary>
+public sealed record TraceQueryServerOptions
+{
+    /// <summary>Directory the <c>trace</c> parameter is resolved in; traces outside it are refused. Null: only in-memory traces registered with <see cref="TraceQueryServer.RegisterTrace"/>.</summary>
+    public string? TraceRoot { get; init; }
+
+    /// <summary>The trace a request means when it names none (relative to <see cref="TraceRoot"/>, or a registered name). Null: the only registered trace, or the root itself when it is a session.</summary>
+    public string? DefaultTrace { get; init; }
+
+    /// <summary>Loaded traces kept in memory, least recently used evicted first. Default 8.</summary>
+    public int MaxCachedTraces { get; init; } = 8;
+
+    /// <summary>Largest response, in bytes of UTF-8 JSON. Default 256 KiB.</summary>
+    public int MaxResponseBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Time a request may take before it is cancelled with an error. Default 30 s.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests handled at once; more are refused with an error until one finishes. Default 16.</summary>
+    public int MaxConcurrentRequests { get; init; } = 16;
+
+    /// <summary>Token budget when a request names none. Default 4,096.</summary>
+    public int DefaultTokenBudget { get; init; } = 4096;
+
+    /// <summary>Largest token budget honoured; larger requests are clamped and the answer says so. Default 20,000.</summary>
+    public int MaxTokenBudget { get; init; } = 20_000;
+}
