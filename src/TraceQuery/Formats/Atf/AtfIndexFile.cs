@@ -16,8 +16,9 @@ public sealed unsafe class AtfIndexFile : IDisposable
     private readonly MappedFile _file;
     private readonly long _eventsOffset;
 
-    private AtfIndexFile(MappedFile file, AtfIndexHeader? header, long eventsOffset, int eventCount, bool finalized, long bytesIgnored)
+    private AtfIndexFile(MappedFile file, AtfIndexHeader? header, long eventsOffset, int eventCount, bool finalized, long bytesIgnored, uint expectedChecksum = 0)
     {
+        ExpectedChecksum = expectedChecksum;
         _file = file;
         Header = header;
         _eventsOffset = eventsOffset;
@@ -48,19 +49,28 @@ public sealed unsafe class AtfIndexFile : IDisposable
     public ReadOnlySpan<TraceEvent> Events =>
         EventCount == 0 ? [] : new ReadOnlySpan<TraceEvent>(_file.Pointer + _eventsOffset, EventCount);
 
+    /// <summary>The footer's CRC-32, left for the caller to verify (opened with deferred verification); 0 = nothing to verify.</summary>
+    internal uint ExpectedChecksum { get; }
+
     internal EventSource Source => EventCount == 0
         ? new EventSource([])
         : new EventSource((TraceEvent*)(_file.Pointer + _eventsOffset), EventCount);
 
     /// <summary>Opens and validates an index file.</summary>
     /// <exception cref="TraceFormatException">The file is not a valid ATF v2 index.</exception>
-    public static AtfIndexFile Open(string path, AtfReadOptions? options = null)
+    public static AtfIndexFile Open(string path, AtfReadOptions? options = null) =>
+        Open(path, options ?? AtfReadOptions.Default, deferChecksum: false);
+
+    /// <summary>
+    /// Opens an index file; with <paramref name="deferChecksum"/> the CRC-32 is not computed here but
+    /// handed over in <see cref="ExpectedChecksum"/>, for the column pass to verify while it reads the events.
+    /// </summary>
+    internal static AtfIndexFile Open(string path, AtfReadOptions options, bool deferChecksum)
     {
-        options ??= AtfReadOptions.Default;
         var file = MappedFile.Open(path);
         try
         {
-            return Parse(file, options);
+            return Parse(file, options, deferChecksum);
         }
         catch
         {
@@ -69,7 +79,7 @@ public sealed unsafe class AtfIndexFile : IDisposable
         }
     }
 
-    private static AtfIndexFile Parse(MappedFile file, AtfReadOptions options)
+    private static AtfIndexFile Parse(MappedFile file, AtfReadOptions options, bool deferChecksum)
     {
         string path = file.Path;
         long length = file.Length;
@@ -129,13 +139,14 @@ public sealed unsafe class AtfIndexFile : IDisposable
                 throw new TraceFormatException(path, footerAt + 32, Invariant($"the footer's bytes_written is {bytesWritten}, but the event section holds {section} bytes."));
             if (count > int.MaxValue)
                 throw new TraceFormatException(path, footerAt + 8, Invariant($"the footer counts {count} events; at most {int.MaxValue} events per thread can be loaded."));
-            if (checksum != 0 && options.VerifyChecksums)
+            bool verify = checksum != 0 && options.VerifyChecksums;
+            if (verify && !deferChecksum)
             {
                 uint actual = Crc32Of(file, eventsOffset, (long)section);
                 if (actual != checksum)
-                    throw new TraceFormatException(path, footerAt + 4, Invariant($"CRC32 mismatch: the footer says 0x{checksum:x8}, the event bytes hash to 0x{actual:x8}. The file is corrupt; a checksum of 0 would mean \"not computed\"."));
+                    throw ChecksumMismatch(path, footerAt, checksum, actual);
             }
-            return new AtfIndexFile(file, header, eventsOffset, (int)count, finalized: true, bytesIgnored: 0);
+            return new AtfIndexFile(file, header, eventsOffset, (int)count, finalized: true, bytesIgnored: 0, verify && deferChecksum ? checksum : 0);
         }
 
         if (headerClaimsFinalized && footerFits)
@@ -154,6 +165,9 @@ public sealed unsafe class AtfIndexFile : IDisposable
         long ignored = length - eventsOffset - (whole * AtfLayout.EventSize);
         return new AtfIndexFile(file, header, eventsOffset, (int)whole, finalized: false, bytesIgnored: ignored);
     }
+
+    internal static TraceFormatException ChecksumMismatch(string path, long footerAt, uint expected, uint actual) =>
+        new(path, footerAt + 4, Invariant($"CRC32 mismatch: the footer says 0x{expected:x8}, the event bytes hash to 0x{actual:x8}. The file is corrupt; a checksum of 0 would mean \"not computed\"."));
 
     internal static uint Crc32Of(MappedFile file, long offset, long length)
     {

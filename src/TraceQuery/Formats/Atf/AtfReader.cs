@@ -72,7 +72,8 @@ public static class AtfReader
             int t = 0;
             foreach (var (id, threadDirectory) in threadDirectories)
             {
-                var index = AtfIndexFile.Open(Path.Combine(threadDirectory, AtfLayout.IndexFileName), options);
+                // The CRC-32 is verified by the column builder, in parallel and in the same pass over the events.
+                var index = AtfIndexFile.Open(Path.Combine(threadDirectory, AtfLayout.IndexFileName), options, deferChecksum: true);
                 indexFiles.Add(index);
                 if (index.Header is { } header)
                 {
@@ -92,6 +93,7 @@ public static class AtfReader
                     Events = index.Source,
                     DetailRecordCount = (uint)(detail?.RecordCount ?? 0),
                     DetailComplete = detail is { IsFinalized: true },
+                    ExpectedChecksum = index.ExpectedChecksum,
                     Recovery = new ThreadRecovery
                     {
                         IndexFinalized = index.IsFinalized,
@@ -143,6 +145,7 @@ public static class AtfReader
         long eventOffset = (long)(file.Header?.EventsOffset ?? AtfLayout.HeaderSize) + ((long)e.Position * AtfLayout.EventSize);
         return e.Defect switch
         {
+            EventDefect.ChecksumMismatch => ChecksumMismatch(file.Path, (long)(file.Header?.FooterOffset ?? 0), file.ExpectedChecksum, e.ActualChecksum),
             EventDefect.InvalidKind => new TraceFormatException(file.Path, eventOffset + 20,
                 Invariant($"event {e.Position} has kind {(uint)e.Event.Kind}; ATF v2 kinds are 1 (call), 2 (return) and 3 (exception).")),
             EventDefect.ThreadIdMismatch => new TraceFormatException(file.Path, eventOffset + 16,

@@ -5,23 +5,25 @@ namespace TraceQuery.Model.Internals;
 
 /// <summary>
 /// Open-addressing map from 64-bit function id to a dense ordinal in first-seen order. Used once per
-/// event while building columns, so it favours the common case (a few thousand distinct ids, the same id
-/// seen again soon) over generality.
+/// event while building columns, so the hit path is one probe of one 16-byte entry, inlined, with no
+/// data-dependent branch besides the key compare; misses and growth stay out of line.
 /// </summary>
 internal sealed class FunctionIdMap
 {
-    private ulong[] _keys;
-    private int[] _values; // ordinal + 1; 0 = empty slot
+    private struct Entry
+    {
+        public ulong Key;
+        public int Value; // ordinal + 1; 0 = empty slot
+    }
+
+    private Entry[] _entries;
     private int _mask;
     private readonly List<ulong> _ids = [];
-    private ulong _lastId;
-    private int _lastOrdinal = -1;
 
     public FunctionIdMap(int capacity = 1024)
     {
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, capacity * 2));
-        _keys = new ulong[size];
-        _values = new int[size];
+        _entries = new Entry[size];
         _mask = size - 1;
     }
 
@@ -31,49 +33,44 @@ internal sealed class FunctionIdMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int GetOrAdd(ulong id)
     {
-        if (id == _lastId && _lastOrdinal >= 0)
-            return _lastOrdinal;
-        int ordinal = GetOrAddSlow(id);
-        _lastId = id;
-        _lastOrdinal = ordinal;
-        return ordinal;
+        ref Entry entry = ref _entries[Hash(id) & _mask];
+        if (entry.Key == id && entry.Value != 0)
+            return entry.Value - 1;
+        return GetOrAddSlow(id);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private int GetOrAddSlow(ulong id)
     {
         int slot = Hash(id) & _mask;
         while (true)
         {
-            int value = _values[slot];
-            if (value == 0)
+            ref Entry entry = ref _entries[slot];
+            if (entry.Value == 0)
                 break;
-            if (_keys[slot] == id)
-                return value - 1;
+            if (entry.Key == id)
+                return entry.Value - 1;
             slot = (slot + 1) & _mask;
         }
         int ordinal = _ids.Count;
         _ids.Add(id);
-        _keys[slot] = id;
-        _values[slot] = ordinal + 1;
-        if (_ids.Count * 2 > _keys.Length)
+        _entries[slot] = new Entry { Key = id, Value = ordinal + 1 };
+        if (_ids.Count * 2 > _entries.Length)
             Grow();
         return ordinal;
     }
 
     private void Grow()
     {
-        int size = _keys.Length * 2;
-        _keys = new ulong[size];
-        _values = new int[size];
-        _mask = size - 1;
+        _entries = new Entry[_entries.Length * 2];
+        _mask = _entries.Length - 1;
         for (int ordinal = 0; ordinal < _ids.Count; ordinal++)
         {
             ulong id = _ids[ordinal];
             int slot = Hash(id) & _mask;
-            while (_values[slot] != 0)
+            while (_entries[slot].Value != 0)
                 slot = (slot + 1) & _mask;
-            _keys[slot] = id;
-            _values[slot] = ordinal + 1;
+            _entries[slot] = new Entry { Key = id, Value = ordinal + 1 };
         }
     }
 
