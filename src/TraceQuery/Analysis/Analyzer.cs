@@ -36,7 +36,7 @@ public sealed class Analyzer
     public AnalysisResult Analyze(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        var stats = SpanStatistics.Compute(trace, selection, cancellationToken);
+        var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken);
         var findings = new List<Finding>();
         var exceptionEvents = ExceptionEvents(trace, selection);
         findings.AddRange(CrashDetector.Detect(stats, exceptionEvents, Options));
@@ -62,7 +62,7 @@ public sealed class Analyzer
     public IReadOnlyList<FunctionStats> ComputeFunctionStats(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        var stats = SpanStatistics.Compute(trace, selection, cancellationToken);
+        var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken);
         return [.. stats.ByOrdinal.Where(f => f is not null).Select(f => f!)];
     }
 

@@ -35,4 +35,7 @@ public sealed record AnalyzerOptions
 
     /// <summary>How many exemplar spans a finding cites. Default 3.</summary>
     public int Exemplars { get; init; } = 3;
+
+    /// <summary>Cores used for per-function statistics; -1 (default) uses all. Results do not depend on it.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
 }

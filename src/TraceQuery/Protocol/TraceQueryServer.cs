@@ -246,7 +246,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
                 };
             }, token).ConfigureAwait(false);
             // The timer may not have fired on a busy machine: the limit holds either way.
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout || cancellationToken.IsCancellationRequested)
                 throw new OperationCanceledException();
             return new MethodResult(result, budget < requested, requested);
         }

@@ -124,6 +124,16 @@ public sealed class AnalyzerTests
     }
 
     [TestMethod]
+    public void Analyze_ParallelAndSingleThreaded_ThenIdenticalResults()
+    {
+        using var trace = TraceGenerator.Generate(1_200_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All, Seed = 5 });
+        var parallel = new Analyzer().Analyze(trace);
+        var single = new Analyzer(options: new AnalyzerOptions { MaxDegreeOfParallelism = 1 }).Analyze(trace);
+        CollectionAssert.AreEqual(single.Functions.ToList(), parallel.Functions.ToList());
+        Assert.AreEqual(Render(single), Render(parallel));
+    }
+
+    [TestMethod]
     public void Analyze_SameTraceTwice_ThenIdenticalFindings()
     {
         using var a = GoldenTraces.Create("crash");

@@ -196,6 +196,20 @@ public sealed class TraceQueryServerTests
     }
 
     [TestMethod]
+    public async Task Request_CancelledMidway_ThenCancelledErrorAndServerKeepsServing()
+    {
+        // Summarizing 400,000 events takes far longer than 2 ms; the engine checks the token between stages.
+        using var big = TraceGenerator.Generate(400_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
+        await using var server = await StartAsync(new TraceQueryServerOptions());
+        server.RegisterTrace("big", big);
+        using var source = new CancellationTokenSource(TimeSpan.FromMilliseconds(2));
+        var response = Parse(await server.HandleRequestAsync("""{"jsonrpc":"2.0","id":3,"method":"narration.summary","params":{"trace":"big"}}""", source.Token));
+        Assert.AreEqual(-32800, response.GetProperty("error").GetProperty("code").GetInt32());
+        var next = Parse(await server.HandleRequestAsync("""{"method":"trace.info","params":{"trace":"big","token_budget":300}}"""));
+        Assert.AreEqual("success", next.GetProperty("status").GetString());
+    }
+
+    [TestMethod]
     public async Task SixtyFourConcurrentRequests_ThenSameAnswersAsSequential()
     {
         await using var server = await StartAsync(new TraceQueryServerOptions { TraceRoot = Root.Value, MaxConcurrentRequests = 64 });

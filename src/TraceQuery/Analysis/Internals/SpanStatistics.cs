@@ -34,7 +34,7 @@ internal sealed class SpanStatistics
 
     public ReadOnlySpan<int> Group(int ordinal) => GroupedSpans.AsSpan(GroupStart[ordinal], GroupStart[ordinal + 1] - GroupStart[ordinal]);
 
-    public static SpanStatistics Compute(Trace trace, Selection? selection, CancellationToken cancellationToken)
+    public static SpanStatistics Compute(Trace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
         var stats = new SpanStatistics(trace);
         var spans = stats.Spans;
@@ -89,7 +89,7 @@ internal sealed class SpanStatistics
         cancellationToken.ThrowIfCancellationRequested();
 
         var byOrdinal = new FunctionStats?[functions];
-        var options = new ParallelOptions { CancellationToken = cancellationToken };
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, functions, options, f => byOrdinal[f] = stats.ComputeFunction(f));
         stats.ByOrdinal = byOrdinal;
         return stats;
