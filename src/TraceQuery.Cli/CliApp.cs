@@ -7,14 +7,19 @@ using TraceQuery.Text;
 
 namespace TraceQuery.Cli;
 
-/// <summary>The <c>tracequery</c> commands. Exit codes: 0 success, 1 bad input (unreadable trace), 2 usage error.</summary>
-internal static class CliApp
+/// <summary>
+/// The <c>tracequery</c> commands. Exit codes: 0 success, 1 bad input (an unreadable trace, an error answer
+/// from the server), 2 usage error. Commands that answer questions go through <see cref="TraceQuery.Protocol.TraceQueryServer"/>
+/// (see <c>CliApp.Server.cs</c>), exactly as the MCP tools do.
+/// </summary>
+internal static partial class CliApp
 {
     public const int Success = 0;
     public const int BadInput = 1;
     public const int UsageError = 2;
 
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Parses and runs one command line; <paramref name="showProgress"/> allows an activity line on <paramref name="error"/> (a terminal).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, bool showProgress = false)
     {
         var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
 
@@ -67,6 +72,11 @@ internal static class CliApp
         }));
         root.Subcommands.Add(generate);
 
+        root.Subcommands.Add(QueryCommand(output, error, showProgress));
+        root.Subcommands.Add(SummaryCommand(output, error, showProgress));
+        root.Subcommands.Add(TopCommand(output, error, showProgress));
+        root.Subcommands.Add(McpCommand(error));
+
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
         {
@@ -98,12 +108,18 @@ internal static class CliApp
         return result;
     }
 
-    private static int Guard(TextWriter error, Action action)
-    {
-        try
+    private static int Guard(TextWriter error, Action action) =>
+        Guard(error, () =>
         {
             action();
             return Success;
+        });
+
+    private static int Guard(TextWriter error, Func<int> action)
+    {
+        try
+        {
+            return action();
         }
         catch (UsageException e)
         {

@@ -34,6 +34,8 @@ public sealed class TraceQueryServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(queryEngine);
         Options = options ?? new TraceQueryServerOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxConcurrentRequests, 1);
+        if (Options.RequestTimeout <= TimeSpan.Zero && Options.RequestTimeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(options), Options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
         _handlers = new MethodHandlers(queryEngine);
         _cache = new TraceCache(Options.MaxCachedTraces);
         _slots = new SemaphoreSlim(Options.MaxConcurrentRequests, Options.MaxConcurrentRequests);
@@ -228,12 +230,15 @@ public sealed class TraceQueryServer : IAsyncDisposable
             string traceName = p.String("trace") ?? DefaultTraceName();
             string? cursor = p.String("cursor");
             string? model = p.String("model");
+            string displayName = traceName == "." && Options.TraceRoot is { } root
+                ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(root)))
+                : traceName;
             var token = timeout.Token;
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await Task.Run(() =>
             {
                 using var lease = Acquire(traceName);
-                var context = new RequestContext(traceName, budget, cursor, model, token);
+                var context = new RequestContext(displayName, budget, cursor, model, token);
                 return method switch
                 {
                     "trace.info" => _handlers.Info(lease.Trace, context),
@@ -246,7 +251,8 @@ public sealed class TraceQueryServer : IAsyncDisposable
                 };
             }, token).ConfigureAwait(false);
             // The timer may not have fired on a busy machine: the limit holds either way.
-            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout || cancellationToken.IsCancellationRequested)
+            if ((Options.RequestTimeout != Timeout.InfiniteTimeSpan && System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout)
+                || cancellationToken.IsCancellationRequested)
                 throw new OperationCanceledException();
             return new MethodResult(result, budget < requested, requested);
         }

@@ -1,0 +1,174 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Nodes;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using TraceQuery.Protocol;
+
+namespace TraceQuery.Cli.Mcp;
+
+/// <summary>
+/// The MCP tools: each one builds a request for one <see cref="TraceQueryServer"/> method and returns the
+/// answer's text, which is exactly what the server's <c>tokens_used</c> counts. No logic of their own; the SDK
+/// makes one instance per call, around the process's single server.
+/// </summary>
+[McpServerToolType]
+internal sealed class TraceQueryTools(TraceQueryServer server)
+{
+    private const string TraceDescription =
+        "Trace session directory relative to the server's trace root, e.g. \"indexer\" or \"runs/crash1\". Omit it when the root is itself a session.";
+
+    private const string BudgetDescription =
+        "Largest answer in tokens, counted with the model's tokenizer. Default 4096; the server caps it at its maximum (20000 unless configured) and says so. The answer never exceeds it; a budget under about 70 tokens is refused.";
+
+    private const string ModelDescription =
+        "Model whose tokenizer counts token_budget: gpt-4o (default), gpt-4o-mini, gpt-4.1, gpt-4.1-mini, o1, o3, o3-mini, o4-mini, gpt-4, gpt-3.5-turbo, or an encoding: o200k_base, cl100k_base.";
+
+    private const string CursorDescription =
+        "To continue a cut answer: the cursor from its last line. Repeat the other arguments unchanged.";
+
+    private const string FilterDescription =
+        "Event filter; omit for all events. Terms combine with and, or, not and parentheses; terms side by side mean and. "
+        + "Terms: kind:call|return|exception; thread:3 or thread:1,3; fn:parse_* (glob over the whole name) or fn:/regex/; module:libstore.so; "
+        + "depth>3; time:1.5s..2s or time>=10ms (since the trace's first event; units ns us ms s); duration>10ms (the RETURN of each call that took longer); "
+        + "detail:yes; a bare word (function or module name contains it; error, exception, crash and fail also match every EXCEPTION event). "
+        + "Quote names with spaces or colons: fn:\"operator()\". Examples: error | kind:exception thread:3 | fn:parse_* and duration>10ms | module:libnet* and not fn:*_poll";
+
+    private const string Paging =
+        " The text fits token_budget; when something was left out, its last line says what and gives a cursor for the next page.";
+
+    /// <summary>trace.info: a trace's shape and recovery report.</summary>
+    [McpServerTool(Name = "trace_info", Title = "Trace info", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Describe a trace session: format, OS and architecture, time range, event, span, thread and function counts, "
+        + "and per thread what was recovered from a tracer that was killed (missing footers, ignored bytes). A good first call." + Paging)]
+    public Task<CallToolResult> Info(
+        [Description(TraceDescription)] string? trace = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("trace.info", Common(trace, token_budget, model, cursor), cancellationToken);
+
+    /// <summary>trace.query: the events a filter selects.</summary>
+    [McpServerTool(Name = "trace_query", Title = "Query trace events", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("List the events a filter selects (thread by thread, each in time order), with a headline of how many matched on how many threads. "
+        + "Each event line starts with its reference (event:<thread>:<seq>), which get_events resolves." + Paging)]
+    public Task<CallToolResult> Query(
+        [Description(FilterDescription)] string? filter = null,
+        [Description(TraceDescription)] string? trace = null,
+        [Description("minimal (reference, kind, function) or full (adds time, thread, depth, module, duration of the call, detail flag).")][AllowedValues("minimal", "full")] string projection = "minimal",
+        [Description("List at most this many of the matching events (the headline still counts all).")] int? limit = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("trace.query", With(Common(trace, token_budget, model, cursor), ("filter", filter), ("projection", projection), ("limit", limit)), cancellationToken);
+
+    /// <summary>narration.summary: the budgeted narrative.</summary>
+    [McpServerTool(Name = "trace_summary", Title = "Summarize a trace", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Summarize a trace, or the part a filter selects, as ranked text: findings by severity (crashes with the open call stack, "
+        + "exceptions, hangs, leak-like growth, latency outliers, hot spots) with evidence references (event:, span:, fn:), "
+        + "hot functions with count, self and total time and percentiles, a timeline, then matching events." + Paging)]
+    public Task<CallToolResult> Summary(
+        [Description(TraceDescription)] string? trace = null,
+        [Description(FilterDescription)] string? filter = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("narration.summary", With(Common(trace, token_budget, model, cursor), ("filter", filter)), cancellationToken);
+
+    /// <summary>findings.search: findings ranked for a symptom.</summary>
+    [McpServerTool(Name = "find_findings", Title = "Find findings for a symptom", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Rank the trace's findings (crash, exception, hang, latency outlier, leak-like imbalance, unmatched spans, hot spot) "
+        + "against a symptom described in plain words; each finding gives its severity, why it was raised and evidence references." + Paging)]
+    public Task<CallToolResult> FindFindings(
+        [Description("The symptom in plain words, e.g. \"crash while parsing the header\" or \"memory grows\". Omit to list findings by severity.")] string? query = null,
+        [Description(TraceDescription)] string? trace = null,
+        [Description("At most this many findings.")] int limit = 20,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("findings.search", With(Common(trace, token_budget, model, cursor), ("query", query), ("limit", limit)), cancellationToken);
+
+    /// <summary>spans.list: call spans by function, thread, duration and status.</summary>
+    [McpServerTool(Name = "list_spans", Title = "List call spans", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("List call spans (a CALL paired with its RETURN, or with the EXCEPTION that unwound it) that match every given condition; "
+        + "each line gives span:<id>, function, thread, depth, start offset, duration, status and parent span." + Paging)]
+    public Task<CallToolResult> ListSpans(
+        [Description(TraceDescription)] string? trace = null,
+        [Description("Function name: a glob over the whole name (open_*) or /regex/.")] string? function = null,
+        [Description("Thread id (the ATF slot number).")] int? thread = null,
+        [Description("Shortest duration to include: nanoseconds, or text with a unit such as \"10ms\" (ns, us, ms, s).")] string? min_duration = null,
+        [Description("Longest duration to include, in the same form as min_duration.")] string? max_duration = null,
+        [Description("Only spans of this status: complete, unmatched (no RETURN), unwound (ended by an EXCEPTION) or orphan (a RETURN without its CALL).")] string? status = null,
+        [Description("At most this many spans.")] int? limit = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("spans.list", With(Common(trace, token_budget, model, cursor),
+            ("function", function), ("thread", thread), ("min_duration", min_duration), ("max_duration", max_duration), ("status", status), ("limit", limit)), cancellationToken);
+
+    /// <summary>stats.functionsTopN: functions ranked by a metric.</summary>
+    [McpServerTool(Name = "top_functions", Title = "Top functions", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Rank functions by call count, total time, self time or p95 latency, over the whole trace or the events a filter selects; "
+        + "each line gives count, total, self, p50, p95, p99, max and the function's fn: reference." + Paging)]
+    public Task<CallToolResult> TopFunctions(
+        [Description("count, total, self (time not spent in callees) or p95.")][AllowedValues("count", "total", "self", "p95")] string metric = "self",
+        [Description("How many functions.")] int n = 10,
+        [Description(FilterDescription)] string? filter = null,
+        [Description(TraceDescription)] string? trace = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("stats.functionsTopN", With(Common(trace, token_budget, model, cursor), ("metric", metric), ("n", n), ("filter", filter)), cancellationToken);
+
+    /// <summary>events.get: resolve evidence references.</summary>
+    [McpServerTool(Name = "get_events", Title = "Resolve evidence references", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Resolve evidence references quoted by the other tools to full detail: an event's time, thread, depth, function, module "
+        + "and its detail record (registers, stack bytes) when it has one; a span's timing and status; a function's module." + Paging)]
+    public Task<CallToolResult> GetEvents(
+        [Description("References to resolve, at most 1,000: event:<thread>:<seq>, span:<id> or fn:0x<16 hex digits>.")] string[] refs,
+        [Description(TraceDescription)] string? trace = null,
+        [Description("Include detail records (registers, stack).")] bool detail = true,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("events.get", With(Common(trace, token_budget, model, cursor),
+            ("refs", refs is null ? null : new JsonArray([.. refs.Select(r => (JsonNode?)r)])), ("detail", detail)), cancellationToken);
+
+    private static List<KeyValuePair<string, JsonNode?>> Common(string? trace, int tokenBudget, string? model, string? cursor) =>
+    [
+        new("trace", trace),
+        new("token_budget", tokenBudget),
+        new("model", model),
+        new("cursor", cursor),
+    ];
+
+    private static List<KeyValuePair<string, JsonNode?>> With(List<KeyValuePair<string, JsonNode?>> parameters, params (string Name, JsonNode? Value)[] more)
+    {
+        foreach (var (name, value) in more)
+            parameters.Add(new(name, value));
+        return parameters;
+    }
+
+    /// <summary>The answer's text as the tool result; an error response becomes an error result with the server's message.</summary>
+    private async Task<CallToolResult> CallAsync(string method, List<KeyValuePair<string, JsonNode?>> parameters, CancellationToken cancellationToken)
+    {
+        var reply = await ServerCall.SendAsync(server, method, parameters, cancellationToken).ConfigureAwait(false);
+        var result = new CallToolResult
+        {
+            Content = [new TextContentBlock { Text = reply.Text }],
+            IsError = reply.IsError ? true : null,
+            Meta = new JsonObject { ["tracequery"] = reply.Fields },
+        };
+        // The data block stays exactly what tokens_used counts; the clamp is said in a block of its own.
+        if (reply.BudgetNote is { } note)
+            result.Content.Add(new TextContentBlock { Text = "Note: " + note + "." });
+        return result;
+    }
+}
