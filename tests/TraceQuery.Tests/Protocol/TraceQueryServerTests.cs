@@ -150,6 +150,37 @@ public sealed class TraceQueryServerTests
     }
 
     [TestMethod]
+    public async Task Trace_Corrupt_ThenTraceErrorNamingFileAndOffset()
+    {
+        string root = TestPaths.NewTempDirectory("corrupt-root");
+        using (var trace = TraceGenerator.Generate(200, new TraceGeneratorOptions { Threads = 1 }))
+            AtfWriter.Write(trace, Path.Combine(root, "bad"));
+        AtfFiles.Patch(AtfFiles.IndexPath(Path.Combine(root, "bad"), 0), 0, "XXXX"u8);
+        await using var server = await StartAsync(new TraceQueryServerOptions { TraceRoot = root });
+        var response = Parse(await server.HandleRequestAsync("""{"method":"trace.info","params":{"trace":"bad"}}"""));
+        Assert.AreEqual(-32000, response.GetProperty("error").GetProperty("code").GetInt32());
+        StringAssert.Contains(response.GetProperty("error").GetProperty("message").GetString(), "index.atf at byte 0: wrong magic");
+    }
+
+    [TestMethod]
+    public async Task Requests_OverConcurrencyLimit_ThenBusyErrorAndLaterServed()
+    {
+        using var big = TraceGenerator.Generate(400_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
+        await using var server = await StartAsync(new TraceQueryServerOptions { MaxConcurrentRequests = 1 });
+        server.RegisterTrace("big", big);
+        // Two summaries of 400,000 events (each well over 100 ms) started together: one holds the only slot.
+        const string Request = """{"method":"narration.summary","params":{"trace":"big","token_budget":300}}""";
+        var both = await Task.WhenAll(Task.Run(() => server.HandleRequestAsync(Request)), Task.Run(() => server.HandleRequestAsync(Request)));
+        var parsed = both.Select(Parse).ToList();
+        Assert.AreEqual(1, parsed.Count(r => r.GetProperty("status").GetString() == "success"), string.Join("\n", both));
+        var busy = parsed.Single(r => r.GetProperty("status").GetString() == "error").GetProperty("error");
+        Assert.AreEqual(-32001, busy.GetProperty("code").GetInt32());
+        StringAssert.Contains(busy.GetProperty("message").GetString(), "Server busy");
+        var after = Parse(await server.HandleRequestAsync("""{"method":"trace.info","params":{"trace":"big","token_budget":200}}"""));
+        Assert.AreEqual("success", after.GetProperty("status").GetString());
+    }
+
+    [TestMethod]
     public async Task Trace_SymlinkOutOfRoot_ThenRefused()
     {
         string root = TestPaths.NewTempDirectory("link-root");
