@@ -162,22 +162,49 @@ public sealed class TraceQueryServerTests
         StringAssert.Contains(response.GetProperty("error").GetProperty("message").GetString(), "index.atf at byte 0: wrong magic");
     }
 
+    /// <summary>A token counter that holds the first request inside the server until the test lets it go.</summary>
+    private sealed class GateCounter : TraceQuery.Text.ITokenCounter
+    {
+        private readonly TokenCounter _inner = new("gpt-4o");
+        public readonly SemaphoreSlim Entered = new(0);
+        public readonly ManualResetEventSlim Release = new(false);
+        private int _armed = 1;
+
+        public string Model => _inner.Model;
+
+        public int CountTokens(string text)
+        {
+            if (Interlocked.Exchange(ref _armed, 0) == 1)
+            {
+                Entered.Release();
+                Release.Wait(TimeSpan.FromSeconds(30));
+            }
+            return _inner.CountTokens(text);
+        }
+
+        public int GetPrefixLengthWithinTokens(string text, int maxTokens, out int tokenCount) =>
+            _inner.GetPrefixLengthWithinTokens(text, maxTokens, out tokenCount);
+    }
+
     [TestMethod]
     public async Task Requests_OverConcurrencyLimit_ThenBusyErrorAndLaterServed()
     {
-        using var big = TraceGenerator.Generate(400_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
-        await using var server = await StartAsync(new TraceQueryServerOptions { MaxConcurrentRequests = 1 });
-        server.RegisterTrace("big", big);
-        // Two summaries of 400,000 events (each well over 100 ms) started together: one holds the only slot.
-        const string Request = """{"method":"narration.summary","params":{"trace":"big","token_budget":300}}""";
-        var both = await Task.WhenAll(Task.Run(() => server.HandleRequestAsync(Request)), Task.Run(() => server.HandleRequestAsync(Request)));
-        var parsed = both.Select(Parse).ToList();
-        Assert.AreEqual(1, parsed.Count(r => r.GetProperty("status").GetString() == "success"), string.Join("\n", both));
-        var busy = parsed.Single(r => r.GetProperty("status").GetString() == "error").GetProperty("error");
-        Assert.AreEqual(-32001, busy.GetProperty("code").GetInt32());
-        StringAssert.Contains(busy.GetProperty("message").GetString(), "Server busy");
-        var after = Parse(await server.HandleRequestAsync("""{"method":"trace.info","params":{"trace":"big","token_budget":200}}"""));
-        Assert.AreEqual("success", after.GetProperty("status").GetString());
+        var gate = new GateCounter();
+        using var trace = TraceGenerator.Generate(2_000);
+        await using var server = new TraceQueryServer(new QueryEngine(new Analyzer(gate)), new TraceQueryServerOptions { MaxConcurrentRequests = 1 });
+        server.RegisterTrace("t", trace);
+        await server.StartAsync();
+        const string Request = """{"method":"narration.summary","params":{"trace":"t","token_budget":300}}""";
+        var first = Task.Run(() => server.HandleRequestAsync(Request));
+        Assert.IsTrue(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)), "the first request reached the tokenizer");
+
+        var busy = Parse(await server.HandleRequestAsync(Request));
+        Assert.AreEqual(-32001, busy.GetProperty("error").GetProperty("code").GetInt32());
+        StringAssert.Contains(busy.GetProperty("error").GetProperty("message").GetString(), "Server busy");
+
+        gate.Release.Set();
+        Assert.AreEqual("success", Parse(await first).GetProperty("status").GetString());
+        Assert.AreEqual("success", Parse(await server.HandleRequestAsync(Request)).GetProperty("status").GetString());
     }
 
     [TestMethod]
@@ -207,12 +234,19 @@ public sealed class TraceQueryServerTests
     [TestMethod]
     public async Task Request_OverTimeLimit_ThenTimeoutError()
     {
-        // Analysing 400,000 events takes far longer than 1 ms; the engine checks for cancellation between stages.
-        using var big = TraceGenerator.Generate(400_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
-        await using var server = await StartAsync(new TraceQueryServerOptions { RequestTimeout = TimeSpan.FromMilliseconds(1) });
-        server.RegisterTrace("big", big);
-        var response = Parse(await server.HandleRequestAsync("""{"method":"narration.summary","params":{"trace":"big"}}"""));
+        // The request is held inside the tokenizer well past the 20 ms limit.
+        var gate = new GateCounter();
+        using var trace = TraceGenerator.Generate(2_000);
+        await using var server = new TraceQueryServer(new QueryEngine(new Analyzer(gate)), new TraceQueryServerOptions { RequestTimeout = TimeSpan.FromMilliseconds(20) });
+        server.RegisterTrace("t", trace);
+        await server.StartAsync();
+        var pending = Task.Run(() => server.HandleRequestAsync("""{"method":"narration.summary","params":{"trace":"t"}}"""));
+        Assert.IsTrue(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)));
+        await Task.Delay(100);
+        gate.Release.Set();
+        var response = Parse(await pending);
         Assert.AreEqual(-32002, response.GetProperty("error").GetProperty("code").GetInt32());
+        StringAssert.Contains(response.GetProperty("error").GetProperty("message").GetString(), "took longer than");
     }
 
     [TestMethod]
@@ -229,14 +263,20 @@ public sealed class TraceQueryServerTests
     [TestMethod]
     public async Task Request_CancelledMidway_ThenCancelledErrorAndServerKeepsServing()
     {
-        // Summarizing 400,000 events takes far longer than 2 ms; the engine checks the token between stages.
-        using var big = TraceGenerator.Generate(400_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
-        await using var server = await StartAsync(new TraceQueryServerOptions());
-        server.RegisterTrace("big", big);
-        using var source = new CancellationTokenSource(TimeSpan.FromMilliseconds(2));
-        var response = Parse(await server.HandleRequestAsync("""{"jsonrpc":"2.0","id":3,"method":"narration.summary","params":{"trace":"big"}}""", source.Token));
+        var gate = new GateCounter();
+        using var trace = TraceGenerator.Generate(2_000);
+        await using var server = new TraceQueryServer(new QueryEngine(new Analyzer(gate)), new TraceQueryServerOptions());
+        server.RegisterTrace("t", trace);
+        await server.StartAsync();
+        using var source = new CancellationTokenSource();
+        var pending = Task.Run(() => server.HandleRequestAsync("""{"jsonrpc":"2.0","id":3,"method":"narration.summary","params":{"trace":"t"}}""", source.Token));
+        Assert.IsTrue(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)), "the request is in progress");
+        await source.CancelAsync();
+        gate.Release.Set();
+        var response = Parse(await pending);
         Assert.AreEqual(-32800, response.GetProperty("error").GetProperty("code").GetInt32());
-        var next = Parse(await server.HandleRequestAsync("""{"method":"trace.info","params":{"trace":"big","token_budget":300}}"""));
+        Assert.AreEqual(3, response.GetProperty("id").GetInt32());
+        var next = Parse(await server.HandleRequestAsync("""{"method":"trace.info","params":{"trace":"t","token_budget":300}}"""));
         Assert.AreEqual("success", next.GetProperty("status").GetString());
     }
 
