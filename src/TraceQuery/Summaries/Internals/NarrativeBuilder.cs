@@ -98,23 +98,8 @@ internal static class NarrativeBuilder
         if (selection.Count == 0)
             yield break;
         long span = Math.Max(1, trace.TimeEndNs - trace.TimeStartNs);
-        var counts = new long[Slices];
-        var exceptions = new long[Slices];
-        var perFunction = new Dictionary<int, long>[Slices];
-        for (int i = 0; i < Slices; i++)
-            perFunction[i] = [];
-        var timestamps = trace.Timestamps;
-        var kinds = trace.Kinds;
-        var ordinals = trace.FunctionOrdinals;
-        foreach (int e in selection.Indices())
-        {
-            int slice = (int)Math.Min(Slices - 1, (long)((Int128)(timestamps[e] - trace.TimeStartNs) * Slices / span));
-            counts[slice]++;
-            if (kinds[e] == (byte)EventKind.Exception)
-                exceptions[slice]++;
-            var map = perFunction[slice];
-            map[ordinals[e]] = map.GetValueOrDefault(ordinals[e]) + 1;
-        }
+        int functions = trace.FunctionIds.Length;
+        var (counts, exceptions, perFunction) = Tally(trace, selection, Slices, span);
         for (int i = 0; i < Slices; i++)
         {
             long from = span * i / Slices, to = span * (i + 1) / Slices;
@@ -126,14 +111,57 @@ internal static class NarrativeBuilder
             }
             else
             {
-                var top = perFunction[i].OrderByDescending(p => p.Value).ThenBy(p => p.Key).First();
-                text.Append(TextFormat.Count(counts[i])).Append(" events, mostly ").Append(trace.GetFunctionName(top.Key))
-                    .Append(" (").Append(TextFormat.Count(top.Value)).Append(')');
+                int busiest = 0;
+                var row = perFunction.AsSpan(i * functions, functions);
+                for (int f = 1; f < functions; f++)
+                {
+                    if (row[f] > row[busiest])
+                        busiest = f;
+                }
+                text.Append(TextFormat.Count(counts[i])).Append(" events, mostly ").Append(trace.GetFunctionName(busiest))
+                    .Append(" (").Append(TextFormat.Count(row[busiest])).Append(')');
                 if (exceptions[i] > 0)
                     text.Append(", ").Append(TextFormat.Count(exceptions[i])).Append(exceptions[i] == 1 ? " exception" : " exceptions");
             }
             yield return text.ToString();
         }
+    }
+
+    /// <summary>Events, exceptions and per-function counts per time slice, with dense arrays (no hashing per event).</summary>
+    private static (long[] Counts, long[] Exceptions, long[] PerFunction) Tally(Trace trace, Selection selection, int slices, long span)
+    {
+        int functions = trace.FunctionIds.Length;
+        var counts = new long[slices];
+        var exceptions = new long[slices];
+        var perFunction = new long[slices * functions];
+        var timestamps = trace.Timestamps;
+        var kinds = trace.Kinds;
+        var ordinals = trace.FunctionOrdinals;
+        long start = trace.TimeStartNs;
+        bool all = selection.Count == selection.Length;
+        using var selected = all ? null : selection.Indices().GetEnumerator();
+        for (int next = 0; ; next++)
+        {
+            int e;
+            if (all)
+            {
+                if (next >= selection.Length)
+                    break;
+                e = next;
+            }
+            else
+            {
+                if (!selected!.MoveNext())
+                    break;
+                e = selected.Current;
+            }
+            int slice = (int)Math.Min(slices - 1, (long)((Int128)(timestamps[e] - start) * slices / span));
+            counts[slice]++;
+            if (kinds[e] == (byte)EventKind.Exception)
+                exceptions[slice]++;
+            perFunction[(slice * functions) + ordinals[e]]++;
+        }
+        return (counts, exceptions, perFunction);
     }
 
     private static string Duration(double ns) => TextFormat.Duration((long)Math.Round(ns));
