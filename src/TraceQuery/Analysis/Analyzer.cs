@@ -62,7 +62,7 @@ public sealed class Analyzer
     public IReadOnlyList<FunctionStats> ComputeFunctionStats(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken);
+        var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken, perSpan: false);
         return [.. stats.ByOrdinal.Where(f => f is not null).Select(f => f!)];
     }
 

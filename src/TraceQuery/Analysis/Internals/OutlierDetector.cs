@@ -18,18 +18,18 @@ internal static class OutlierDetector
             if (function is null || function.Count < options.OutlierMinimumCount)
                 continue;
             var group = stats.Group(function.Ordinal);
-            var selfTimes = new long[group.Length];
-            for (int i = 0; i < group.Length; i++)
-                selfTimes[i] = self[group[i]];
+            var groupSelf = stats.GroupSelfTimes(function.Ordinal);
+            var selfTimes = groupSelf.ToArray(); // the selection reorders it
             Span<double> q = stackalloc double[2];
             Kernels.Percentiles(selfTimes, [0.5, 0.99], q);
             double median = Math.Max(q[0], 1);
             double threshold = Math.Max(median * options.OutlierFactor, q[1]);
             var outliers = new List<int>();
-            foreach (int s in group)
+            for (int i = 0; i < group.Length; i++)
             {
-                if (self[s] >= threshold && self[s] > q[1] && !hangSpans.Contains(s))
-                    outliers.Add(s);
+                // Contiguous self times in group order: no gather through span ids.
+                if (groupSelf[i] >= threshold && groupSelf[i] > q[1] && !hangSpans.Contains(group[i]))
+                    outliers.Add(group[i]);
             }
             if (outliers.Count == 0)
                 continue;

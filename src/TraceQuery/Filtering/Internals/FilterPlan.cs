@@ -20,6 +20,7 @@ internal readonly ref struct EvaluationContext(Trace trace, bool forceScalar)
     public readonly ReadOnlySpan<int> Ordinals = trace.FunctionOrdinals;
     public readonly ReadOnlySpan<uint> Depths = trace.Depths;
     public readonly ReadOnlySpan<uint> Details = trace.DetailSeqs;
+    public readonly Trace Trace = trace;
     public readonly bool ForceScalar = forceScalar;
 }
 
@@ -31,10 +32,28 @@ internal sealed class ConstantPlan(bool value) : FilterPlan
         destination.Fill(value ? ulong.MaxValue : 0);
 }
 
+/// <summary>Events of up to three kinds; blocks whose zone map (<see cref="Trace.KindBlockMasks"/>) has none of them are skipped.</summary>
 internal sealed class KindPlan(byte a, byte b, byte c) : FilterPlan
 {
-    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
-        ColumnScans.Scan(context.Kinds, firstWord, destination, new KindPredicate(a, b, c), context.ForceScalar);
+    private const int WordsPerBlock = Trace.KindBlockSize / 64;
+    private readonly byte _wanted = (byte)(Trace.KindMaskBit(a) | Trace.KindMaskBit(b) | Trace.KindMaskBit(c));
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        var masks = context.Trace.KindBlockMasks;
+        var predicate = new KindPredicate(a, b, c);
+        for (int w = 0; w < destination.Length;)
+        {
+            int word = firstWord + w;
+            int next = Math.Min(destination.Length, ((word / WordsPerBlock) + 1) * WordsPerBlock - firstWord);
+            var part = destination[w..next];
+            if ((masks[word / WordsPerBlock] & _wanted) == 0)
+                part.Clear();
+            else
+                ColumnScans.Scan(context.Kinds, word, part, predicate, context.ForceScalar);
+            w = next;
+        }
+    }
 }
 
 internal sealed class DepthPlan(Comparison op, uint value) : FilterPlan
