@@ -32,4 +32,22 @@ public sealed partial class Trace
 
     /// <summary>The display name of the function at ordinal <paramref name="ordinal"/>.</summary>
     public string GetFunctionName(int ordinal) => Symbols.GetName(_functionIds[ordinal]);
+
+    /// <summary>
+    /// Index of the first element of <paramref name="sorted"/> (a thread's timestamps) that is at least
+    /// <paramref name="value"/>; the length when none is. O(log n).
+    /// </summary>
+    internal static int LowerBound(ReadOnlySpan<long> sorted, long value)
+    {
+        int lo = 0, hi = sorted.Length;
+        while (lo < hi)
+        {
+            int mid = (int)((uint)(lo + hi) >> 1);
+            if (sorted[mid] < value)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
 }

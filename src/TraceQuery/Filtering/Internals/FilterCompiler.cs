@@ -71,7 +71,7 @@ internal static class FilterCompiler
             foreach (var thread in trace.Threads)
             {
                 var times = timestamps.Slice(thread.Start, thread.Count);
-                int lo = LowerBound(times, from), hi = to == long.MaxValue ? times.Length : LowerBound(times, to);
+                int lo = Trace.LowerBound(times, from), hi = to == long.MaxValue ? times.Length : Trace.LowerBound(times, to);
                 if (lo < hi)
                     ranges.Add((thread.Start + lo, thread.Start + hi));
             }
@@ -174,20 +174,6 @@ internal static class FilterCompiler
                 $"the regex at column {term.Column} took longer than {RegexTimeout.TotalMilliseconds:0} ms on a {name.Length}-character name; simplify it",
                 term.Pattern, term.Column);
         }
-    }
-
-    private static int LowerBound(ReadOnlySpan<long> sorted, long value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            if (sorted[mid] < value)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
     }
 
     private static long SaturatingAdd(long a, long b)

@@ -155,7 +155,7 @@ internal static class NarrativeBuilder
             int from = 0;
             for (int i = 0; i < slices; i++)
             {
-                int to = i == slices - 1 ? times.Length : LowerBound(times, borders[i + 1]);
+                int to = i == slices - 1 ? times.Length : Trace.LowerBound(times, borders[i + 1]);
                 if (from < to)
                 {
                     var row = perFunction.Slice(i * functions, functions);
@@ -200,20 +200,6 @@ internal static class NarrativeBuilder
             }
         }
         return (selected, raised);
-    }
-
-    private static int LowerBound(ReadOnlySpan<long> sorted, long value)
-    {
-        int lo = 0, hi = sorted.Length;
-        while (lo < hi)
-        {
-            int mid = (int)((uint)(lo + hi) >> 1);
-            if (sorted[mid] < value)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        return lo;
     }
 
     private static string Duration(double ns) => TextFormat.Duration((long)Math.Round(ns));
