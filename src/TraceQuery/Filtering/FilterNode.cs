@@ -87,5 +87,38 @@ public sealed record DurationTerm(Comparison Op, long Nanoseconds) : FilterNode;
 /// <summary><c>detail:yes|no</c>: whether the event links a readable detail record.</summary>
 public sealed record DetailTerm(bool HasDetail) : FilterNode;
 
+/// <summary><c>dur&gt;10ms</c>: compares a span's duration (to the thread's last event when it never closed); selects the span's opening event.</summary>
+public sealed record SpanDurationTerm(Comparison Op, long Nanoseconds) : FilterNode;
+
+/// <summary><c>self&gt;1ms</c>: compares a span's self time (its duration minus its direct children's); selects the span's opening event.</summary>
+public sealed record SelfTimeTerm(Comparison Op, long Nanoseconds) : FilterNode;
+
+/// <summary><c>status:unwound,unmatched</c>: spans that ended in one of the listed ways; selects each span's opening event.</summary>
+public sealed record SpanStatusTerm(IReadOnlyList<SpanStatus> Statuses) : FilterNode;
+
+/// <summary>How the spans of the two sides of a <see cref="SpanRelationNode"/> must be related.</summary>
+public enum SpanRelation
+{
+    /// <summary><c>A &gt; B</c>: the span's direct parent matches A.</summary>
+    Child,
+
+    /// <summary><c>A &gt;&gt; B</c>: some ancestor of the span matches A.</summary>
+    Descendant,
+
+    /// <summary><c>A !&gt; B</c>: the span's direct parent does not match A (or it has none).</summary>
+    NotChild,
+
+    /// <summary><c>A !&gt;&gt; B</c>: no ancestor of the span matches A.</summary>
+    NotDescendant,
+}
+
+/// <summary>
+/// A structural filter such as <c>fn:flush &gt;&gt; fn:write</c>: the spans matching <see cref="Inner"/> whose parent or
+/// ancestors relate to spans matching <see cref="Outer"/> as <see cref="Relation"/> says. A span matches a side when
+/// its opening event (the CALL; for an orphan, its RETURN) matches it; the result selects the opening events of the
+/// matching inner spans, one event per span.
+/// </summary>
+public sealed record SpanRelationNode(SpanRelation Relation, FilterNode Outer, FilterNode Inner) : FilterNode;
+
 /// <summary>Matches every event (the empty filter).</summary>
 public sealed record AllNode : FilterNode;

@@ -11,9 +11,6 @@ namespace TraceQuery.Filtering;
 /// </summary>
 public sealed class TraceFilter
 {
-    private const int ChunkWords = 4096; // 262,144 events: the chunk's bitmaps stay in L2
-    private const int ParallelThreshold = 1 << 20;
-
     private TraceFilter(string text, FilterNode root)
     {
         Text = text;
@@ -55,31 +52,8 @@ public sealed class TraceFilter
     internal Selection Evaluate(Trace trace, bool forceScalar)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        var plan = FilterCompiler.Compile(Root, trace);
-        int n = trace.EventCount;
-        var words = new ulong[Selection.WordCount(n)];
-        if (plan is ConstantPlan constant)
-        {
-            if (constant.Value)
-                words.AsSpan().Fill(ulong.MaxValue);
-        }
-        else
-        {
-            int chunks = (words.Length + ChunkWords - 1) / ChunkWords;
-            void Run(int chunk)
-            {
-                int first = chunk * ChunkWords;
-                var context = new EvaluationContext(trace, forceScalar);
-                plan.Evaluate(context, first, words.AsSpan(first, Math.Min(ChunkWords, words.Length - first)));
-            }
-            if (n >= ParallelThreshold)
-                Parallel.For(0, chunks, Run);
-            else
-                for (int c = 0; c < chunks; c++)
-                    Run(c);
-        }
-        Selection.ClearTail(words, n);
-        return new Selection(words, n);
+        var plan = FilterCompiler.Compile(Root, trace, forceScalar);
+        return new Selection(FilterPlan.EvaluateAll(plan, trace, forceScalar), trace.EventCount);
     }
 
     /// <inheritdoc />

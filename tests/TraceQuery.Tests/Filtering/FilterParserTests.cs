@@ -434,6 +434,35 @@ public sealed class FilterParserTests
         "duration>.5ms",
         "detail:maybe",
         "kind:call and detail:",
+        ">> fn:write",
+        "fn:flush >>",
+        "fn:flush > )",
+        "(fn:flush >> ) fn:write",
+        "fn:flush >> or fn:write",
+        "fn:flush > > fn:write",
+        "fn:flush >>> fn:write",
+        "fn:flush >>= fn:write",
+        "fn:flush !>< fn:write",
+        "fn:flush !>= fn:write",
+        "not >> fn:write",
+        "depth > 3",
+        "dur > 10ms",
+        "depth >= 3",
+        "flush>>write",
+        "fn:flush>>fn:write",
+        "fn:flush!>>status:unwound",
+        "kind > fn:write",
+        "(fn:flush >> fn:write",
+        "dur>10",
+        "dur:",
+        "self<=x",
+        "self: 1ms",
+        "dur:1ms..2ms",
+        "status:done",
+        "status:complete,",
+        "status<complete",
+        "status!=unwound",
+        "status:",
     ];
 
     [TestMethod]
@@ -707,6 +736,21 @@ public sealed class FilterParserTests
                 case DetailTerm detail:
                     text.Append(detail.HasDetail);
                     break;
+                case SpanRelationNode relation:
+                    text.Append(relation.Relation).Append(", ");
+                    Write(relation.Outer);
+                    text.Append(", ");
+                    Write(relation.Inner);
+                    break;
+                case SpanDurationTerm duration:
+                    text.Append(duration.Op).Append(", ").Append(duration.Nanoseconds.ToString(CultureInfo.InvariantCulture));
+                    break;
+                case SelfTimeTerm self:
+                    text.Append(self.Op).Append(", ").Append(self.Nanoseconds.ToString(CultureInfo.InvariantCulture));
+                    break;
+                case SpanStatusTerm status:
+                    text.AppendJoin(',', status.Statuses);
+                    break;
                 case AllNode:
                     break;
                 default:
@@ -722,13 +766,13 @@ public sealed class FilterParserTests
     [
         "flush", "parse_header", "io.read", "a:b", "my func", "and", "OR", "Not", "error", "Crash", "FAILED",
         "say \"hi\"", "back\\slash", "trail\\", "x&&y", "a|b", "a&b", "(paren)", "std::vector<int>", "/usr/lib",
-        "µs", "*", "a!b", "kind", "time", "ends with space ", "tab\there", "=", "42",
+        "µs", "*", "a!b", "kind", "time", "ends with space ", "tab\there", "=", "42", "dur", "status", ">>", "!>", "a>b",
     ];
 
     private static readonly string[] Globs =
     [
         "parse*", "*flush*", "a?c", "std::vector<int>::push_back", "my func", "/usr/lib/libfoo.so", "\"lead",
-        "a||b", "a&&b", "a|b", "op(int)", "back\\slash", "C:\\Windows\\*.dll", "x,y", "ünïcode", "!", "a:b", "trail\\",
+        "a||b", "a&&b", "a|b", "op(int)", "back\\slash", "C:\\Windows\\*.dll", "x,y", "ünïcode", "!", "a:b", "trail\\", "a>>fn:b", "vector<vector<int>>::size",
     ];
 
     private static readonly string[] Regexes =
@@ -743,8 +787,10 @@ public sealed class FilterParserTests
     {
         if (depth > 0)
         {
-            switch (random.Next(5))
+            switch (random.Next(6))
             {
+                case 3:
+                    return new SpanRelationNode((SpanRelation)random.Next(4), RandomTree(random, depth - 1), RandomTree(random, depth - 1));
                 case 0:
                     return new AndNode(RandomTree(random, depth - 1), RandomTree(random, depth - 1));
                 case 1:
@@ -758,8 +804,19 @@ public sealed class FilterParserTests
 
     private static FilterNode RandomTerm(Random random)
     {
-        switch (random.Next(9))
+        switch (random.Next(12))
         {
+            case 9:
+                return new SpanDurationTerm(Comparisons[random.Next(Comparisons.Length)], RandomNanoseconds(random));
+            case 10:
+                return new SelfTimeTerm(Comparisons[random.Next(Comparisons.Length)], RandomNanoseconds(random));
+            case 11:
+                {
+                    var statuses = new SpanStatus[random.Next(1, 4)];
+                    for (int i = 0; i < statuses.Length; i++)
+                        statuses[i] = (SpanStatus)random.Next(0, 4);
+                    return new SpanStatusTerm(statuses);
+                }
             case 0:
                 {
                     var kinds = new EventKind[random.Next(1, 4)];

@@ -32,6 +32,11 @@ internal static class FieldTermParser
             FilterField.Duration => new DurationTerm(ToComparison(token.Operator),
                 TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a duration")),
             FilterField.Detail => new DetailTerm(ParseDetail(filter, token.Value, valueColumn)),
+            FilterField.SpanDuration => new SpanDurationTerm(ToComparison(token.Operator),
+                TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a duration")),
+            FilterField.SelfTime => new SelfTimeTerm(ToComparison(token.Operator),
+                TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a self time")),
+            FilterField.Status => new SpanStatusTerm(ParseStatuses(filter, token.Value, valueColumn)),
             _ => throw new InvalidOperationException("unhandled field " + token.Field),
         };
         return node with { Column = token.Column };
@@ -40,7 +45,7 @@ internal static class FieldTermParser
     private static void CheckOperator(string filter, in FilterToken token)
     {
         string name = FilterSyntax.FieldName(token.Field);
-        bool comparable = token.Field is FilterField.Depth or FilterField.Duration;
+        bool comparable = token.Field is FilterField.Depth or FilterField.Duration or FilterField.SpanDuration or FilterField.SelfTime;
         if (comparable)
             return;
         if (token.Field == FilterField.Time)
@@ -72,6 +77,9 @@ internal static class FieldTermParser
             FilterField.Time => token.Operator == FieldOperator.Colon ? " (a range such as 1ms..2ms)" : " (a time such as 1.5ms)",
             FilterField.Duration => " (a duration such as 10ms)",
             FilterField.Detail => " (yes or no)",
+            FilterField.SpanDuration => " (a duration such as 10ms)",
+            FilterField.SelfTime => " (a self time such as 1ms)",
+            FilterField.Status => " (" + FilterSyntax.StatusList + ")",
             _ when token.ValueForm == FieldValueForm.Quoted => " (the quotes are empty)",
             _ when token.ValueForm == FieldValueForm.Regex => " (the regex is empty)",
             _ => "",
@@ -111,6 +119,28 @@ internal static class FieldTermParser
             });
         }
         return [.. kinds];
+    }
+
+    private static SpanStatus[] ParseStatuses(string filter, string value, int column)
+    {
+        var statuses = new List<SpanStatus>();
+        foreach ((int start, int end) in SplitList(value))
+        {
+            int itemColumn = column + start;
+            string item = value[start..end];
+            if (item.Length == 0)
+                throw FilterErrors.At(filter, itemColumn, $"missing status at column {FilterErrors.Col(itemColumn)}; expected {FilterSyntax.StatusList}");
+            statuses.Add(item.ToLowerInvariant() switch
+            {
+                "complete" => SpanStatus.Complete,
+                "unmatched" => SpanStatus.Unmatched,
+                "unwound" => SpanStatus.Unwound,
+                "orphan" => SpanStatus.OrphanReturn,
+                _ => throw FilterErrors.At(filter, itemColumn,
+                    $"unknown status '{item}' at column {FilterErrors.Col(itemColumn)}; expected {FilterSyntax.StatusList}"),
+            });
+        }
+        return [.. statuses];
     }
 
     private static uint[] ParseThreads(string filter, string value, int column)
@@ -201,6 +231,8 @@ internal static class FieldTermParser
     private static NameTerm ParseName(string filter, in FilterToken token, HashSet<string> validRegexes)
     {
         NameField field = token.Field == FilterField.Function ? NameField.Function : NameField.Module;
+        if (token.ValueForm == FieldValueForm.Bare)
+            RejectGluedSpanOperator(filter, token);
         if (token.ValueForm != FieldValueForm.Regex)
             return new NameTerm(field, NamePatternKind.Glob, token.Value);
 
@@ -232,6 +264,17 @@ internal static class FieldTermParser
         }
         validRegexes.Add(pattern);
         return new NameTerm(field, NamePatternKind.Regex, pattern);
+    }
+
+    /// <summary>Refuses a bare name such as <c>flush&gt;&gt;fn:write</c>, a span operator written without spaces.</summary>
+    private static void RejectGluedSpanOperator(string filter, in FilterToken token)
+    {
+        (int start, int end) = FilterSyntax.FindGluedSpanOperator(token.Value);
+        if (start < 0)
+            return;
+        string op = token.Value[start..end];
+        throw FilterErrors.Unexpected(filter, token.ValueColumn + start, $"'{op}' inside the name",
+            $"put spaces around a span operator, e.g. {FilterSyntax.RelationExample}, or quote a name that contains '{op}'");
     }
 
     /// <summary>The reason of a <see cref="RegexParseException"/> without the pattern it repeats ("Not enough )'s").</summary>

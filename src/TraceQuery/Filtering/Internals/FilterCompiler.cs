@@ -7,18 +7,28 @@ namespace TraceQuery.Filtering.Internals;
 /// Turns a filter AST into a plan over one trace's columns. Name predicates are evaluated here, once per
 /// distinct function (never per event), and become function-ordinal sets; time windows become index
 /// ranges found by binary search in each thread's sorted timestamps; durations become a bitmap over the
-/// RETURN events that close matching spans.
+/// RETURN events that close matching spans. Span predicates (<c>dur</c>, <c>self</c>, <c>status</c>) become a bitmap
+/// over the opening events of matching spans, and span operators evaluate both sides over the whole trace first
+/// and combine them with <see cref="SpanRelations"/>, so their result is again a bitmap.
 /// </summary>
 internal static class FilterCompiler
 {
     internal static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
 
-    public static FilterPlan Compile(FilterNode node, Trace trace) => Simplify(node switch
+    /// <summary>
+    /// Compiles <paramref name="node"/> for <paramref name="trace"/>. Span operators are evaluated here (both sides over
+    /// the whole trace), with the scalar twins when <paramref name="forceScalar"/> is set.
+    /// </summary>
+    public static FilterPlan Compile(FilterNode node, Trace trace, bool forceScalar = false) => Simplify(node switch
     {
         AllNode => new ConstantPlan(true),
-        AndNode and => new AndPlan(Compile(and.Left, trace), Compile(and.Right, trace)),
-        OrNode or => new OrPlan(Compile(or.Left, trace), Compile(or.Right, trace)),
-        NotNode not => new NotPlan(Compile(not.Operand, trace)),
+        AndNode and => new AndPlan(Compile(and.Left, trace, forceScalar), Compile(and.Right, trace, forceScalar)),
+        OrNode or => new OrPlan(Compile(or.Left, trace, forceScalar), Compile(or.Right, trace, forceScalar)),
+        NotNode not => new NotPlan(Compile(not.Operand, trace, forceScalar)),
+        SpanRelationNode relation => CompileRelation(relation, trace, forceScalar),
+        SpanDurationTerm duration => CompileSpanTimes(duration.Op, duration.Nanoseconds, trace, selfTimes: false),
+        SelfTimeTerm self => CompileSpanTimes(self.Op, self.Nanoseconds, trace, selfTimes: true),
+        SpanStatusTerm status => CompileStatuses(status.Statuses, trace),
         KindTerm kind => CompileKinds(kind.Kinds),
         ThreadTerm thread => CompileThreads(thread, trace),
         NameTerm name => Functions(trace, MatchNames(name, trace)),
@@ -104,6 +114,69 @@ internal static class FilterCompiler
             };
             if (match)
                 words[end >> 6] |= 1UL << end;
+        }
+        return new BitmapPlan(words);
+    }
+
+    private static FilterPlan CompileRelation(SpanRelationNode node, Trace trace, bool forceScalar)
+    {
+        var outer = Compile(node.Outer, trace, forceScalar);
+        var inner = Compile(node.Inner, trace, forceScalar);
+        if (inner is ConstantPlan { Value: false } || trace.EventCount == 0)
+            return new ConstantPlan(false);
+        var tree = trace.SpanTree;
+        var outerWords = FilterPlan.EvaluateAll(outer, trace, forceScalar);
+        var innerWords = FilterPlan.EvaluateAll(inner, trace, forceScalar);
+        return new BitmapPlan(SpanRelations.Evaluate(node.Relation, outerWords, innerWords, trace.Spans, tree));
+    }
+
+    private static FilterPlan CompileSpanTimes(Comparison op, long nanoseconds, Trace trace, bool selfTimes)
+    {
+        var words = new ulong[Selection.WordCount(trace.EventCount)];
+        if (trace.EventCount == 0)
+            return new BitmapPlan(words);
+        var tree = trace.SpanTree;
+        var times = selfTimes ? tree.SelfTimes : tree.Durations;
+        var starts = trace.Spans.StartEvents;
+        for (int s = 0; s < times.Length; s++)
+        {
+            long time = times[s];
+            bool match = op switch
+            {
+                Comparison.Equal => time == nanoseconds,
+                Comparison.NotEqual => time != nanoseconds,
+                Comparison.Less => time < nanoseconds,
+                Comparison.LessOrEqual => time <= nanoseconds,
+                Comparison.Greater => time > nanoseconds,
+                _ => time >= nanoseconds,
+            };
+            if (match)
+            {
+                int start = starts[s];
+                words[start >> 6] |= 1UL << start;
+            }
+        }
+        return new BitmapPlan(words);
+    }
+
+    private static FilterPlan CompileStatuses(IReadOnlyList<SpanStatus> wanted, Trace trace)
+    {
+        if (wanted.Count == 0)
+            return new ConstantPlan(false);
+        var words = new ulong[Selection.WordCount(trace.EventCount)];
+        var spans = trace.Spans;
+        var statuses = spans.Statuses;
+        var starts = spans.StartEvents;
+        int mask = 0;
+        foreach (var status in wanted)
+            mask |= 1 << ((int)status & 31);
+        for (int s = 0; s < statuses.Length; s++)
+        {
+            if ((mask & (1 << ((int)statuses[s] & 31))) != 0)
+            {
+                int start = starts[s];
+                words[start >> 6] |= 1UL << start;
+            }
         }
         return new BitmapPlan(words);
     }

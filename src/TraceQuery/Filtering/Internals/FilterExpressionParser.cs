@@ -5,11 +5,12 @@ namespace TraceQuery.Filtering.Internals;
 /// <summary>
 /// Recursive descent over <see cref="FilterLexer"/> tokens:
 /// <code>
-/// filter  := ε | or
+/// filter  := ε | span
+/// span    := or ((">" | ">>" | "!>" | "!>>") or)*     span operators bind loosest
 /// or      := and (("or" | "||") and)*
 /// and     := unary (("and" | "&amp;&amp;")? unary)*      juxtaposition means and
 /// unary   := ("not" | "!") unary | primary
-/// primary := "(" or ")" | word | field-term
+/// primary := "(" span ")" | word | field-term
 /// </code>
 /// Binary operators are left-associative. Each node's column is that of the first token it consumed.
 /// Parentheses and <c>not</c> each add a nesting level; more than <see cref="FilterParser.MaxNesting"/> is refused,
@@ -21,6 +22,7 @@ internal sealed class FilterExpressionParser
     private readonly FilterLexer _lexer;
     private readonly HashSet<string> _validRegexes = new(StringComparer.Ordinal);
     private FilterToken _current;
+    private FilterToken _previous;
     private int _nesting;
 
     public FilterExpressionParser(string filter)
@@ -42,7 +44,7 @@ internal sealed class FilterExpressionParser
         Advance();
         if (_current.Kind == FilterTokenKind.End)
             return new AllNode { Column = 1 };
-        FilterNode node = ParseOr();
+        FilterNode node = ParseSpan();
         if (_current.Kind != FilterTokenKind.End)
         {
             // Only ')' can stop the loops above before the end: every term start is taken by juxtaposition.
@@ -51,7 +53,46 @@ internal sealed class FilterExpressionParser
         return node;
     }
 
-    private void Advance() => _current = _lexer.Next();
+    private void Advance()
+    {
+        _previous = _current;
+        _current = _lexer.Next();
+    }
+
+    private FilterNode ParseSpan()
+    {
+        int column = _current.Column;
+        FilterNode left = ParseOr();
+        while (_current.Kind == FilterTokenKind.Relation)
+        {
+            FilterToken op = _current;
+            if (op.Relation == SpanRelation.Child && _previous.Kind == FilterTokenKind.Word && _previous.ValueForm == FieldValueForm.Bare
+                && FilterSyntax.TryGetField(_previous.Value, out FilterField field))
+            {
+                string word = _previous.Value;
+                string? example = field switch
+                {
+                    FilterField.Depth => "depth>3",
+                    FilterField.Time => "time>1ms",
+                    FilterField.Duration => "duration>10ms",
+                    FilterField.SpanDuration => "dur>10ms",
+                    FilterField.SelfTime => "self>1ms",
+                    _ => null,
+                };
+                string compare = example is null ? "" : $"to compare, write it without spaces, e.g. {example}; ";
+                throw FilterErrors.At(_filter, _previous.Column,
+                    $"'{word} >' at column {FilterErrors.Col(_previous.Column)} would select spans whose parent's function or module name contains '{word}'; {compare}to mean that word, quote it: \"{word}\" > …");
+            }
+            Advance();
+            if (_current.Kind is FilterTokenKind.End or FilterTokenKind.RightParen or FilterTokenKind.Relation or FilterTokenKind.And or FilterTokenKind.Or)
+            {
+                throw FilterErrors.Unexpected(_filter, _current.Column, Describe(_current),
+                    $"expected a term after '{op.Text}' at column {FilterErrors.Col(op.Column)} (a span operator needs a span condition on each side, e.g. {FilterSyntax.RelationExample})");
+            }
+            left = new SpanRelationNode(op.Relation, left, ParseOr()) { Column = column };
+        }
+        return left;
+    }
 
     private FilterNode ParseOr()
     {
@@ -106,13 +147,16 @@ internal sealed class FilterExpressionParser
                 {
                     Enter(token.Column);
                     Advance();
-                    FilterNode inner = ParseOr();
+                    FilterNode inner = ParseSpan();
                     if (_current.Kind != FilterTokenKind.RightParen)
                         throw FilterErrors.At(_filter, token.Column, $"missing ')' for '(' at column {FilterErrors.Col(token.Column)}");
                     Advance();
                     _nesting--;
                     return inner;
                 }
+            case FilterTokenKind.Relation:
+                throw FilterErrors.Unexpected(_filter, token.Column, Describe(token),
+                    $"expected a term (a span operator needs a span condition on each side, e.g. {FilterSyntax.RelationExample})");
             default:
                 throw FilterErrors.Unexpected(_filter, token.Column, Describe(token), "expected a term");
         }

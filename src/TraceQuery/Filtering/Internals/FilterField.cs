@@ -26,4 +26,13 @@ internal enum FilterField
 
     /// <summary><c>detail</c>.</summary>
     Detail,
+
+    /// <summary><c>dur</c>: a span's duration.</summary>
+    SpanDuration,
+
+    /// <summary><c>self</c>: a span's self time.</summary>
+    SelfTime,
+
+    /// <summary><c>status</c>: how a span ended.</summary>
+    Status,
 }

@@ -6,11 +6,13 @@ namespace TraceQuery.Filtering.Internals;
 
 /// <summary>
 /// Writes a filter AST as canonical filter text: lowercase keywords and fields, explicit <c>and</c>,
-/// parentheses only where precedence (not &gt; and &gt; or, left-associative) needs them, quotes only
-/// where the lexer would otherwise read something else.
+/// parentheses only where precedence (not &gt; and &gt; or &gt; span operators, left-associative) needs them,
+/// and around an and/or that is a side of a span operator, to show the grouping; quotes only where the lexer
+/// would otherwise read something else.
 /// </summary>
 internal static class FilterFormatter
 {
+    private const int SpanPrecedence = 0;
     private const int OrPrecedence = 1;
     private const int AndPrecedence = 2;
     private const int NotPrecedence = 3;
@@ -22,7 +24,7 @@ internal static class FilterFormatter
         if (node is AllNode)
             return "";
         var text = new StringBuilder();
-        Write(text, node, OrPrecedence);
+        Write(text, node, SpanPrecedence);
         return text.ToString();
     }
 
@@ -31,6 +33,7 @@ internal static class FilterFormatter
         ArgumentNullException.ThrowIfNull(node);
         int precedence = node switch
         {
+            SpanRelationNode => SpanPrecedence,
             OrNode => OrPrecedence,
             AndNode => AndPrecedence,
             NotNode => NotPrecedence,
@@ -41,6 +44,11 @@ internal static class FilterFormatter
             text.Append('(');
         switch (node)
         {
+            case SpanRelationNode relation:
+                Write(text, relation.Outer, relation.Outer is AndNode or OrNode ? TermPrecedence : SpanPrecedence);
+                text.Append(' ').Append(FilterSyntax.RelationText(relation.Relation)).Append(' ');
+                Write(text, relation.Inner, relation.Inner is AndNode or OrNode ? TermPrecedence : OrPrecedence);
+                break;
             case OrNode or:
                 // An and inside an or is parenthesized although precedence does not need it, so an echoed
                 // filter shows how it was grouped: a or (b and c).
@@ -95,6 +103,16 @@ internal static class FilterFormatter
             case DetailTerm detail:
                 text.Append(detail.HasDetail ? "detail:yes" : "detail:no");
                 break;
+            case SpanDurationTerm duration:
+                text.Append("dur").Append(ComparisonText(duration.Op)).Append(TimeQuantity.Format(duration.Nanoseconds));
+                break;
+            case SelfTimeTerm self:
+                text.Append("self").Append(ComparisonText(self.Op)).Append(TimeQuantity.Format(self.Nanoseconds));
+                break;
+            case SpanStatusTerm status:
+                text.Append("status:");
+                AppendList(text, status.Statuses, nameof(SpanStatusTerm.Statuses), StatusName);
+                break;
             case AllNode:
                 throw new ArgumentException("AllNode (the empty filter) has no text of its own and cannot be combined with other terms.", nameof(node));
             default:
@@ -121,6 +139,15 @@ internal static class FilterFormatter
         EventKind.Return => "return",
         EventKind.Exception => "exception",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind the filter language can name."),
+    };
+
+    private static string StatusName(SpanStatus status) => status switch
+    {
+        SpanStatus.Complete => "complete",
+        SpanStatus.Unmatched => "unmatched",
+        SpanStatus.Unwound => "unwound",
+        SpanStatus.OrphanReturn => "orphan",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a span status the filter language can name."),
     };
 
     private static string ComparisonText(Comparison op) => op switch
@@ -210,7 +237,10 @@ internal static class FilterFormatter
         text.Append(preferredOperator).Append(preferredText);
     }
 
-    /// <summary>True when <paramref name="word"/> reads back as one bare word: only word characters and not a keyword.</summary>
+    /// <summary>
+    /// True when <paramref name="word"/> reads back as one bare word: only word characters, not a keyword, and not a
+    /// field name (which the parser refuses bare before <c>&gt;</c>, taking it for a comparison with a stray space).
+    /// </summary>
     private static bool IsBareWord(string word)
     {
         foreach (char c in word)
@@ -218,13 +248,13 @@ internal static class FilterFormatter
             if (!FilterSyntax.IsWordChar(c))
                 return false;
         }
-        return !FilterSyntax.TryGetKeyword(word, out _);
+        return !FilterSyntax.TryGetKeyword(word, out _) && !FilterSyntax.TryGetField(word, out _);
     }
 
     /// <summary>True when a glob reads back unquoted: it does not start like a quote or regex and nothing in it ends a bare value.</summary>
     private static bool IsBareValue(string value)
     {
-        if (value[0] is '"' or '/')
+        if (value[0] is '"' or '/' || FilterSyntax.FindGluedSpanOperator(value).Start >= 0)
             return false;
         for (int i = 0; i < value.Length; i++)
         {

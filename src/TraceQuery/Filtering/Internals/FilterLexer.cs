@@ -44,8 +44,12 @@ internal sealed class FilterLexer
             case '!':
                 if (start + 1 < _text.Length && _text[start + 1] == '=')
                     throw FilterErrors.Unexpected(_text, column, "'!='", "expected a term (a comparison needs a field before it, e.g. depth!=0)");
+                if (start + 1 < _text.Length && _text[start + 1] == '>')
+                    return ReadRelation(start, negated: true);
                 _position++;
                 return new FilterToken(FilterTokenKind.Not, column, "!");
+            case '>':
+                return ReadRelation(start, negated: false);
             case '"':
                 {
                     string word = ReadQuoted(start, out int end);
@@ -55,7 +59,7 @@ internal sealed class FilterLexer
                     EnsureTermBoundary(end, "the quoted word");
                     return new FilterToken(FilterTokenKind.Word, column, _text[start..end]) { Value = word, ValueForm = FieldValueForm.Quoted };
                 }
-            case ':' or '=' or '<' or '>':
+            case ':' or '=' or '<':
                 throw FilterErrors.Unexpected(_text, column, FilterErrors.Quote(c), "expected a term (an operator needs a field before it, e.g. depth>3)");
         }
 
@@ -73,12 +77,48 @@ internal sealed class FilterLexer
         return new FilterToken(FilterTokenKind.Word, column, text) { Value = text, ValueForm = FieldValueForm.Bare };
     }
 
+    /// <summary>Reads <c>&gt;</c>, <c>&gt;&gt;</c>, <c>!&gt;</c> or <c>!&gt;&gt;</c> at <paramref name="start"/>; a comparison operator there is refused.</summary>
+    private FilterToken ReadRelation(int start, bool negated)
+    {
+        int column = start + 1;
+        int i = start + (negated ? 1 : 0);
+        int arrows = 0;
+        while (i + arrows < _text.Length && _text[i + arrows] == '>')
+            arrows++;
+        int end = i + arrows;
+        bool comparison = end < _text.Length && _text[end] == '=';
+        if (comparison && !negated && arrows == 1)
+        {
+            throw FilterErrors.Unexpected(_text, column, "'>='",
+                "expected a term (a comparison needs its field right before it, without a space, e.g. depth>=3)");
+        }
+        if (arrows > 2 || comparison || (end < _text.Length && _text[end] == '<'))
+        {
+            int stop = end;
+            while (stop < _text.Length && _text[stop] is '>' or '<' or '=')
+                stop++;
+            throw FilterErrors.Unexpected(_text, column, "'" + _text[start..stop] + "'", "expected a span operator: " + FilterSyntax.RelationList);
+        }
+        _position = end;
+        SpanRelation relation = (negated, arrows) switch
+        {
+            (false, 1) => SpanRelation.Child,
+            (false, _) => SpanRelation.Descendant,
+            (true, 1) => SpanRelation.NotChild,
+            _ => SpanRelation.NotDescendant,
+        };
+        return new FilterToken(FilterTokenKind.Relation, column, _text[start..end]) { Relation = relation };
+    }
+
     private FilterToken ReadField(int start, string name, int operatorStart)
     {
         if (!FilterSyntax.TryGetField(name, out FilterField field))
         {
+            string hint = _text[operatorStart] == '>' && operatorStart + 1 < _text.Length && _text[operatorStart + 1] == '>'
+                ? $" (or, for a span operator, put spaces around it: {FilterSyntax.RelationExample})"
+                : "";
             throw FilterErrors.At(_text, start + 1,
-                $"unknown field '{name}' at column {FilterErrors.Col(start + 1)}; expected one of {FilterSyntax.FieldList}");
+                $"unknown field '{name}' at column {FilterErrors.Col(start + 1)}; expected one of {FilterSyntax.FieldList}{hint}");
         }
 
         (FieldOperator op, int length) = (_text[operatorStart], operatorStart + 1 < _text.Length ? _text[operatorStart + 1] : '\0') switch

@@ -9,8 +9,43 @@ namespace TraceQuery.Filtering.Internals;
 /// </summary>
 internal abstract class FilterPlan
 {
+    private const int ChunkWords = 4096; // 262,144 events: the chunk's bitmaps stay in L2
+    private const int ParallelThreshold = 1 << 20;
+
     /// <summary>Fills <paramref name="destination"/> with words <c>[firstWord, firstWord + destination.Length)</c>.</summary>
     public abstract void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination);
+
+    /// <summary>
+    /// Evaluates <paramref name="plan"/> over every event of <paramref name="trace"/>, chunk by chunk (in parallel for
+    /// large traces), into a new bitmap whose bits past the event count are clear.
+    /// </summary>
+    public static ulong[] EvaluateAll(FilterPlan plan, Trace trace, bool forceScalar)
+    {
+        int n = trace.EventCount;
+        var words = new ulong[Selection.WordCount(n)];
+        if (plan is ConstantPlan constant)
+        {
+            if (constant.Value)
+                words.AsSpan().Fill(ulong.MaxValue);
+        }
+        else
+        {
+            int chunks = (words.Length + ChunkWords - 1) / ChunkWords;
+            void Run(int chunk)
+            {
+                int first = chunk * ChunkWords;
+                var context = new EvaluationContext(trace, forceScalar);
+                plan.Evaluate(context, first, words.AsSpan(first, Math.Min(ChunkWords, words.Length - first)));
+            }
+            if (n >= ParallelThreshold)
+                Parallel.For(0, chunks, Run);
+            else
+                for (int c = 0; c < chunks; c++)
+                    Run(c);
+        }
+        Selection.ClearTail(words, n);
+        return words;
+    }
 }
 
 /// <summary>The columns a plan reads, and whether the scalar twins are forced.</summary>

@@ -7,7 +7,16 @@ namespace TraceQuery.Filtering.Internals;
 internal static class FilterSyntax
 {
     /// <summary>Field names in the order error messages list them.</summary>
-    public const string FieldList = "kind, thread, fn, module, depth, time, duration, detail";
+    public const string FieldList = "kind, thread, fn, module, depth, time, duration, detail, dur, self, status";
+
+    /// <summary>The statuses a <c>status:</c> term accepts, for messages.</summary>
+    public const string StatusList = "complete, unmatched, unwound or orphan";
+
+    /// <summary>The span operators, for messages.</summary>
+    public const string RelationList = "> (child of), >> (descendant of), !> (not child of) or !>> (not descendant of)";
+
+    /// <summary>An example of a structural filter, for messages.</summary>
+    public const string RelationExample = "fn:flush >> fn:write";
 
     /// <summary>The kinds a <c>kind:</c> term accepts, for messages.</summary>
     public const string KindList = "call, return or exception";
@@ -70,6 +79,9 @@ internal static class FilterSyntax
             case "time": field = FilterField.Time; return true;
             case "duration": field = FilterField.Duration; return true;
             case "detail": field = FilterField.Detail; return true;
+            case "dur": field = FilterField.SpanDuration; return true;
+            case "self": field = FilterField.SelfTime; return true;
+            case "status": field = FilterField.Status; return true;
             default: field = default; return false;
         }
     }
@@ -85,7 +97,44 @@ internal static class FilterSyntax
         FilterField.Time => "time",
         FilterField.Duration => "duration",
         FilterField.Detail => "detail",
+        FilterField.SpanDuration => "dur",
+        FilterField.SelfTime => "self",
+        FilterField.Status => "status",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
+    };
+
+    /// <summary>
+    /// Where a bare name holds a span operator written without spaces (<c>flush&gt;&gt;fn:write</c>): a run of
+    /// <c>&gt;</c> (after an optional <c>!</c>) followed by a field name and its operator. (-1, -1) when there is none.
+    /// </summary>
+    public static (int Start, int End) FindGluedSpanOperator(string value)
+    {
+        for (int i = value.IndexOf('>', StringComparison.Ordinal); i >= 0; i = value.IndexOf('>', i))
+        {
+            int start = i > 0 && value[i - 1] == '!' ? i - 1 : i;
+            int end = i;
+            while (end < value.Length && value[end] == '>')
+                end++;
+            int name = end;
+            while (name < value.Length && IsWordChar(value[name]))
+                name++;
+            if (name > end && TryGetField(value[end..name], out _) && IsOperatorStart(value, name))
+                return (start, end);
+            if (end >= value.Length)
+                break;
+            i = end;
+        }
+        return (-1, -1);
+    }
+
+    /// <summary>The text of a span operator.</summary>
+    public static string RelationText(SpanRelation relation) => relation switch
+    {
+        SpanRelation.Child => ">",
+        SpanRelation.Descendant => ">>",
+        SpanRelation.NotChild => "!>",
+        SpanRelation.NotDescendant => "!>>",
+        _ => throw new ArgumentOutOfRangeException(nameof(relation), relation, null),
     };
 
     /// <summary>

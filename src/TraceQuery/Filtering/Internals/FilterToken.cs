@@ -30,4 +30,7 @@ internal readonly record struct FilterToken(FilterTokenKind Kind, int Column, st
 
     /// <summary>Field terms: 1-based column of the value's first character (its opening quote or slash, if any).</summary>
     public int ValueColumn { get; init; }
+
+    /// <summary>Span operators: which relation.</summary>
+    public SpanRelation Relation { get; init; }
 }

@@ -26,4 +26,7 @@ internal enum FilterTokenKind
 
     /// <summary>A field term such as <c>kind:call</c>: field name, operator and raw value.</summary>
     Field,
+
+    /// <summary>A span operator: <c>&gt;</c>, <c>&gt;&gt;</c>, <c>!&gt;</c> or <c>!&gt;&gt;</c> (<see cref="FilterToken.Relation"/>).</summary>
+    Relation,
 }
