@@ -82,23 +82,24 @@ internal static class SpanRelations
             {
                 if (b == 0)
                     continue;
-                covered = coverEnd <= wordStart ? 0 : b & ((1UL << (coverEnd - wordStart)) - 1);
+                covered = b & Below(coverEnd - wordStart);
             }
             else
             {
+                // Coverage only changes at outer bits: the inner bits up to and including each outer bit are tested
+                // against the end known before it (an ancestor must be a proper one), a whole segment at a time.
                 covered = 0;
-                ulong bits = a | b;
-                while (bits != 0)
+                ulong segmentStart = ~0UL;
+                while (a != 0)
                 {
-                    int j = BitOperations.TrailingZeroCount(bits);
-                    bits &= bits - 1;
-                    ulong bit = 1UL << j;
-                    int e = wordStart + j;
-                    if ((b & bit) != 0 && e < coverEnd)
-                        covered |= bit; // tested before e's own interval: an ancestor must be a proper one
-                    if ((a & bit) != 0)
-                        coverEnd = Math.Max(coverEnd, subtreeEnds[spanOfEvent[e]]);
+                    int j = BitOperations.TrailingZeroCount(a);
+                    a &= a - 1;
+                    ulong upTo = j == 63 ? ~0UL : (2UL << j) - 1;
+                    covered |= b & segmentStart & upTo & Below(coverEnd - wordStart);
+                    segmentStart = ~upTo;
+                    coverEnd = Math.Max(coverEnd, subtreeEnds[spanOfEvent[wordStart + j]]);
                 }
+                covered |= b & segmentStart & Below(coverEnd - wordStart);
             }
             inner[w] = keepInside ? covered : b & ~covered;
         }
@@ -131,6 +132,9 @@ internal static class SpanRelations
             inner[w] = kept;
         }
     }
+
+    /// <summary>The bits below <paramref name="count"/> (none when it is 0 or less, all when it is 64 or more).</summary>
+    private static ulong Below(int count) => count <= 0 ? 0 : count >= 64 ? ~0UL : (1UL << count) - 1;
 
     private static bool IsSet(ReadOnlySpan<ulong> words, int index) => (words[index >> 6] & (1UL << index)) != 0;
 }
