@@ -160,6 +160,21 @@ public sealed class StructuralFilterTests
     }
 
     [TestMethod]
+    [DataRow("fn:write_index >> fn:memcpy*")]
+    [DataRow("fn:handle_request > fn:put_record and dur>1us")]
+    [DataRow("fn:worker_loop !>> fn:wait_for_lock")]
+    [DataRow("status:unwound > fn:*")]
+    [DataRow("dur>100us >> self>10us")]
+    public void Evaluate_ReadmeExamplesOnGoldenLikeTrace_ThenNonEmptyAndEqualTreeWalk(string filter)
+    {
+        using var trace = TraceGenerator.Generate(50_000, new TraceGeneratorOptions { Seed = 7, Anomalies = TraceAnomalies.All });
+        var node = FilterParser.Parse(filter);
+        var selection = TraceFilter.FromNode(node).Evaluate(trace);
+        Assert.IsTrue(selection.Count > 0, filter);
+        Assert.IsTrue(Reference(node, trace).SetEquals(selection.Indices()), filter);
+    }
+
+    [TestMethod]
     public void SpanTree_NestedTrace_ThenSubtreeEndsAtNextOpeningEventAfterSubtree()
     {
         using var trace = HandMade();
