@@ -18,7 +18,7 @@ namespace TraceQuery.Protocol;
 /// recently used) and shared by concurrent requests. Each request is one query on the engine's meter and
 /// activity source (<see cref="TraceQueryTelemetry"/>), tagged with its method.
 /// </summary>
-public sealed class TraceQueryServer : IAsyncDisposable
+public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -87,6 +87,12 @@ public sealed class TraceQueryServer : IAsyncDisposable
         _shutdown.Dispose();
         _slots.Dispose();
     }
+
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, blocking until requests in flight have stopped; for hosts (or a DI container) that
+    /// dispose synchronously.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Makes an in-memory trace (a recorder snapshot, a generated trace) answerable under <paramref name="name"/>.</summary>
     public void RegisterTrace(string name, Trace trace)

@@ -47,8 +47,12 @@ public sealed class ServiceCollectionTests
         var services = new ServiceCollection();
         services.AddSingleton<ITokenCounter>(counter);
         services.AddTraceQuery();
-        using var provider = services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
 
         Assert.AreSame(counter, provider.GetRequiredService<QueryEngine>().TokenCounter);
+        var server = provider.GetRequiredService<TraceQueryServer>();
+        // A container disposed synchronously must be able to dispose the server (it is IDisposable as well).
+        provider.Dispose();
+        Assert.ThrowsExactly<ObjectDisposedException>(() => server.StartAsync());
     }
 }
