@@ -1,7 +1,7 @@
 namespace TraceQuery.Summaries;
 
 /// <summary>What a summary line is about; used to count what a page left out.</summary>
-public enum SummaryItemKind
+internal enum SummaryItemKind
 {
     /// <summary>A finding (crash, hang, leak, …) with its evidence references.</summary>
     Finding,
@@ -17,4 +17,4 @@ public enum SummaryItemKind
 /// <param name="Kind">What it is about.</param>
 /// <param name="Text">The line, without a trailing newline.</param>
 /// <param name="Section">The section heading it belongs under (printed once before the first line of the section on a page).</param>
-public sealed record SummaryItem(SummaryItemKind Kind, string Text, string Section);
+internal sealed record SummaryItem(SummaryItemKind Kind, string Text, string Section);
