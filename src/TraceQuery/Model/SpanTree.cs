@@ -16,14 +16,13 @@ namespace TraceQuery.Model;
 /// nested), structural filters use <see cref="TopologicalOrder"/> instead: one pass over the spans, parents first.
 /// </para>
 /// <para>
-/// Memory: 4 bytes per span, 1 bit per event, and 8 bytes per span for each of durations and self times once a
-/// filter has asked for them.
+/// Memory: 4 bytes per span and 1 bit per event, plus 8 bytes per span for self times once a filter has asked for
+/// them (durations are the spans' own cached column).
 /// </para>
 /// </remarks>
 internal sealed class SpanTree
 {
     private readonly CallSpans _spans;
-    private long[]? _durations;
     private long[]? _selfTimes;
 
     private SpanTree(CallSpans spans, ulong[] openingEvents, int[]? subtreeEndEvents, int[]? topologicalOrder)
@@ -52,19 +51,8 @@ internal sealed class SpanTree
     /// </summary>
     public int[]? TopologicalOrder { get; }
 
-    /// <summary>Per span, its duration (<see cref="CallSpans.GetDurations"/>); computed on first use and cached.</summary>
-    public ReadOnlySpan<long> Durations
-    {
-        get
-        {
-            var durations = Volatile.Read(ref _durations);
-            if (durations is not null)
-                return durations;
-            durations = new long[_spans.Count];
-            _spans.GetDurations(durations);
-            return Interlocked.CompareExchange(ref _durations, durations, null) ?? durations;
-        }
-    }
+    /// <summary>Per span, its duration (<see cref="CallSpans.Durations"/>, cached there).</summary>
+    public ReadOnlySpan<long> Durations => _spans.Durations;
 
     /// <summary>Per span, its self time (<see cref="CallSpans.GetSelfTimes"/>); computed on first use and cached.</summary>
     public ReadOnlySpan<long> SelfTimes
