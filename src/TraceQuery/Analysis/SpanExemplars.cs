@@ -7,8 +7,9 @@ namespace TraceQuery.Analysis;
 /// <summary>
 /// Representative spans of a group of repeats folded into one line (a function's calls, a run of identical calls):
 /// the fastest, the median, the p95, the p99 and the slowest by duration, as span ids that <c>events.get</c>
-/// resolves (<c>span:&lt;id&gt;</c>). Ranks are nearest-rank (<c>round(p·(n−1))</c> of the durations sorted
-/// ascending, ties by span id), so every exemplar is a real span.
+/// resolves (<c>span:&lt;id&gt;</c>). <see cref="Of"/> takes nearest ranks (<c>round(p·(n−1))</c> of the durations
+/// sorted ascending, ties by span id); <see cref="ForFunctions"/> takes the spans nearest a function's statistics.
+/// Every exemplar is a real span.
 /// </summary>
 /// <param name="Count">Spans in the group.</param>
 /// <param name="Fastest">Span with the shortest duration.</param>
@@ -40,21 +41,22 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
     }
 
     /// <summary>
-    /// Exemplars of the spans of each function in <paramref name="ordinals"/> (indices into <see cref="Trace.FunctionIds"/>),
-    /// counting only the spans <paramref name="selection"/> touches (its CALL, RETURN or an exception raised in it)
-    /// when one is given. One pass over the spans plus O(spans of those functions); null where a function has none.
+    /// Exemplars of each function's spans for the statistics in <paramref name="functions"/>: the first span (lowest id)
+    /// with the function's minimum and maximum duration, and for the median, p95 and p99 the first span whose duration is
+    /// nearest the statistic. Counts only the spans <paramref name="selection"/> touches (its CALL, RETURN or an exception
+    /// raised in it) when one is given, as <see cref="Analyzer.Analyze"/> does. One pass over the spans, no per-span allocation.
     /// </summary>
-    public static SpanExemplars?[] ForFunctions(Trace trace, IReadOnlyList<int> ordinals, Filtering.Selection? selection = null)
+    public static SpanExemplars?[] ForFunctions(Trace trace, IReadOnlyList<FunctionStats> functions, Filtering.Selection? selection = null)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        ArgumentNullException.ThrowIfNull(ordinals);
-        var result = new SpanExemplars?[ordinals.Count];
-        if (ordinals.Count == 0)
+        ArgumentNullException.ThrowIfNull(functions);
+        var result = new SpanExemplars?[functions.Count];
+        if (functions.Count == 0)
             return result;
         var slotOf = new int[trace.FunctionIds.Length];
         Array.Fill(slotOf, -1);
-        for (int i = 0; i < ordinals.Count; i++)
-            slotOf[ordinals[i]] = i;
+        for (int i = 0; i < functions.Count; i++)
+            slotOf[functions[i].Ordinal] = i;
         var spans = trace.Spans;
         bool[]? touched = null;
         if (selection is not null)
@@ -67,19 +69,39 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
                     touched[spanOfEvent[e]] = true;
             }
         }
-        var groups = new List<int>[ordinals.Count];
-        for (int i = 0; i < groups.Length; i++)
-            groups[i] = [];
+        const int Targets = 5;
+        var targets = new double[functions.Count * Targets];
+        var best = new int[functions.Count * Targets];
+        var distance = new double[functions.Count * Targets];
+        for (int i = 0; i < functions.Count; i++)
+        {
+            var f = functions[i];
+            (targets[i * Targets], targets[(i * Targets) + 1], targets[(i * Targets) + 2], targets[(i * Targets) + 3], targets[(i * Targets) + 4]) =
+                (f.MinNs, f.P50Ns, f.P95Ns, f.P99Ns, f.MaxNs);
+        }
+        Array.Fill(best, -1);
+        Array.Fill(distance, double.PositiveInfinity);
         var starts = spans.StartEvents;
-        var functionOrdinals = trace.FunctionOrdinals;
+        var ordinals = trace.FunctionOrdinals;
         for (int s = 0; s < starts.Length; s++)
         {
-            int slot = slotOf[functionOrdinals[starts[s]]];
-            if (slot >= 0 && (touched is null || touched[s]))
-                groups[slot].Add(s);
+            int slot = slotOf[ordinals[starts[s]]];
+            if (slot < 0 || (touched is not null && !touched[s]))
+                continue;
+            double duration = spans.GetDuration(s);
+            for (int k = slot * Targets; k < (slot + 1) * Targets; k++)
+            {
+                double d = Math.Abs(duration - targets[k]);
+                if (d < distance[k])
+                    (distance[k], best[k]) = (d, s);
+            }
         }
-        for (int i = 0; i < groups.Length; i++)
-            result[i] = Of(trace, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(groups[i]));
+        for (int i = 0; i < functions.Count; i++)
+        {
+            int k = i * Targets;
+            if (best[k] >= 0)
+                result[i] = new SpanExemplars(functions[i].Count, best[k], best[k + 1], best[k + 2], best[k + 3], best[k + 4]);
+        }
         return result;
     }
 

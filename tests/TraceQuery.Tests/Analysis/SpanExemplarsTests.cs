@@ -31,15 +31,19 @@ public sealed class SpanExemplarsTests
     }
 
     [TestMethod]
-    public void ForFunctions_ThenEachFunctionsSpansOnly()
+    public void ForFunctions_ThenExtremesExactAndPercentileSpansNearestTheStatistic()
     {
-        using var trace = TraceGenerator.Generate(4_000);
-        int[] ordinals = [0, 3, 5];
-        var all = SpanExemplars.ForFunctions(trace, ordinals);
-        for (int i = 0; i < ordinals.Length; i++)
+        using var trace = TraceGenerator.Generate(4_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.LatencyOutlier | TraceAnomalies.Crash });
+        var stats = new Analyzer().ComputeFunctionStats(trace);
+        var all = SpanExemplars.ForFunctions(trace, stats);
+        for (int i = 0; i < stats.Count; i++)
         {
-            int[] spans = [.. Enumerable.Range(0, trace.Spans.Count).Where(s => trace.Spans.GetFunctionOrdinal(s) == ordinals[i])];
-            Assert.AreEqual(SpanExemplars.Of(trace, spans), all[i]);
+            var f = stats[i];
+            int[] spans = [.. Enumerable.Range(0, trace.Spans.Count).Where(s => trace.Spans.GetFunctionOrdinal(s) == f.Ordinal)];
+            int Nearest(double target) => spans.OrderBy(s => Math.Abs(trace.Spans.GetDuration(s) - target)).ThenBy(s => s).First();
+            Assert.AreEqual(new SpanExemplars(f.Count, Nearest(f.MinNs), Nearest(f.P50Ns), Nearest(f.P95Ns), Nearest(f.P99Ns), Nearest(f.MaxNs)), all[i], f.Name);
+            Assert.AreEqual(f.MinNs, trace.Spans.GetDuration(all[i]!.Value.Fastest));
+            Assert.AreEqual(f.MaxNs, trace.Spans.GetDuration(all[i]!.Value.Slowest));
         }
     }
 }

@@ -59,14 +59,7 @@ internal sealed class MethodHandlers(QueryEngine engine)
         int threads = selection.Count == 0 ? 0 : trace.Threads.Count(t => HasAny(selection, t));
         string headline = $"# `{(filter.Root is AllNode ? "(all events)" : filter.Canonical)}` matched {TextFormat.Count(selection.Count)} of {TextFormat.Count(trace.EventCount)} events on {TextFormat.Count(threads)} threads"
             + (limit < selection.Count ? $"; listing the first {TextFormat.Count(limit)}" : "");
-        long single = 0, folded = 0;
-        foreach (var run in RepeatFolding.Fold(trace, selection.Indices().Take(limit)))
-        {
-            if (run.Folded)
-                folded++;
-            else
-                single++;
-        }
+        var (single, folded) = RepeatFolding.Count(trace, selection.Indices().Take(limit));
         var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Event] = single, [SummaryItemKind.Function] = folded };
         return FitWith(trace, counter, headline, items, totals, request, $"query|{filter.Canonical}|{projection}|{limit}", selection.Count, []);
     }

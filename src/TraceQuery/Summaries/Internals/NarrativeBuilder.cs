@@ -47,7 +47,7 @@ internal static class NarrativeBuilder
 
         var top = Analyzer.TopFunctions(analysis.Functions, FunctionMetric.Self, 12);
         // Each line folds a function's calls: the exemplars name real spans (fastest … slowest) to fetch with events.get.
-        var exemplars = SpanExemplars.ForFunctions(trace, [.. top.Select(f => f.Ordinal)], filtered ? selection : null);
+        var exemplars = SpanExemplars.ForFunctions(trace, top, filtered ? selection : null);
         for (int i = 0; i < top.Count; i++)
         {
             var f = top[i];

@@ -56,6 +56,51 @@ internal static class RepeatFolding
             yield return run;
     }
 
+    /// <summary>
+    /// How many single lines and folded lines <see cref="Fold"/> would give, without allocating per event (the same rule:
+    /// a run's spans are counted as changes of span along it, since one function's frames at one depth never interleave).
+    /// </summary>
+    public static (long Singles, long Folded) Count(Trace trace, IEnumerable<int> events)
+    {
+        long singles = 0, folded = 0;
+        int head = -1, previous = -1, length = 0, spans = 0, threadStart = -1, threadEnd = -1;
+        var spanOfEvent = trace.Spans.SpanOfEvent;
+        void Close()
+        {
+            if (length == 0)
+                return;
+            if (spans >= MinimumSpans)
+                folded++;
+            else
+                singles += length;
+            length = 0;
+        }
+        foreach (int e in events)
+        {
+            bool repeatable = trace.Kinds[e] != (byte)EventKind.Exception;
+            if (length > 0 && repeatable && e >= threadStart && e < threadEnd
+                && trace.FunctionOrdinals[e] == trace.FunctionOrdinals[head] && trace.Depths[e] == trace.Depths[head])
+            {
+                if (spanOfEvent[e] >= 0 && spanOfEvent[e] != spanOfEvent[previous])
+                    spans++;
+                previous = e;
+                length++;
+                continue;
+            }
+            Close();
+            if (!repeatable)
+            {
+                singles++;
+                continue;
+            }
+            (head, previous, length, spans) = (e, e, 1, spanOfEvent[e] >= 0 ? 1 : 0);
+            var thread = trace.GetThreadOfEvent(e);
+            (threadStart, threadEnd) = (thread.Start, thread.End);
+        }
+        Close();
+        return (singles, folded);
+    }
+
     /// <summary>Distinct spans of a run's events, in order of first appearance.</summary>
     public static List<int> SpansOf(Trace trace, IReadOnlyList<int> events)
     {
