@@ -81,25 +81,41 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
         }
         Array.Fill(best, -1);
         Array.Fill(distance, double.PositiveInfinity);
-        var starts = spans.StartEvents;
-        var ordinals = trace.FunctionOrdinals;
-        for (int s = 0; s < starts.Length; s++)
+        // Durations in one tight pass (pooled), then one pass grouping by function: extremes by equality, percentiles by distance.
+        var durations = System.Buffers.ArrayPool<long>.Shared.Rent(Math.Max(1, spans.Count));
+        try
         {
-            int slot = slotOf[ordinals[starts[s]]];
-            if (slot < 0 || (touched is not null && !touched[s]))
-                continue;
-            double duration = spans.GetDuration(s);
-            for (int k = slot * Targets; k < (slot + 1) * Targets; k++)
+            spans.GetDurations(durations);
+            var starts = spans.StartEvents;
+            var ordinals = trace.FunctionOrdinals;
+            for (int s = 0; s < starts.Length; s++)
             {
-                double d = Math.Abs(duration - targets[k]);
-                if (d < distance[k])
-                    (distance[k], best[k]) = (d, s);
+                int slot = slotOf[ordinals[starts[s]]];
+                if (slot < 0 || (touched is not null && !touched[s]))
+                    continue;
+                long duration = durations[s];
+                int k = slot * Targets;
+                // Durations below 2^53 ns (104 days) are exact as doubles.
+                if (best[k] < 0 && duration == targets[k])
+                    best[k] = s;
+                if (best[k + 4] < 0 && duration == targets[k + 4])
+                    best[k + 4] = s;
+                for (int j = k + 1; j < k + 4; j++)
+                {
+                    double d = Math.Abs(duration - targets[j]);
+                    if (d < distance[j])
+                        (distance[j], best[j]) = (d, s);
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<long>.Shared.Return(durations);
         }
         for (int i = 0; i < functions.Count; i++)
         {
             int k = i * Targets;
-            if (best[k] >= 0)
+            if (best[k] >= 0 && best[k + 4] >= 0)
                 result[i] = new SpanExemplars(functions[i].Count, best[k], best[k + 1], best[k + 2], best[k + 3], best[k + 4]);
         }
         return result;
