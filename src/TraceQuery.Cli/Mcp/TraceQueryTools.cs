@@ -146,7 +146,7 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
     [Description("Show what happened around an anchor (a span, an event such as a crash quoted by trace_summary, or a time) on every thread: "
         + "events merged in time order with offsets from the anchor, the anchor marked [anchor], repeated calls folded into one line with "
         + "exemplar spans (fastest, median, p95, p99, slowest) that get_events resolves, and detail records (arguments, return values, registers) "
-        + "where the window has them, else a pointer to the nearest event that has one. The lines nearest the anchor come first; the cursor widens the view." + Paging)]
+        + "where the window has them, else a pointer to the nearest event that has one. When the budget is short the lines nearest the anchor are kept; the cursor widens the view." + Paging)]
     public Task<CallToolResult> SearchAround(
         [Description("span:<id>, event:<thread>:<seq>, or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
         [Description(TraceDescription)] string? trace = null,
