@@ -10,8 +10,9 @@ namespace TraceQuery.Benchmarks;
 /// <summary>
 /// Per-function count, total, min, max and exact p50/p95/p99 of span durations (issue 4; target ≤ 50 ms at 10M
 /// events), against LINQ <c>GroupBy</c> + sort and DuckDB <c>quantile_cont</c> … <c>GROUP BY fid</c>. Spans are
-/// paired in setup (a separate case times pairing on a freshly opened trace), and the baselines get the
-/// durations precomputed; setup checks that every engine gives the same statistics.
+/// paired in setup, which also builds their cached duration and ordinal columns (a separate case times pairing
+/// and those columns on a freshly opened trace), and the baselines get the same durations precomputed; setup
+/// checks that every engine gives the same statistics.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 2, iterationCount: 10, invocationCount: 1)]
 [MemoryDiagnoser]

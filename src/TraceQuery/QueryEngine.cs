@@ -1,7 +1,11 @@
+using System.Diagnostics.Metrics;
 using System.IO.Hashing;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TraceQuery.Analysis;
 using TraceQuery.Filtering;
+using TraceQuery.Internals;
 using TraceQuery.Model;
 using TraceQuery.Summaries;
 using TraceQuery.Summaries.Internals;
@@ -13,16 +17,24 @@ namespace TraceQuery;
 /// The façade: filter → analysis → budgeted summary. Give it a trace, an optional filter and a token
 /// budget; get back the most useful text that fits, counted by the target model's tokenizer, with the
 /// findings and a cursor when more remains. Thread-safe; tokenizers are created once and shared.
+/// Each call is measured on the <c>TraceQuery</c> meter and activity source (<see cref="TraceQueryTelemetry"/>).
 /// </summary>
 public sealed class QueryEngine
 {
+    private const string ProcessOperation = "process";
+
     private readonly ITokenCounter _tokenCounter;
 
     /// <summary>Creates an engine. Tokens are counted with <paramref name="analyzer"/>'s counter, else for <c>gpt-4o</c>.</summary>
-    public QueryEngine(Analyzer? analyzer = null)
+    /// <param name="analyzer">The analysis behind the summaries; null for the defaults.</param>
+    /// <param name="logger">Receives a Debug line per answered or failed query; null logs nothing.</param>
+    /// <param name="meterFactory">Creates the <c>TraceQuery</c> meter (a DI host's factory); null uses one process-wide meter.</param>
+    public QueryEngine(Analyzer? analyzer = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         Analyzer = analyzer ?? new Analyzer();
         _tokenCounter = Analyzer.TokenCounter ?? new TokenCounter("gpt-4o");
+        Logger = logger ?? NullLogger.Instance;
+        Instruments = QueryInstruments.For(meterFactory);
     }
 
     /// <summary>The analyzer behind the summaries.</summary>
@@ -42,8 +54,9 @@ public sealed class QueryEngine
     /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this trace and query; the message gives it.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another trace or query, or the model is unknown.</exception>
-    public QueryResult Process(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null) =>
-        Run(events, tokenBudget, filter, options, cursor, CancellationToken.None);
+    /// <param name="cancellationToken">Checked between the filter, analysis and fitting stages.</param>
+    public QueryResult Process(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+        Measured(events, tokenBudget, filter, options, cursor, cancellationToken);
 
     /// <summary>Answers a query over raw events (one trace is built from them, with <paramref name="symbols"/> for names).</summary>
     public QueryResult Process(ReadOnlySpan<TraceEvent> events, int tokenBudget = 4096, SymbolTable? symbols = null, string? filter = null, QueryOptions? options = null, string? cursor = null)
@@ -59,14 +72,40 @@ public sealed class QueryEngine
         foreach (ref readonly var e in events)
             builder.Add(e);
         using var trace = builder.Build();
-        return Run(trace, tokenBudget, filter, options, cursor, CancellationToken.None);
+        return Measured(trace, tokenBudget, filter, options, cursor, CancellationToken.None);
     }
 
-    /// <summary>As <see cref="Process(Trace, int, string?, QueryOptions?, string?)"/>, off the calling thread, honouring cancellation during the scans.</summary>
+    /// <summary>As <see cref="Process(Trace, int, string?, QueryOptions?, string?, CancellationToken)"/>, off the calling thread, honouring cancellation during the scans.</summary>
     public Task<QueryResult> ProcessAsync(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        return Task.Run(() => Run(events, tokenBudget, filter, options, cursor, cancellationToken), cancellationToken);
+        return Task.Run(() => Measured(events, tokenBudget, filter, options, cursor, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>The instruments this engine's queries (and a server over it) record on.</summary>
+    internal QueryInstruments Instruments { get; }
+
+    /// <summary>Where this engine logs; <see cref="NullLogger.Instance"/> when none was given.</summary>
+    internal ILogger Logger { get; }
+
+    private QueryResult Measured(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
+    {
+        var scope = Instruments.Start(ProcessOperation);
+        QueryResult result;
+        try
+        {
+            result = Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            string errorType = e.GetType().FullName ?? e.GetType().Name;
+            scope.Fail(errorType);
+            QueryLog.QueryRejected(Logger, ProcessOperation, scope.Elapsed.TotalMilliseconds, errorType, e.Message);
+            throw;
+        }
+        scope.Complete(result);
+        QueryLog.QueryAnswered(Logger, ProcessOperation, result.Elapsed.TotalMilliseconds, result.EventsMatched, result.EventsProcessed, result.TokenCount, result.TokenBudget, result.DidTruncate);
+        return result;
     }
 
     internal QueryResult Run(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)

@@ -39,25 +39,23 @@ public readonly record struct EvidenceRef(EvidenceKind Kind, ulong Value, uint T
         _ => "fn:0x" + Value.ToString("x16", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Parses the textual forms above.</summary>
-    public static bool TryParse(string text, out EvidenceRef value)
+    /// <summary>Parses the textual forms above (a string converts implicitly); no allocation.</summary>
+    public static bool TryParse(ReadOnlySpan<char> text, out EvidenceRef value)
     {
         value = default;
-        if (text is null)
-            return false;
         if (EventRef.TryParse(text, out var e))
         {
             value = ForEvent(e);
             return true;
         }
         if (text.StartsWith("span:", StringComparison.Ordinal)
-            && int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int span))
+            && int.TryParse(text[5..], NumberStyles.None, CultureInfo.InvariantCulture, out int span))
         {
             value = ForSpan(span);
             return true;
         }
         if (text.StartsWith("fn:0x", StringComparison.OrdinalIgnoreCase)
-            && ulong.TryParse(text.AsSpan(5), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong fn))
+            && ulong.TryParse(text[5..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out ulong fn))
         {
             value = ForFunction(fn);
             return true;

@@ -32,7 +32,7 @@ public enum SpanStatus : byte
 /// a RETURN is matched against at most <see cref="MaxMatchDepth"/> open frames, so damaged input cannot
 /// make it quadratic.
 /// </remarks>
-public sealed class CallSpans
+public sealed partial class CallSpans
 {
     /// <summary>How many open frames, from the innermost, a RETURN or EXCEPTION is matched against.</summary>
     public const int MaxMatchDepth = 256;
@@ -133,19 +133,7 @@ public sealed class CallSpans
     public void GetDurations(Span<long> destination)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, Count, nameof(destination));
-        var timestamps = _trace.Timestamps;
-        for (int t = 0; t < _threadSpanStart.Length - 1; t++)
-        {
-            int first = _threadSpanStart[t], last = _threadSpanStart[t + 1];
-            if (first == last)
-                continue;
-            long threadEnd = timestamps[_trace.Threads[t].End - 1];
-            for (int s = first; s < last; s++)
-            {
-                int end = _endEvents[s];
-                destination[s] = (end >= 0 ? timestamps[end] : threadEnd) - timestamps[_startEvents[s]];
-            }
-        }
+        Durations.CopyTo(destination);
     }
 
     /// <summary>

@@ -1,8 +1,10 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using TraceQuery.Filtering;
 using TraceQuery.Formats;
+using TraceQuery.Internals;
 using TraceQuery.Model;
 using TraceQuery.Protocol.Internals;
 
@@ -13,14 +15,17 @@ namespace TraceQuery.Protocol;
 /// CLI): JSON-RPC 2.0 (single, batch, notifications) or the bare <c>{method, params}</c> form, parameters
 /// in snake_case or camelCase. Errors never escape as exceptions: they come back as JSON-RPC errors with
 /// <c>status: "error"</c> and a message an agent can act on. Loaded traces are cached (bounded, least
-/// recently used) and shared by concurrent requests.
+/// recently used) and shared by concurrent requests. Each request is one query on the engine's meter and
+/// activity source (<see cref="TraceQueryTelemetry"/>), tagged with its method.
 /// </summary>
-public sealed class TraceQueryServer : IAsyncDisposable
+public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly MethodHandlers _handlers;
+    private readonly QueryInstruments _instruments;
+    private readonly ILogger _logger;
     private readonly TraceCache _cache;
     private readonly SemaphoreSlim _slots;
     private readonly CancellationTokenSource _shutdown = new();
@@ -29,7 +34,10 @@ public sealed class TraceQueryServer : IAsyncDisposable
     private volatile bool _stopped;
 
     /// <summary>Creates a server over <paramref name="queryEngine"/>.</summary>
-    public TraceQueryServer(QueryEngine queryEngine, TraceQueryServerOptions? options = null)
+    /// <param name="queryEngine">Answers the requests; its meter and logger record them too.</param>
+    /// <param name="options">Limits and trace root; null for the defaults.</param>
+    /// <param name="logger">Receives a Debug line per request and a Warning per internal error; null uses the engine's logger.</param>
+    public TraceQueryServer(QueryEngine queryEngine, TraceQueryServerOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(queryEngine);
         Options = options ?? new TraceQueryServerOptions();
@@ -37,7 +45,9 @@ public sealed class TraceQueryServer : IAsyncDisposable
         if (Options.RequestTimeout <= TimeSpan.Zero && Options.RequestTimeout != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(options), Options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
         _handlers = new MethodHandlers(queryEngine);
-        _cache = new TraceCache(Options.MaxCachedTraces);
+        _instruments = queryEngine.Instruments;
+        _logger = logger ?? queryEngine.Logger;
+        _cache = new TraceCache(Options.MaxCachedTraces, _instruments);
         _slots = new SemaphoreSlim(Options.MaxConcurrentRequests, Options.MaxConcurrentRequests);
     }
 
@@ -77,6 +87,12 @@ public sealed class TraceQueryServer : IAsyncDisposable
         _shutdown.Dispose();
         _slots.Dispose();
     }
+
+    /// <summary>
+    /// As <see cref="DisposeAsync"/>, blocking until requests in flight have stopped; for hosts (or a DI container) that
+    /// dispose synchronously.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Makes an in-memory trace (a recorder snapshot, a generated trace) answerable under <paramref name="name"/>.</summary>
     public void RegisterTrace(string name, Trace trace)
@@ -190,7 +206,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
             if (!Methods.Contains(method))
                 throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
 
-            var result = await DispatchAsync(method, new RequestParams(parameters), cancellationToken).ConfigureAwait(false);
+            var result = await MeasuredDispatchAsync(method, new RequestParams(parameters), cancellationToken).ConfigureAwait(false);
             if (notification)
                 return "";
             string response = SuccessResponse(envelope, result);
@@ -208,6 +224,30 @@ public sealed class TraceQueryServer : IAsyncDisposable
     }
 
     private sealed record MethodResult(QueryResult Result, bool Clamped, int RequestedBudget);
+
+    private async Task<MethodResult> MeasuredDispatchAsync(string method, RequestParams p, CancellationToken cancellationToken)
+    {
+        var scope = _instruments.Start(method);
+        MethodResult result;
+        try
+        {
+            result = await DispatchAsync(method, p, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e)
+        {
+            string errorType = e.Code.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            scope.Fail(errorType);
+            if (e.Code == RpcException.InternalError)
+                QueryLog.InternalError(_logger, method, e.Message);
+            else
+                QueryLog.QueryRejected(_logger, method, scope.Elapsed.TotalMilliseconds, errorType, e.Message);
+            throw;
+        }
+        scope.Complete(result.Result);
+        var answer = result.Result;
+        QueryLog.QueryAnswered(_logger, method, scope.Elapsed.TotalMilliseconds, answer.EventsMatched, answer.EventsProcessed, answer.TokenCount, answer.TokenBudget, answer.DidTruncate);
+        return result;
+    }
 
     private async Task<MethodResult> DispatchAsync(string method, RequestParams p, CancellationToken cancellationToken)
     {

@@ -1,7 +1,7 @@
 namespace TraceQuery.Summaries;
 
 /// <summary>What a summary line is about; used to count what a page left out.</summary>
-public enum SummaryItemKind
+internal enum SummaryItemKind
 {
     /// <summary>A finding (crash, hang, leak, …) with its evidence references.</summary>
     Finding,
@@ -17,7 +17,7 @@ public enum SummaryItemKind
 /// <param name="Kind">What it is about.</param>
 /// <param name="Text">The line, without a trailing newline.</param>
 /// <param name="Section">The section heading it belongs under (printed once before the first line of the section on a page).</param>
-public sealed record SummaryItem(SummaryItemKind Kind, string Text, string Section)
+internal sealed record SummaryItem(SummaryItemKind Kind, string Text, string Section)
 {
     /// <summary>
     /// Where the line is printed among the lines of its page: ascending, ties in rank order. Default 0, so lines

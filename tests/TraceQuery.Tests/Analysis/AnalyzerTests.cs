@@ -131,6 +131,17 @@ public sealed class AnalyzerTests
         var single = new Analyzer(options: new AnalyzerOptions { MaxDegreeOfParallelism = 1 }).Analyze(trace);
         CollectionAssert.AreEqual(single.Functions.ToList(), parallel.Functions.ToList());
         Assert.AreEqual(Render(single), Render(parallel));
+
+        // Statistics alone take the chunked path (several chunks at this size); they equal the analysis's, with
+        // and without a selection, at any degree of parallelism.
+        var fast = new Analyzer().ComputeFunctionStats(trace);
+        CollectionAssert.AreEqual(single.Functions.OrderBy(f => f.FunctionId).ToList(), fast.ToList());
+        var selection = TraceFilter.Parse("depth>2 or kind:exception").Evaluate(trace);
+        var selectedFast = new Analyzer(options: new AnalyzerOptions { MaxDegreeOfParallelism = 1 }).ComputeFunctionStats(trace, selection);
+        var selectedParallel = new Analyzer().ComputeFunctionStats(trace, selection);
+        CollectionAssert.AreEqual(selectedFast.ToList(), selectedParallel.ToList());
+        CollectionAssert.AreEqual(new Analyzer().Analyze(trace, selection).Functions.OrderBy(f => f.FunctionId).ToList(), selectedFast.ToList());
+        Assert.IsLessThan(fast.Sum(f => f.Count), selectedFast.Sum(f => f.Count));
     }
 
     [TestMethod]

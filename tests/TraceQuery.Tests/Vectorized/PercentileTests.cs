@@ -82,6 +82,70 @@ public sealed class PercentileTests
     }
 
     [TestMethod]
+    [DataRow("uniform")]
+    [DataRow("heavy-tail")]
+    [DataRow("all-equal")]
+    [DataRow("two-values")]
+    [DataRow("one-bucket")]
+    [DataRow("mostly-one-value")]
+    [DataRow("extremes")]
+    [DataRow("negative")]
+    public void Percentiles_LargeInputOfEveryShape_ThenBucketedPathEqualsSortBasedReference(string shape)
+    {
+        // Inputs from BucketedQuantile.Threshold on are answered by counting into buckets and selecting only
+        // within the buckets that hold the wanted ranks; each shape stresses one way that could go wrong.
+        var random = new Random(KernelTestData.Seed);
+        foreach (int length in new[] { BucketedQuantileThreshold - 1, BucketedQuantileThreshold, BucketedQuantileThreshold + 1, 100_003 })
+        {
+            long[] original = shape switch
+            {
+                "uniform" => KernelTestData.Longs(random, length),
+                "heavy-tail" => [.. Enumerable.Range(0, length).Select(_ => (long)Math.Exp(random.NextDouble() * 30))],
+                "all-equal" => [.. Enumerable.Repeat(12_345L, length)],
+                "two-values" => [.. Enumerable.Range(0, length).Select(_ => random.Next(2) == 0 ? 5L : 1_000_000L)],
+                "one-bucket" => [.. Enumerable.Range(0, length).Select(_ => 1_000_000L + random.Next(1000))],
+                "mostly-one-value" => [.. Enumerable.Range(0, length).Select(_ => random.Next(10) == 0 ? random.NextInt64() : 7L)],
+                "extremes" => [.. Enumerable.Range(0, length).Select(_ => KernelTestData.SpecialLongs[random.Next(KernelTestData.SpecialLongs.Length)])],
+                _ => [.. Enumerable.Range(0, length).Select(_ => -(long)random.Next(1 << 30) * random.Next(1 << 20))],
+            };
+            long[] sorted = original.Order().ToArray();
+            double[] ps = [.. CommonFractions, 0.5, random.NextDouble(), 1.0 / 3, 2.0 / 3];
+            var results = new double[ps.Length];
+            long[] values = (long[])original.Clone();
+            Kernels.Percentiles(values, ps, results);
+            for (int i = 0; i < ps.Length; i++)
+                KernelTestData.AssertSame(QuantileCont(sorted, ps[i]), results[i], $"{shape}, length {length}, p {ps[i]:R}");
+            CollectionAssert.AreEqual(sorted, values.Order().ToArray(), $"{shape}, length {length}: not a permutation");
+            KernelTestData.AssertSame(QuantileCont(sorted, 0.99), Kernels.Percentile(values, 0.99), $"{shape}, single p99");
+        }
+    }
+
+    [TestMethod]
+    public void BucketOf_AcrossPowersOfTwo_ThenMonotoneAndWithinRange()
+    {
+        int previous = -1;
+        var offsets = new List<ulong>();
+        for (int bit = 0; bit < 64; bit++)
+        {
+            ulong power = 1UL << bit;
+            offsets.AddRange([power - 1, power, power + 1, power + (power >> 1)]);
+        }
+        offsets.Add(ulong.MaxValue);
+        foreach (ulong offset in offsets.Distinct().Order())
+        {
+            int bucket = TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(offset);
+            Assert.IsGreaterThanOrEqualTo(previous, bucket, $"offset {offset}");
+            Assert.IsLessThan(1920, bucket, $"offset {offset}");
+            previous = bucket;
+        }
+        Assert.AreEqual(1919, TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(ulong.MaxValue));
+        Assert.AreEqual(63, TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(63));
+        Assert.AreEqual(64, TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(64));
+    }
+
+    private const int BucketedQuantileThreshold = TraceQuery.Vectorized.Internals.BucketedQuantile.Threshold;
+
+    [TestMethod]
     public void Percentiles_NoFractions_ThenNothingWritten()
     {
         var results = new double[] { 7 };

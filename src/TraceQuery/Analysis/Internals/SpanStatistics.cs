@@ -66,6 +66,12 @@ internal sealed class SpanStatistics
             stats.Included = included;
         }
 
+        if (!perSpan)
+        {
+            stats.ComputeSummaries(maxDegreeOfParallelism, cancellationToken);
+            return stats;
+        }
+
         // Pass 1: each included span's function ordinal (-1 when left out), group sizes, incomplete spans.
         int functions = trace.FunctionIds.Length;
         var ordinals = trace.FunctionOrdinals;
@@ -165,6 +171,151 @@ internal sealed class SpanStatistics
         ArrayPool<long>.Shared.Return(groupedDurations);
         stats.ByOrdinal = byOrdinal;
         return stats;
+    }
+
+    /// <summary>
+    /// Per-function statistics only (no per-span arrays), over the cached span columns: chunks of spans in parallel
+    /// tally count, total, min, max, children's time and incomplete spans per function, then scatter durations into
+    /// per-function runs at offsets from those tallies, then each function's exact percentiles are selected in
+    /// parallel. Every tally is an integer and the percentiles are exact, so the result does not depend on the
+    /// chunking or the degree of parallelism.
+    /// </summary>
+    private void ComputeSummaries(int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        var spans = Spans;
+        int count = spans.Count;
+        int functions = Trace.FunctionIds.Length;
+        _ = spans.Durations; // build the cached columns before the parallel passes read them
+        var included = Included;
+
+        // Chunk tallies cost 44 bytes per function each: keep them to a few MB for traces with many functions.
+        int chunks = Math.Clamp(count >> 18, 1, 16);
+        chunks = Math.Max(1, Math.Min(chunks, (1 << 22) / Math.Max(1, functions * 44)));
+        int chunkSize = (count + chunks - 1) / Math.Max(1, chunks);
+        var tallies = new long[chunks][];
+        var sizes = new int[chunks][];
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+
+        // Pass 1: per chunk and function: [count in sizes], total, min, max, children's total, incomplete.
+        Parallel.For(0, chunks, options, c =>
+        {
+            var tally = new long[functions * 5];
+            var size = new int[functions];
+            tally.AsSpan(functions * 2, functions).Fill(long.MaxValue);
+            tally.AsSpan(functions * 3, functions).Fill(long.MinValue);
+            int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
+            TallyChunk(spans, included, lo, hi, functions, tally, size);
+            tallies[c] = tally;
+            sizes[c] = size;
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Offsets: function runs in ordinal order, and within a run the chunks in order.
+        var groupStart = new int[functions + 1];
+        for (int f = 0; f < functions; f++)
+        {
+            int run = 0;
+            for (int c = 0; c < chunks; c++)
+            {
+                int n = sizes[c][f];
+                sizes[c][f] = groupStart[f] + run;
+                run += n;
+            }
+            groupStart[f + 1] = groupStart[f] + run;
+        }
+        int includedCount = groupStart[functions];
+        GroupStart = groupStart;
+        IncludedCount = includedCount;
+
+        // Pass 2: durations scattered into their function's run.
+        var grouped = ArrayPool<long>.Shared.Rent(Math.Max(1, includedCount));
+        Parallel.For(0, chunks, options, c =>
+        {
+            int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
+            ScatterChunk(spans, included, lo, hi, sizes[c], grouped);
+        });
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Pass 3: per function, the chunk tallies joined and the percentiles selected; largest runs first.
+        var order = new int[functions];
+        for (int f = 0; f < functions; f++)
+            order[f] = f;
+        Array.Sort(order, (a, b) =>
+        {
+            int c = (groupStart[b + 1] - groupStart[b]).CompareTo(groupStart[a + 1] - groupStart[a]);
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        var byOrdinal = new FunctionStats?[functions];
+        Parallel.For(0, functions, options, i =>
+        {
+            int f = order[i];
+            int length = groupStart[f + 1] - groupStart[f];
+            if (length == 0)
+                return;
+            long total = 0, min = long.MaxValue, max = long.MinValue, childTotal = 0, incomplete = 0;
+            foreach (var tally in tallies)
+            {
+                total += tally[f];
+                childTotal += tally[functions + f];
+                min = Math.Min(min, tally[(functions * 2) + f]);
+                max = Math.Max(max, tally[(functions * 3) + f]);
+                incomplete += tally[(functions * 4) + f];
+            }
+            Span<double> quantiles = stackalloc double[3];
+            Kernels.Percentiles(grouped.AsSpan(groupStart[f], length), Quantiles, quantiles);
+            ulong id = Trace.FunctionIds[f];
+            byOrdinal[f] = new FunctionStats(
+                id, f, Trace.Symbols.GetName(id), Trace.Symbols.GetModuleName(id),
+                length, total, total - childTotal, min, max, (double)total / length,
+                quantiles[0], quantiles[1], quantiles[2], incomplete);
+        });
+        ArrayPool<long>.Shared.Return(grouped);
+        ByOrdinal = byOrdinal;
+    }
+
+    /// <summary>
+    /// Tallies spans <c>[lo, hi)</c> into <paramref name="tally"/> (five rows of one slot per function: total,
+    /// children's total, min, max, incomplete) and <paramref name="size"/> (count). A span's duration counts as
+    /// a child's of its parent's function when the parent is included.
+    /// </summary>
+    private static void TallyChunk(CallSpans spans, bool[]? included, int lo, int hi, int functions, long[] tally, int[] size)
+    {
+        var durations = spans.Durations;
+        var ordinals = spans.FunctionOrdinals;
+        var parents = spans.Parents;
+        var statuses = spans.Statuses;
+        var totals = tally.AsSpan(0, functions);
+        var childTotals = tally.AsSpan(functions, functions);
+        var mins = tally.AsSpan(functions * 2, functions);
+        var maxes = tally.AsSpan(functions * 3, functions);
+        var incomplete = tally.AsSpan(functions * 4, functions);
+        for (int s = lo; s < hi; s++)
+        {
+            if (included is not null && !included[s])
+                continue;
+            int f = ordinals[s];
+            long duration = durations[s];
+            size[f]++;
+            totals[f] += duration;
+            mins[f] = Math.Min(mins[f], duration);
+            maxes[f] = Math.Max(maxes[f], duration);
+            incomplete[f] += statuses[s] == SpanStatus.Complete ? 0 : 1;
+            int parent = parents[s];
+            if (parent >= 0 && (included is null || included[parent]))
+                childTotals[ordinals[parent]] += duration;
+        }
+    }
+
+    /// <summary>Writes the durations of the included spans of <c>[lo, hi)</c> at their function's next position in <paramref name="cursor"/>.</summary>
+    private static void ScatterChunk(CallSpans spans, bool[]? included, int lo, int hi, int[] cursor, long[] grouped)
+    {
+        var durations = spans.Durations;
+        var ordinals = spans.FunctionOrdinals;
+        for (int s = lo; s < hi; s++)
+        {
+            if (included is null || included[s])
+                grouped[cursor[ordinals[s]]++] = durations[s];
+        }
     }
 
     /// <summary>Statistics of one function from its run of <paramref name="groupedDurations"/> (reordered by the selection).</summary>

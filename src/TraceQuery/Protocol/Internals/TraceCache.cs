@@ -1,13 +1,15 @@
 using TraceQuery.Formats.Atf;
+using TraceQuery.Internals;
 using TraceQuery.Model;
 
 namespace TraceQuery.Protocol.Internals;
 
 /// <summary>
 /// Loaded traces shared by concurrent requests, bounded, least recently used evicted first. A trace in
-/// use by a request is disposed only when its last user releases it.
+/// use by a request is disposed only when its last user releases it. Lookups count as cache hits or misses
+/// on <paramref name="instruments"/>.
 /// </summary>
-internal sealed class TraceCache(int capacity) : IDisposable
+internal sealed class TraceCache(int capacity, QueryInstruments? instruments = null) : IDisposable
 {
     private readonly object _gate = new();
     private readonly LinkedList<Entry> _order = new();
@@ -69,10 +71,12 @@ internal sealed class TraceCache(int capacity) : IDisposable
                 _order.Remove(node);
                 _order.AddFirst(node);
                 entry = node.Value;
+                instruments?.RecordCacheLookup(hit: true);
             }
             else
             {
                 entry = new Entry(fullPath, new Lazy<Trace>(() => AtfReader.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
+                instruments?.RecordCacheLookup(hit: false);
                 _byKey[fullPath] = _order.AddFirst(entry);
                 while (_order.Count > Math.Max(1, capacity))
                 {

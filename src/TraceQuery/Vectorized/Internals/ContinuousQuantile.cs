@@ -13,6 +13,13 @@ internal static class ContinuousQuantile
     /// <summary>The quantile for one fraction; reorders <paramref name="values"/>.</summary>
     public static double Of(Span<long> values, double p)
     {
+        if (values.Length >= BucketedQuantile.Threshold)
+        {
+            Span<double> result = stackalloc double[1];
+            Span<int> rankBuffer = stackalloc int[1];
+            Of(values, [p], [0], result, rankBuffer);
+            return result[0];
+        }
         double position = (double)(values.Length - 1) * p;
         int floor = (int)Math.Floor(position);
         KthSelector.Select(values, floor);
@@ -27,6 +34,8 @@ internal static class ContinuousQuantile
     public static void Of(Span<long> values, ReadOnlySpan<double> sortedPs, ReadOnlySpan<int> order, Span<double> results, Span<int> rankBuffer)
     {
         int n = values.Length;
+        if (n >= BucketedQuantile.Threshold && TryOfLarge(values, sortedPs, order, results))
+            return;
         int count = 0;
         foreach (double p in sortedPs)
         {
@@ -63,6 +72,47 @@ internal static class ContinuousQuantile
 
             results[order[i]] = Interpolate(values[floor], hi, position, floor);
         }
+    }
+
+    /// <summary>
+    /// The bucketed path for large inputs: the floor and ceiling rank of every fraction, found without
+    /// reordering <paramref name="values"/>, then interpolated exactly as the selection path does. False when
+    /// the values are too concentrated for buckets to narrow them down (the caller then selects in place).
+    /// </summary>
+    private static bool TryOfLarge(ReadOnlySpan<long> values, ReadOnlySpan<double> sortedPs, ReadOnlySpan<int> order, Span<double> results)
+    {
+        int n = values.Length;
+        int capacity = 2 * sortedPs.Length;
+        int[]? rentedRanks = null;
+        long[]? rentedValues = null;
+        Span<int> ranks = capacity <= 64 ? stackalloc int[capacity] : (rentedRanks = System.Buffers.ArrayPool<int>.Shared.Rent(capacity));
+        Span<long> statistics = capacity <= 64 ? stackalloc long[capacity] : (rentedValues = System.Buffers.ArrayPool<long>.Shared.Rent(capacity));
+        int count = 0;
+        foreach (double p in sortedPs)
+        {
+            double position = (double)(n - 1) * p;
+            int floor = (int)Math.Floor(position), ceiling = (int)Math.Ceiling(position);
+            // Fractions are sorted, so floors never decrease; keep the ranks ascending and distinct.
+            if (count == 0 || ranks[count - 1] < floor)
+                ranks[count++] = floor;
+            if (ranks[count - 1] < ceiling)
+                ranks[count++] = ceiling;
+        }
+        ranks = ranks[..count];
+        bool found = BucketedQuantile.TryOrderStatistics(values, ranks, statistics);
+        for (int i = 0; found && i < sortedPs.Length; i++)
+        {
+            double position = (double)(n - 1) * sortedPs[i];
+            int floor = (int)Math.Floor(position), ceiling = (int)Math.Ceiling(position);
+            long lo = statistics[ranks.BinarySearch(floor)];
+            long hi = ceiling == floor ? lo : statistics[ranks.BinarySearch(ceiling)];
+            results[order[i]] = Interpolate(lo, hi, position, floor);
+        }
+        if (rentedRanks is not null)
+            System.Buffers.ArrayPool<int>.Shared.Return(rentedRanks);
+        if (rentedValues is not null)
+            System.Buffers.ArrayPool<long>.Shared.Return(rentedValues);
+        return found;
     }
 
     private static double Interpolate(long lo, long hi, double position, int floor)
