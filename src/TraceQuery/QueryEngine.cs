@@ -88,23 +88,27 @@ public sealed class QueryEngine
     /// <summary>Where this engine logs; <see cref="NullLogger.Instance"/> when none was given.</summary>
     internal ILogger Logger { get; }
 
-    private QueryResult Measured(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
+    private QueryResult Measured(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken) =>
+        Measured(ProcessOperation, () => Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken));
+
+    /// <summary>Runs one query of <paramref name="operation"/> on the meter, the activity source and the log.</summary>
+    private QueryResult Measured(string operation, Func<QueryResult> query)
     {
-        var scope = Instruments.Start(ProcessOperation);
+        var scope = Instruments.Start(operation);
         QueryResult result;
         try
         {
-            result = Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken);
+            result = query();
         }
         catch (Exception e)
         {
             string errorType = e.GetType().FullName ?? e.GetType().Name;
             scope.Fail(errorType);
-            QueryLog.QueryRejected(Logger, ProcessOperation, scope.Elapsed.TotalMilliseconds, errorType, e.Message);
+            QueryLog.QueryRejected(Logger, operation, scope.Elapsed.TotalMilliseconds, errorType, e.Message);
             throw;
         }
         scope.Complete(result);
-        QueryLog.QueryAnswered(Logger, ProcessOperation, result.Elapsed.TotalMilliseconds, result.EventsMatched, result.EventsProcessed, result.TokenCount, result.TokenBudget, result.DidTruncate);
+        QueryLog.QueryAnswered(Logger, operation, result.Elapsed.TotalMilliseconds, result.EventsMatched, result.EventsProcessed, result.TokenCount, result.TokenBudget, result.DidTruncate);
         return result;
     }
 
@@ -142,7 +146,11 @@ public sealed class QueryEngine
     /// <exception cref="ArgumentException">The anchor does not parse or does not exist (parameter name <c>anchor</c>), the cursor is malformed, or the model is unknown.</exception>
     /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer.</exception>
-    public QueryResult SearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget = 4096, string? cursor = null, CancellationToken cancellationToken = default)
+    public QueryResult SearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget = 4096, string? cursor = null, CancellationToken cancellationToken = default) =>
+        Measured("search.scoped", () => RunSearchScoped(trace, options, tokenBudget, cursor, cancellationToken));
+
+    /// <summary><see cref="SearchScoped"/> without measuring (the server measures its requests itself).</summary>
+    internal QueryResult RunSearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(options);
@@ -160,7 +168,11 @@ public sealed class QueryEngine
     /// </summary>
     /// <exception cref="ArgumentException">The symptom is empty, the cursor is malformed, or the model is unknown.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is not positive, or the budget is below the minimum for this answer.</exception>
-    public QueryResult PlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints = null, int topK = 10, int tokenBudget = 4096, string? cursor = null, string? model = null, CancellationToken cancellationToken = default)
+    public QueryResult PlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints = null, int topK = 10, int tokenBudget = 4096, string? cursor = null, string? model = null, CancellationToken cancellationToken = default) =>
+        Measured("plan.keySymbols", () => RunPlanKeySymbols(trace, symptom, hints, topK, tokenBudget, cursor, model, cancellationToken));
+
+    /// <summary><see cref="PlanKeySymbols"/> without measuring (the server measures its requests itself).</summary>
+    internal QueryResult RunPlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints, int topK, int tokenBudget, string? cursor, string? model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         if (string.IsNullOrWhiteSpace(symptom))

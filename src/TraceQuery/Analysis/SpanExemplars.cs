@@ -81,36 +81,27 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
         }
         Array.Fill(best, -1);
         Array.Fill(distance, double.PositiveInfinity);
-        // Durations in one tight pass (pooled), then one pass grouping by function: extremes by equality, percentiles by distance.
-        var durations = System.Buffers.ArrayPool<long>.Shared.Rent(Math.Max(1, spans.Count));
-        try
+        // One pass over the cached span columns: extremes by equality, percentiles by distance.
+        var durations = spans.Durations;
+        var spanOrdinals = spans.FunctionOrdinals;
+        for (int s = 0; s < durations.Length; s++)
         {
-            spans.GetDurations(durations);
-            var starts = spans.StartEvents;
-            var ordinals = trace.FunctionOrdinals;
-            for (int s = 0; s < starts.Length; s++)
+            int slot = slotOf[spanOrdinals[s]];
+            if (slot < 0 || (touched is not null && !touched[s]))
+                continue;
+            long duration = durations[s];
+            int k = slot * Targets;
+            // Durations below 2^53 ns (104 days) are exact as doubles.
+            if (best[k] < 0 && duration == targets[k])
+                best[k] = s;
+            if (best[k + 4] < 0 && duration == targets[k + 4])
+                best[k + 4] = s;
+            for (int j = k + 1; j < k + 4; j++)
             {
-                int slot = slotOf[ordinals[starts[s]]];
-                if (slot < 0 || (touched is not null && !touched[s]))
-                    continue;
-                long duration = durations[s];
-                int k = slot * Targets;
-                // Durations below 2^53 ns (104 days) are exact as doubles.
-                if (best[k] < 0 && duration == targets[k])
-                    best[k] = s;
-                if (best[k + 4] < 0 && duration == targets[k + 4])
-                    best[k + 4] = s;
-                for (int j = k + 1; j < k + 4; j++)
-                {
-                    double d = Math.Abs(duration - targets[j]);
-                    if (d < distance[j])
-                        (distance[j], best[j]) = (d, s);
-                }
+                double d = Math.Abs(duration - targets[j]);
+                if (d < distance[j])
+                    (distance[j], best[j]) = (d, s);
             }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<long>.Shared.Return(durations);
         }
         for (int i = 0; i < functions.Count; i++)
         {

@@ -163,7 +163,7 @@ internal sealed class MethodHandlers(QueryEngine engine)
             IncludeDetail = p.Bool("detail") ?? true,
             Model = request.Model,
         };
-        return engine.SearchScoped(trace, options, request.Budget, request.Cursor, request.Cancellation);
+        return engine.RunSearchScoped(trace, options, request.Budget, request.Cursor, request.Cancellation);
     }
 
     public QueryResult PlanKeySymbols(Trace trace, RequestContext request, RequestParams p)
@@ -180,7 +180,7 @@ internal sealed class MethodHandlers(QueryEngine engine)
             Files = p.Strings("files") ?? grouped?.Strings("files") ?? [],
         };
         int topK = p.Int("top_k", 1, 1000) ?? 10;
-        return engine.PlanKeySymbols(trace, symptom, hints, topK, request.Budget, request.Cursor, request.Model, request.Cancellation);
+        return engine.RunPlanKeySymbols(trace, symptom, hints, topK, request.Budget, request.Cursor, request.Model, request.Cancellation);
     }
 
     public QueryResult GetEvents(Trace trace, RequestContext request, RequestParams p)
