@@ -75,6 +75,8 @@ internal static partial class CliApp
         root.Subcommands.Add(QueryCommand(output, error, showProgress));
         root.Subcommands.Add(SummaryCommand(output, error, showProgress));
         root.Subcommands.Add(TopCommand(output, error, showProgress));
+        root.Subcommands.Add(AroundCommand(output, error, showProgress));
+        root.Subcommands.Add(PlanCommand(output, error, showProgress));
         root.Subcommands.Add(McpCommand(error));
 
         var parsed = root.Parse(args);

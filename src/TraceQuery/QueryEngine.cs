@@ -88,23 +88,27 @@ public sealed class QueryEngine
     /// <summary>Where this engine logs; <see cref="NullLogger.Instance"/> when none was given.</summary>
     internal ILogger Logger { get; }
 
-    private QueryResult Measured(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
+    private QueryResult Measured(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken) =>
+        Measured(ProcessOperation, () => Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken));
+
+    /// <summary>Runs one query of <paramref name="operation"/> on the meter, the activity source and the log.</summary>
+    private QueryResult Measured(string operation, Func<QueryResult> query)
     {
-        var scope = Instruments.Start(ProcessOperation);
+        var scope = Instruments.Start(operation);
         QueryResult result;
         try
         {
-            result = Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken);
+            result = query();
         }
         catch (Exception e)
         {
             string errorType = e.GetType().FullName ?? e.GetType().Name;
             scope.Fail(errorType);
-            QueryLog.QueryRejected(Logger, ProcessOperation, scope.Elapsed.TotalMilliseconds, errorType, e.Message);
+            QueryLog.QueryRejected(Logger, operation, scope.Elapsed.TotalMilliseconds, errorType, e.Message);
             throw;
         }
         scope.Complete(result);
-        QueryLog.QueryAnswered(Logger, ProcessOperation, result.Elapsed.TotalMilliseconds, result.EventsMatched, result.EventsProcessed, result.TokenCount, result.TokenBudget, result.DidTruncate);
+        QueryLog.QueryAnswered(Logger, operation, result.Elapsed.TotalMilliseconds, result.EventsMatched, result.EventsProcessed, result.TokenCount, result.TokenBudget, result.DidTruncate);
         return result;
     }
 
@@ -130,6 +134,59 @@ public sealed class QueryEngine
         var totals = Totals(analysis, selection, filtered, options);
         string query = $"summary|{filter.Canonical}|{options.MaxFindings}|{options.IncludeTimeline}";
         return FitPage(trace, counter, headline, items, totals, tokenBudget, cursorText, query, selection.Count, analysis.Findings, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// What happened around an anchor (a span, an event or a time): every thread's events in a window, merged in time
+    /// order (ties by thread, then sequence), the anchor marked, repeats folded with exemplar spans, detail records
+    /// where the window has them (else a pointer to the nearest event that has one), within <paramref name="tokenBudget"/>.
+    /// Lines nearest the anchor are kept first; <paramref name="cursor"/> (the previous page's <see cref="QueryResult.NextCursor"/>)
+    /// continues the same search further out.
+    /// </summary>
+    /// <exception cref="ArgumentException">The anchor does not parse or does not exist (parameter name <c>anchor</c>), the cursor is malformed, or the model is unknown.</exception>
+    /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer.</exception>
+    public QueryResult SearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget = 4096, string? cursor = null, CancellationToken cancellationToken = default) =>
+        Measured("search.scoped", () => RunSearchScoped(trace, options, tokenBudget, cursor, cancellationToken));
+
+    /// <summary><see cref="SearchScoped"/> without measuring (the server measures its requests itself).</summary>
+    internal QueryResult RunSearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget, string? cursor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var counter = CounterFor(options.Model);
+        var lines = ScopedNeighbourhood.Build(trace, options, cancellationToken);
+        return FitPage(trace, counter, lines.Headline, lines.Items, lines.Totals, tokenBudget, cursor, lines.Query, lines.Matched, [], started, cancellationToken);
+    }
+
+    /// <summary>
+    /// Ranks the trace's functions for a symptom in plain words (see <see cref="KeySymbolPlanner"/>) and renders the
+    /// plan within <paramref name="tokenBudget"/>: the top functions with their reasons, then per module the set of
+    /// those functions encoded by <see cref="FunctionIdSet"/>. Runs the full analysis (for <c>in_finding</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The symptom is empty, the cursor is malformed, or the model is unknown.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is not positive, or the budget is below the minimum for this answer.</exception>
+    public QueryResult PlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints = null, int topK = 10, int tokenBudget = 4096, string? cursor = null, string? model = null, CancellationToken cancellationToken = default) =>
+        Measured("plan.keySymbols", () => RunPlanKeySymbols(trace, symptom, hints, topK, tokenBudget, cursor, model, cancellationToken));
+
+    /// <summary><see cref="PlanKeySymbols"/> without measuring (the server measures its requests itself).</summary>
+    internal QueryResult RunPlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints, int topK, int tokenBudget, string? cursor, string? model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        if (string.IsNullOrWhiteSpace(symptom))
+            throw new ArgumentException("A symptom is required: describe the problem in plain words, e.g. \"hang when saving the journal\".", nameof(symptom));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var counter = CounterFor(model);
+        hints ??= KeySymbolHints.None;
+        var analysis = Analyzer.Analyze(trace, null, cancellationToken);
+        var plan = KeySymbolPlanner.Plan(trace, analysis, symptom, hints, topK);
+        var (headline, items, totals) = KeySymbolLines.Render(trace, plan);
+        string query = $"plan|{symptom}|{string.Join(',', hints.Modules)}|{string.Join(',', hints.Functions)}|{string.Join(',', hints.Files)}|{topK}";
+        return FitPage(trace, counter, headline, items, totals, tokenBudget, cursor, query, trace.EventCount, analysis.Findings, started, cancellationToken);
     }
 
     /// <summary>The token counter a query uses: the engine's, or one for the model the options name.</summary>

@@ -70,6 +70,7 @@ internal static class McpHost
             "TraceQuery answers questions about execution traces (ATF sessions) within a token budget. "
             + "Start with trace_summary (or trace_info), follow evidence references (event:, span:, fn:) with get_events, "
             + "narrow with trace_query filters, list_spans and top_functions, and use find_findings to match a symptom. "
+            + "Look around an anchor (a crash event, a slow span, a time) with search_around; ask plan_key_symbols which functions matter for a symptom. "
             + "Every answer fits token_budget (default 4096); a cut answer ends with a cursor for the next page.");
         if (options.TraceRoot is { } root)
         {

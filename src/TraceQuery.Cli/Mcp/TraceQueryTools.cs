@@ -141,6 +141,48 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         CallAsync("events.get", With(Common(trace, token_budget, model, cursor),
             ("refs", refs is null ? null : new JsonArray([.. refs.Select(r => (JsonNode?)r)])), ("detail", detail)), cancellationToken);
 
+    /// <summary>search.scoped: what happened around an anchor.</summary>
+    [McpServerTool(Name = "search_around", Title = "Search around an anchor", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Show what happened around an anchor (a span, an event such as a crash quoted by trace_summary, or a time) on every thread: "
+        + "events merged in time order with offsets from the anchor, the anchor marked [anchor], repeated calls folded into one line with "
+        + "exemplar spans (fastest, median, p95, p99, slowest) that get_events resolves, and detail records (arguments, return values, registers) "
+        + "where the window has them, else a pointer to the nearest event that has one. When the budget is short the lines nearest the anchor are kept; the cursor widens the view." + Paging)]
+    public Task<CallToolResult> SearchAround(
+        [Description("span:<id>, event:<thread>:<seq>, or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
+        [Description(TraceDescription)] string? trace = null,
+        [Description("How far before the anchor to look: nanoseconds or text with a unit such as \"1ms\". Default: the anchor span's duration or the time back to the 32nd earlier event of its thread, whichever is longer.")] string? back = null,
+        [Description("How far after the anchor (after its end, for a span) to look, in the same form. Default: the anchor span's duration or the time to the 16th later event of its thread, whichever is longer.")] string? ahead = null,
+        [Description(FilterDescription)] string? filter = null,
+        [Description("Include detail records (arguments, return values, registers) of the events that have one.")] bool detail = true,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("search.scoped", With(Common(trace, token_budget, model, cursor),
+            ("anchor", anchor), ("back", back), ("ahead", ahead), ("filter", filter), ("detail", detail)), cancellationToken);
+
+    /// <summary>plan.keySymbols: the functions that matter for a symptom.</summary>
+    [McpServerTool(Name = "plan_key_symbols", Title = "Plan key symbols for a symptom", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
+    [Description("Rank the functions that matter for a symptom described in plain words, each with a score and its reasons: name_match (identifier parts "
+        + "sharing a stem with the symptom's words), hint_match, in_finding (part of a finding), neighbour (caller or callee of a strong match); "
+        + "then per module the set of those functions in base64 (a bitset or a delta-encoded list, whichever is smaller; see the README) so a "
+        + "tracer can trace exactly them next time." + Paging)]
+    public Task<CallToolResult> PlanKeySymbols(
+        [Description("The symptom in plain words, e.g. \"hang when saving the journal\" or \"memory grows, buffers never released\".")] string symptom,
+        [Description(TraceDescription)] string? trace = null,
+        [Description("Module hints: module file names or parts of them, e.g. libstore.")] string[]? modules = null,
+        [Description("Function hints: names you suspect, e.g. flush_pages.")] string[]? functions = null,
+        [Description("Source file hints, e.g. header_parser.c: their identifier parts are matched against function names.")] string[]? files = null,
+        [Description("How many functions to rank.")] int top_k = 10,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync("plan.keySymbols", With(Common(trace, token_budget, model, cursor),
+            ("symptom", symptom), ("modules", Array(modules)), ("functions", Array(functions)), ("files", Array(files)), ("top_k", top_k)), cancellationToken);
+
+    private static JsonArray? Array(string[]? values) => values is null ? null : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
+
     private static List<KeyValuePair<string, JsonNode?>> Common(string? trace, int tokenBudget, string? model, string? cursor) =>
     [
         new("trace", trace),

@@ -287,6 +287,8 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
                     "findings.search" => _handlers.SearchFindings(lease.Trace, context, p),
                     "spans.list" => _handlers.ListSpans(lease.Trace, context, p),
                     "stats.functionsTopN" => _handlers.TopFunctions(lease.Trace, context, p),
+                    "search.scoped" => _handlers.SearchScoped(lease.Trace, context, p),
+                    "plan.keySymbols" => _handlers.PlanKeySymbols(lease.Trace, context, p),
                     _ => _handlers.GetEvents(lease.Trace, context, p),
                 };
             }, token).ConfigureAwait(false);
@@ -324,7 +326,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         {
             throw new RpcException(RpcException.InvalidParams, "Invalid params: 'token_budget' " + e.Message.Split(" (Parameter")[0], "token_budget");
         }
-        catch (ArgumentException e) when (e.ParamName is "cursor" or "model")
+        catch (ArgumentException e) when (e.ParamName is "cursor" or "model" or "anchor" or "back" or "ahead" or "symptom")
         {
             throw new RpcException(RpcException.InvalidParams, $"Invalid params: '{e.ParamName}' {e.Message.Split(" (Parameter")[0]}", e.ParamName);
         }

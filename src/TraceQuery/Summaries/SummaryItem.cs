@@ -17,4 +17,11 @@ internal enum SummaryItemKind
 /// <param name="Kind">What it is about.</param>
 /// <param name="Text">The line, without a trailing newline.</param>
 /// <param name="Section">The section heading it belongs under (printed once before the first line of the section on a page).</param>
-internal sealed record SummaryItem(SummaryItemKind Kind, string Text, string Section);
+internal sealed record SummaryItem(SummaryItemKind Kind, string Text, string Section)
+{
+    /// <summary>
+    /// Where the line is printed among the lines of its page: ascending, ties in rank order. Default 0, so lines
+    /// print in rank order; a scoped search ranks lines by closeness to its anchor but prints them in time order.
+    /// </summary>
+    public long Position { get; init; }
+}

@@ -27,6 +27,32 @@ public sealed class CliAppTests
     }
 
     [TestMethod]
+    public void Around_SampleCrash_ThenNeighbourhoodMatchesSnapshot()
+    {
+        var (exit, output, error) = Run("around", Sample, "--anchor", "event:1:601", "--back", "4us", "--ahead", "1us", "--budget", "900");
+        Assert.AreEqual(0, exit, error);
+        StringAssert.Contains(output, "- [anchor] ±0 event:1:601 EXCEPTION parse_header");
+        Snapshot.Verify(output);
+    }
+
+    [TestMethod]
+    public void Plan_SampleSymptom_ThenRanksAndSetsMatchSnapshot()
+    {
+        var (exit, output, error) = Run("plan", Sample, "memory grows, buffers never released", "--top-k", "4", "--module", "libmem", "--budget", "700");
+        Assert.AreEqual(0, exit, error);
+        StringAssert.StartsWith(output, "# Key symbols for \"memory grows, buffers never released\"");
+        Snapshot.Verify(output);
+    }
+
+    [TestMethod]
+    public void Around_BadAnchor_ThenExitOneWithReason()
+    {
+        var (exit, _, error) = Run("around", Sample, "--anchor", "span:x");
+        Assert.AreEqual(1, exit);
+        StringAssert.Contains(error, "'span:x' is not a span reference");
+    }
+
+    [TestMethod]
     public void Info_NotASession_ThenExitOneWithReason()
     {
         var (exit, _, error) = Run("info", TestPaths.NewTempDirectory("cli"));

@@ -52,10 +52,10 @@ public sealed partial class McpServerEndToEndTests
     }
 
     [TestMethod]
-    public async Task ListTools_ThenSevenReadOnlyToolsMatchSnapshot()
+    public async Task ListTools_ThenNineReadOnlyToolsMatchSnapshot()
     {
         var tools = await Client.ListToolsAsync();
-        string[] expected = ["trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events"];
+        string[] expected = ["trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events", "search_around", "plan_key_symbols"];
         CollectionAssert.AreEquivalent(expected, tools.Select(t => t.Name).ToArray());
         var text = new StringBuilder();
         foreach (var tool in tools.OrderBy(t => Array.IndexOf(expected, t.Name)))
@@ -123,10 +123,43 @@ public sealed partial class McpServerEndToEndTests
     }
 
     [TestMethod]
+    public async Task SearchAround_AtCrash_ThenNeighbourhoodAndExemplarsResolveWithGetEvents()
+    {
+        var result = await CallAsync("search_around", new() { ["trace"] = "indexer", ["anchor"] = "event:1:601", ["back"] = "40us", ["token_budget"] = 3000 });
+        string text = SingleText(result);
+        Assert.IsTrue(Counter.CountTokens(text) <= 3000);
+        Assert.AreEqual(Counter.CountTokens(text), Meta(result).GetProperty("tokens_used").GetInt32());
+        StringAssert.StartsWith(text, "# Around event:1:601 (EXCEPTION parse_header on thread 1");
+        StringAssert.Contains(text, "- [anchor] ±0 event:1:601 EXCEPTION parse_header");
+        // Every span reference in the answer (returns and folded exemplars) resolves.
+        var spans = SpanRef().Matches(text).Select(m => m.Value).Distinct().Take(50).ToArray();
+        Assert.IsTrue(spans.Length > 5, text);
+        var resolved = SingleText(await CallAsync("get_events", new() { ["trace"] = "indexer", ["refs"] = spans }));
+        foreach (string span in spans)
+            StringAssert.Contains(resolved, "- " + span + " ");
+        Assert.IsFalse(resolved.Contains("no such", StringComparison.Ordinal));
+    }
+
+    [TestMethod]
+    public async Task PlanKeySymbols_Symptom_ThenCulpritFirstWithDecodableSet()
+    {
+        var result = await CallAsync("plan_key_symbols", new() { ["trace"] = "indexer", ["symptom"] = "hang waiting for a lock", ["top_k"] = 3, ["modules"] = new[] { "libstore" } });
+        string text = SingleText(result);
+        StringAssert.Contains(text, "1. wait_for_lock (libstore.so) score ");
+        var set = PlanSet().Match(text);
+        Assert.IsTrue(set.Success, text);
+        uint module = uint.Parse(set.Groups[1].Value, System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        var ids = TraceQuery.Model.FunctionIdSet.DecodeFunctionIds(module, set.Groups[2].Value);
+        CollectionAssert.Contains(ids, 0xa8e76a7200000005UL); // wait_for_lock
+    }
+
+    [TestMethod]
     public async Task EveryTool_DefaultBudget_ThenAnswersWithin4096Tokens()
     {
         var calls = new (string Tool, Dictionary<string, object?> Arguments)[]
         {
+            ("search_around", new() { ["trace"] = "indexer", ["anchor"] = "span:3", ["back"] = "1ms", ["ahead"] = "1ms" }),
+            ("plan_key_symbols", new() { ["trace"] = "indexer", ["symptom"] = "the indexer crashes while parsing headers", ["top_k"] = 18 }),
             ("trace_info", new() { ["trace"] = "indexer" }),
             ("trace_query", new() { ["trace"] = "indexer", ["filter"] = "fn:parse_* and depth>2", ["projection"] = "full" }),
             ("trace_summary", new() { ["trace"] = "indexer" }),
@@ -142,6 +175,15 @@ public sealed partial class McpServerEndToEndTests
             Assert.IsTrue(text.Length > 20, tool);
             Assert.IsTrue(Counter.CountTokens(text) <= 4096, tool);
             Assert.AreEqual(4096, Meta(result).GetProperty("token_budget").GetInt32(), tool);
+
+            // A small budget holds too; one above the server's maximum is clamped, and the answer says so.
+            var small = await CallAsync(tool, new Dictionary<string, object?>(arguments) { ["token_budget"] = 200 });
+            Assert.IsTrue(Counter.CountTokens(SingleText(small)) <= 200, tool + " at 200");
+            var large = await Client.CallToolAsync(tool, new Dictionary<string, object?>(arguments) { ["token_budget"] = 30_000 });
+            Assert.AreNotEqual(true, large.IsError, tool);
+            Assert.IsTrue(Counter.CountTokens(((TextContentBlock)large.Content[0]).Text) <= 20_000, tool + " at 30,000");
+            Assert.AreEqual(20_000, Meta(large).GetProperty("token_budget").GetInt32(), tool);
+            Assert.AreEqual("Note: token_budget 30000 was clamped to the server's maximum of 20000.", ((TextContentBlock)large.Content[^1]).Text, tool);
         }
     }
 
@@ -220,4 +262,10 @@ public sealed partial class McpServerEndToEndTests
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,64}$")]
     private static partial Regex ToolName();
+
+    [GeneratedRegex(@"span:\d+")]
+    private static partial Regex SpanRef();
+
+    [GeneratedRegex(@"\(module 0x([0-9a-f]{8})\): \d+ functions? · (?:bitset|delta list) · ([A-Za-z0-9+/=]+)")]
+    private static partial Regex PlanSet();
 }

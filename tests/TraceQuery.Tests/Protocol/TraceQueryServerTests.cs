@@ -65,6 +65,8 @@ public sealed class TraceQueryServerTests
             """{"jsonrpc":"2.0","id":5,"method":"spans.list","params":{"trace":"crash","function":"open_*","min_duration":"1us","limit":5,"token_budget":400}}""",
             """{"jsonrpc":"2.0","id":6,"method":"stats.functionsTopN","params":{"trace":"crash","metric":"p95","n":4,"token_budget":400}}""",
             """{"jsonrpc":"2.0","id":7,"method":"events.get","params":{"trace":"crash","refs":["event:0:1","span:3","fn:0x05e4df9100000006","event:9:9"],"token_budget":600}}""",
+            """{"jsonrpc":"2.0","id":8,"method":"search.scoped","params":{"trace":"crash","anchor":"span:3","back":"2us","ahead":"1us","token_budget":500}}""",
+            """{"jsonrpc":"2.0","id":9,"method":"plan.keySymbols","params":{"trace":"crash","symptom":"crash while parsing the header","hints":{"modules":["libstore"]},"top_k":4,"token_budget":400}}""",
         ];
         var text = new StringBuilder();
         foreach (string request in requests)
@@ -103,6 +105,11 @@ public sealed class TraceQueryServerTests
     [DataRow("""{"jsonrpc":"2.0","id":1,"method":"narration.summary","params":{"trace":"crash","cursor":"tq1.AAAAAAAAAAAAAAAA"}}""", -32602)]
     [DataRow("""{"jsonrpc":"2.0","id":1,"method":"stats.functionsTopN","params":{"trace":"crash","metric":"median"}}""", -32602)]
     [DataRow("""{"jsonrpc":"2.0","id":1,"method":"narration.summary","params":{"trace":"crash","model":"gpt-17"}}""", -32602)]
+    [DataRow("""{"jsonrpc":"2.0","id":1,"method":"search.scoped","params":{"trace":"crash"}}""", -32602)]
+    [DataRow("""{"jsonrpc":"2.0","id":1,"method":"search.scoped","params":{"trace":"crash","anchor":"span:99999999"}}""", -32602)]
+    [DataRow("""{"jsonrpc":"2.0","id":1,"method":"search.scoped","params":{"trace":"crash","anchor":"span:1","back":"soon"}}""", -32602)]
+    [DataRow("""{"jsonrpc":"2.0","id":1,"method":"plan.keySymbols","params":{"trace":"crash"}}""", -32602)]
+    [DataRow("""{"jsonrpc":"2.0","id":1,"method":"plan.keySymbols","params":{"trace":"crash","symptom":"x","hints":[1]}}""", -32602)]
     public async Task BadRequest_ThenJsonRpcErrorWithStatus(string request, int code)
     {
         await using var server = await StartAsync();
@@ -127,6 +134,8 @@ public sealed class TraceQueryServerTests
             """{"method":"trace.query","params":{"trace":"crash","token_budget":5}}""",
             """{"method":"trace.info","params":{"trace":"../etc"}}""",
             """{"method":"spans.list","params":{"trace":"crash","min_duration":"soon"}}""",
+            """{"method":"search.scoped","params":{"trace":"crash","anchor":"event:9:9"}}""",
+            """{"method":"plan.keySymbols","params":{"trace":"crash","symptom":" "}}""",
         ];
         var text = new StringBuilder();
         foreach (string request in requests)

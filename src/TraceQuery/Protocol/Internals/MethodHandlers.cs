@@ -13,7 +13,7 @@ namespace TraceQuery.Protocol.Internals;
 internal sealed class MethodHandlers(QueryEngine engine)
 {
     public static readonly string[] Methods =
-        ["trace.info", "trace.query", "narration.summary", "findings.search", "spans.list", "stats.functionsTopN", "events.get"];
+        ["trace.info", "trace.query", "narration.summary", "findings.search", "spans.list", "stats.functionsTopN", "events.get", "search.scoped", "plan.keySymbols"];
 
     public QueryResult Info(Trace trace, RequestContext request)
     {
@@ -51,11 +51,16 @@ internal sealed class MethodHandlers(QueryEngine engine)
             throw RequestParams.Invalid("projection", $"is '{projection}'; use minimal or full");
         int limit = p.Int("limit", 1, 1_000_000) ?? int.MaxValue;
         var selection = filter.Evaluate(trace);
-        var items = selection.Indices().Take(limit).Select(e => Line(RenderEvent(trace, e, projection == "full"), NarrativeBuilder.EventsSection, SummaryItemKind.Event));
+        bool full = projection == "full";
+        // Repeats (a run of one function's calls at one depth on one thread) fold into one line with exemplar spans.
+        var items = RepeatFolding.Fold(trace, selection.Indices().Take(limit)).Select(run => run.Folded
+            ? Line(RepeatFolding.Render(trace, run, full ? "+" + TextFormat.Duration(trace.Timestamps[run.First] - trace.TimeStartNs) + " " : ""), NarrativeBuilder.EventsSection, SummaryItemKind.Function)
+            : Line(RenderEvent(trace, run.First, full), NarrativeBuilder.EventsSection, SummaryItemKind.Event));
         int threads = selection.Count == 0 ? 0 : trace.Threads.Count(t => HasAny(selection, t));
         string headline = $"# `{(filter.Root is AllNode ? "(all events)" : filter.Canonical)}` matched {TextFormat.Count(selection.Count)} of {TextFormat.Count(trace.EventCount)} events on {TextFormat.Count(threads)} threads"
             + (limit < selection.Count ? $"; listing the first {TextFormat.Count(limit)}" : "");
-        var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Event] = Math.Min(limit, selection.Count) };
+        var (single, folded) = RepeatFolding.Count(trace, selection.Indices().Take(limit));
+        var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Event] = single, [SummaryItemKind.Function] = folded };
         return FitWith(trace, counter, headline, items, totals, request, $"query|{filter.Canonical}|{projection}|{limit}", selection.Count, []);
     }
 
@@ -144,6 +149,38 @@ internal sealed class MethodHandlers(QueryEngine engine)
         string headline = $"# Top {TextFormat.Count(top.Count)} of {TextFormat.Count(stats.Count)} functions by {metricText}";
         var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Function] = top.Count };
         return FitWith(trace, counter, headline, items, totals, request, $"top|{metricText}|{n}|{filter.Canonical}", selection?.Count ?? trace.EventCount, []);
+    }
+
+    public QueryResult SearchScoped(Trace trace, RequestContext request, RequestParams p)
+    {
+        string anchor = p.String("anchor") ?? throw RequestParams.Invalid("anchor", "is required: span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms");
+        var options = new ScopedSearchOptions
+        {
+            Anchor = anchor,
+            LookBackNs = p.Duration("back"),
+            LookAheadNs = p.Duration("ahead"),
+            Filter = p.String("filter"),
+            IncludeDetail = p.Bool("detail") ?? true,
+            Model = request.Model,
+        };
+        return engine.RunSearchScoped(trace, options, request.Budget, request.Cursor, request.Cancellation);
+    }
+
+    public QueryResult PlanKeySymbols(Trace trace, RequestContext request, RequestParams p)
+    {
+        string symptom = p.String("symptom") ?? p.String("query") ?? "";
+        if (string.IsNullOrWhiteSpace(symptom))
+            throw RequestParams.Invalid("symptom", "is required: the problem in plain words, e.g. \"hang when saving the journal\"");
+        // Hints may come flat (modules, functions, files) or grouped in a "hints" object.
+        var grouped = p.TryGet("hints", out var h) ? h.ValueKind == System.Text.Json.JsonValueKind.Object ? new RequestParams(h) : throw RequestParams.Invalid("hints", "must be an object with modules, functions and files (arrays of strings)") : null;
+        var hints = new KeySymbolHints
+        {
+            Modules = p.Strings("modules") ?? grouped?.Strings("modules") ?? [],
+            Functions = p.Strings("functions") ?? grouped?.Strings("functions") ?? [],
+            Files = p.Strings("files") ?? grouped?.Strings("files") ?? [],
+        };
+        int topK = p.Int("top_k", 1, 1000) ?? 10;
+        return engine.RunPlanKeySymbols(trace, symptom, hints, topK, request.Budget, request.Cursor, request.Model, request.Cancellation);
     }
 
     public QueryResult GetEvents(Trace trace, RequestContext request, RequestParams p)

@@ -178,7 +178,11 @@ internal sealed class BudgetFitter(ITokenCounter counter, string headline, IEnum
             lines.Add((i, oversize is { } o && o.Index == i ? o.Text : _items[i].Text));
         if (preview is { } p)
             lines.Add(p);
-        lines.Sort((a, b) => a.Index.CompareTo(b.Index));
+        lines.Sort((a, b) =>
+        {
+            int c = _items[a.Index].Position.CompareTo(_items[b.Index].Position);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
         var text = new StringBuilder(headline).Append('\n');
         string? section = null;
         foreach (var (index, line) in lines)

@@ -45,11 +45,16 @@ internal static class NarrativeBuilder
         foreach (var finding in analysis.Findings.Take(maxFindings))
             yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), FindingsSection);
 
-        foreach (var f in Analyzer.TopFunctions(analysis.Functions, FunctionMetric.Self, 12))
+        var top = Analyzer.TopFunctions(analysis.Functions, FunctionMetric.Self, 12);
+        // Each line folds a function's calls: the exemplars name real spans (fastest … slowest) to fetch with events.get.
+        var exemplars = SpanExemplars.ForFunctions(trace, top, filtered ? selection : null);
+        for (int i = 0; i < top.Count; i++)
         {
+            var f = top[i];
             yield return new SummaryItem(SummaryItemKind.Function,
                 $"- {f.Name} ({f.Module}) ×{TextFormat.Count(f.Count)} · self {TextFormat.Duration(f.SelfTotalNs)} · total {TextFormat.Duration(f.TotalNs)}"
-                + $" · p50 {Duration(f.P50Ns)} · p99 {Duration(f.P99Ns)} · max {TextFormat.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}",
+                + $" · p50 {Duration(f.P50Ns)} · p99 {Duration(f.P99Ns)} · max {TextFormat.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}"
+                + (exemplars[i] is { } x ? " · " + x : ""),
                 FunctionsSection);
         }
 

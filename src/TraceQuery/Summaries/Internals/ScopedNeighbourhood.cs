@@ -1,0 +1,359 @@
+using System.Globalization;
+using System.Text;
+using TraceQuery.Analysis;
+using TraceQuery.Filtering;
+using TraceQuery.Model;
+using TraceQuery.Text;
+
+namespace TraceQuery.Summaries.Internals;
+
+/// <summary>
+/// The lines of a scoped search: every thread's events in a window around an anchor, printed merged in time order
+/// (ties by thread, then sequence) with offsets from the anchor, the anchor marked, repeats folded with exemplar
+/// spans, and detail records (arguments, frame registers) under the events that have one. Lines are ranked by
+/// closeness to the anchor (detail lines count double the distance), so a small budget keeps the nearest events and
+/// the cursor widens the view; a window without detail points to the nearest event that has some.
+/// </summary>
+internal static class ScopedNeighbourhood
+{
+    public const string Section = "## Around the anchor (time order; offsets from the anchor)";
+
+    /// <summary>Events considered at most; a larger window keeps those nearest the anchor on each thread.</summary>
+    public const int MaxConsidered = 200_000;
+
+    private const int BackEvents = 32;
+    private const int AheadEvents = 16;
+
+    public sealed record Lines(string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals, string Query, int Matched);
+
+    /// <summary>The resolved anchor: its event (for a time, the nearest event), span, interval and description.</summary>
+    private readonly record struct Anchor(int Event, int EndEvent, int Span, long StartNs, long EndNs, bool IsTime, string Text, string Description);
+
+    public static Lines Build(Trace trace, ScopedSearchOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (trace.EventCount == 0)
+            throw new ArgumentException("The trace has no events to search around.", "anchor");
+        if (options.LookBackNs is < 0)
+            throw new ArgumentException($"Look-back must be zero or more nanoseconds, not {options.LookBackNs}.", "back");
+        if (options.LookAheadNs is < 0)
+            throw new ArgumentException($"Look-ahead must be zero or more nanoseconds, not {options.LookAheadNs}.", "ahead");
+        var anchor = Resolve(trace, options.Anchor);
+        var (back, ahead) = DefaultWindows(trace, anchor);
+        back = options.LookBackNs ?? back;
+        ahead = options.LookAheadNs ?? ahead;
+        long from = anchor.StartNs - back; // timestamps are non-negative: no overflow
+        long to = ahead > long.MaxValue - 1 - anchor.EndNs ? long.MaxValue - 1 : anchor.EndNs + ahead;
+        var filter = string.IsNullOrWhiteSpace(options.Filter) ? TraceFilter.All : TraceFilter.Parse(options.Filter);
+        var selection = filter.Root is AllNode ? null : filter.Evaluate(trace);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Per thread, the window's index range, narrowed to the events nearest the anchor when it is too large.
+        var ranges = new (int Lo, int Hi)[trace.Threads.Count];
+        long inWindow = 0;
+        foreach (var thread in trace.Threads)
+        {
+            var times = trace.Timestamps.Slice(thread.Start, thread.Count);
+            ranges[thread.Index] = (thread.Start + Trace.LowerBound(times, from), thread.Start + Trace.LowerBound(times, to + 1));
+            inWindow += ranges[thread.Index].Hi - ranges[thread.Index].Lo;
+        }
+        bool narrowed = inWindow > MaxConsidered;
+        if (narrowed)
+        {
+            int perSide = MaxConsidered / (2 * trace.Threads.Count);
+            foreach (var thread in trace.Threads)
+            {
+                int middle = thread.Start + Trace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), anchor.StartNs);
+                var (lo, hi) = ranges[thread.Index];
+                ranges[thread.Index] = (Math.Max(lo, middle - perSide), Math.Min(hi, middle + perSide));
+            }
+        }
+
+        bool IsAnchorEvent(int e) => !anchor.IsTime && (e == anchor.Event || e == anchor.EndEvent);
+        var runs = new List<(RepeatFolding.Run Run, int Thread)>();
+        int kept = 0, threadsSeen = 0;
+        bool windowHasDetail = false;
+        foreach (var thread in trace.Threads)
+        {
+            var (lo, hi) = ranges[thread.Index];
+            var segment = new List<int>();
+            int before = runs.Count;
+            for (int e = lo; e < hi; e++)
+            {
+                bool isAnchor = IsAnchorEvent(e);
+                if (!isAnchor && selection is not null && !selection.Contains(e))
+                    continue;
+                kept++;
+                windowHasDetail |= trace.DetailSeqs[e] != TraceEvent.NoDetail;
+                if (!isAnchor)
+                {
+                    segment.Add(e);
+                    continue;
+                }
+                foreach (var run in RepeatFolding.Fold(trace, segment))
+                    runs.Add((run, thread.Index));
+                segment.Clear();
+                runs.Add((new RepeatFolding.Run([e]), thread.Index));
+            }
+            foreach (var run in RepeatFolding.Fold(trace, segment))
+                runs.Add((run, thread.Index));
+            if (runs.Count > before)
+                threadsSeen++;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // Print order: time of the run's first event, then thread, then sequence; a time anchor sits before events at its time.
+        runs.Sort((a, b) =>
+        {
+            int c = trace.Timestamps[a.Run.First].CompareTo(trace.Timestamps[b.Run.First]);
+            if (c == 0)
+                c = a.Thread.CompareTo(b.Thread);
+            return c != 0 ? c : a.Run.First.CompareTo(b.Run.First);
+        });
+
+        var ranked = new List<(long Key, SummaryItem Item)>();
+        long singles = 0, folded = 0, other = 0;
+        if (anchor.IsTime)
+        {
+            int at = runs.FindIndex(r => trace.Timestamps[r.Run.First] >= anchor.StartNs);
+            long position = at < 0 ? (3L * runs.Count) : (3L * at) - 1;
+            ranked.Add((-3, new SummaryItem(SummaryItemKind.Timeline, $"- [anchor] ±0 {anchor.Description}", Section) { Position = position }));
+            other++;
+        }
+        if (options.IncludeDetail && !windowHasDetail)
+        {
+            ranked.Add((-1, new SummaryItem(SummaryItemKind.Timeline, NearestDetail(trace, anchor, ranges), Section) { Position = long.MinValue }));
+            other++;
+        }
+        var timestamps = trace.Timestamps;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i].Run;
+            long distance = long.MaxValue;
+            foreach (int e in run.Events)
+                distance = Math.Min(distance, Distance(timestamps[e], anchor));
+            if (run.Folded)
+            {
+                ranked.Add((distance * 2, new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, Offset(timestamps[run.First] - anchor.StartNs) + " "), Section) { Position = 3L * i }));
+                folded++;
+                continue;
+            }
+            int e0 = run.First;
+            bool isAnchor = IsAnchorEvent(e0);
+            string mark = !isAnchor ? "" : e0 == anchor.Event ? "[anchor] " : "[anchor end] ";
+            ranked.Add((isAnchor ? -2 : distance * 2, new SummaryItem(SummaryItemKind.Event, RenderEvent(trace, e0, anchor, mark), Section) { Position = 3L * i }));
+            singles++;
+            if (options.IncludeDetail && trace.DetailSeqs[e0] != TraceEvent.NoDetail && trace.TryGetDetail(e0, out var record))
+            {
+                ranked.Add(((isAnchor ? 0 : distance * 4) + 1, new SummaryItem(SummaryItemKind.Timeline, "  " + CompactDetail(record), Section) { Position = (3L * i) + 1 }));
+                other++;
+            }
+        }
+        ranked.Sort((a, b) =>
+        {
+            int c = a.Key.CompareTo(b.Key);
+            return c != 0 ? c : a.Item.Position.CompareTo(b.Item.Position);
+        });
+
+        var headline = new StringBuilder("# Around ").Append(anchor.Text).Append(" (").Append(anchor.Description).Append("): ")
+            .Append(Offset(-back)).Append(anchor.EndNs > anchor.StartNs ? " before its start .. " : " .. ").Append(Offset(ahead))
+            .Append(anchor.EndNs > anchor.StartNs ? " after its end" : "").Append(", ")
+            .Append(TextFormat.Count(kept)).Append(kept == 1 ? " event on " : " events on ")
+            .Append(TextFormat.Count(threadsSeen)).Append(threadsSeen == 1 ? " thread" : " threads");
+        if (selection is not null)
+            headline.Append(" matching `").Append(filter.Canonical).Append('`');
+        if (narrowed)
+            headline.Append("; the window holds ").Append(TextFormat.Count(inWindow)).Append(" events, the nearest ").Append(TextFormat.Count(MaxConsidered)).Append(" are considered");
+
+        var totals = new Dictionary<SummaryItemKind, long>
+        {
+            [SummaryItemKind.Event] = singles,
+            [SummaryItemKind.Function] = folded,
+            [SummaryItemKind.Timeline] = other,
+        };
+        string query = string.Create(CultureInfo.InvariantCulture, $"scoped|{anchor.Text}|{back}|{ahead}|{filter.Canonical}|{options.IncludeDetail}");
+        return new Lines(headline.ToString(), [.. ranked.Select(r => r.Item)], totals, query, kept);
+    }
+
+    /// <summary>Time distance from the anchor's interval: to its start before it, to its end after it, to the nearer end inside.</summary>
+    private static long Distance(long t, Anchor anchor) =>
+        t <= anchor.StartNs ? anchor.StartNs - t : t >= anchor.EndNs ? t - anchor.EndNs : Math.Min(t - anchor.StartNs, anchor.EndNs - t);
+
+    private static Anchor Resolve(Trace trace, string? text)
+    {
+        const string Forms = "use span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms";
+        text = text?.Trim() ?? "";
+        if (text.Length == 0)
+            throw new ArgumentException("An anchor is required: " + Forms + ".", "anchor");
+        var spans = trace.Spans;
+        if (text.StartsWith("span:", StringComparison.Ordinal))
+        {
+            if (!int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+                throw new ArgumentException($"'{text}' is not a span reference; {Forms}.", "anchor");
+            if (id >= spans.Count)
+                throw new ArgumentException($"{text} does not exist: this trace has {TextFormat.Count(spans.Count)} spans (span:0 to span:{spans.Count - 1}).", "anchor");
+            var span = spans.Get(id);
+            string description = $"{trace.Symbols.GetName(span.FunctionId)} on thread {span.ThreadId}, {TextFormat.Duration(span.DurationNs)} {span.Status.ToString().ToLowerInvariant()}, +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} into the trace";
+            return new Anchor(span.StartEvent, span.EndEvent, id, span.StartNs, span.EndNs, false, text, description);
+        }
+        if (text.StartsWith("event:", StringComparison.Ordinal))
+        {
+            if (!EventRef.TryParse(text, out var reference))
+                throw new ArgumentException($"'{text}' is not an event reference; {Forms}.", "anchor");
+            if (!trace.TryGetEventIndex(reference, out int e))
+                throw new ArgumentException($"{text} does not exist in this trace (no such thread or sequence number).", "anchor");
+            int s = spans.SpanOfEvent[e];
+            long t = trace.Timestamps[e];
+            string description = $"{Kind(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TextFormat.Duration(t - trace.TimeStartNs)} into the trace";
+            return new Anchor(e, -1, s, t, t, false, reference.ToString(), description);
+        }
+        string body = text.StartsWith("time:", StringComparison.Ordinal) ? text[5..] : text;
+        body = body.TrimStart('+');
+        if (!TryParseDuration(body, out long offset))
+            throw new ArgumentException($"'{text}' is not an anchor; {Forms}.", "anchor");
+        long at = trace.TimeStartNs + offset;
+        int nearest = NearestEvent(trace, at);
+        string timeText = "+" + TextFormat.Duration(offset);
+        return new Anchor(nearest, -1, -1, at, at, true, "time " + timeText,
+            $"time {timeText} into the trace; nearest event {trace.GetEventRef(nearest)}");
+    }
+
+    /// <summary>The event nearest <paramref name="at"/> on any thread (ties: earlier, then lower thread).</summary>
+    private static int NearestEvent(Trace trace, long at)
+    {
+        int best = -1;
+        long bestDistance = long.MaxValue;
+        foreach (var thread in trace.Threads)
+        {
+            if (thread.Count == 0)
+                continue;
+            int i = thread.Start + Trace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), at);
+            foreach (int e in new[] { i - 1, i })
+            {
+                if (e < thread.Start || e >= thread.End)
+                    continue;
+                long d = Math.Abs(trace.Timestamps[e] - at);
+                if (d < bestDistance)
+                    (best, bestDistance) = (e, d);
+            }
+        }
+        return best;
+    }
+
+    private static (long Back, long Ahead) DefaultWindows(Trace trace, Anchor anchor)
+    {
+        long duration = anchor.Span >= 0 ? trace.Spans.GetDuration(anchor.Span) : 0;
+        var thread = trace.GetThreadOfEvent(anchor.Event);
+        var times = trace.Timestamps;
+        int first = Math.Max(thread.Start, anchor.Event - BackEvents);
+        long back = Math.Max(duration, anchor.StartNs - times[first]);
+        int end = anchor.Span >= 0 && trace.Spans.GetEndEvent(anchor.Span) >= 0 ? trace.Spans.GetEndEvent(anchor.Span) : anchor.Event;
+        int last = Math.Min(thread.End - 1, end + AheadEvents);
+        // At a thread's last event (a crash) there is nothing later on it: look a quarter of the look-back ahead for the other threads.
+        long ahead = Math.Max(duration, last > end ? times[last] - anchor.EndNs : back / 4);
+        return (Math.Max(back, 0), Math.Max(ahead, 0));
+    }
+
+    /// <summary>The line saying the window has no detail, and where the nearest detail record is.</summary>
+    private static string NearestDetail(Trace trace, Anchor anchor, (int Lo, int Hi)[] ranges)
+    {
+        int best = -1;
+        long bestDistance = long.MaxValue;
+        var seqs = trace.DetailSeqs;
+        foreach (var thread in trace.Threads)
+        {
+            if (!thread.HasDetail)
+                continue;
+            var (lo, hi) = ranges[thread.Index];
+            for (int e = lo - 1; e >= thread.Start; e--)
+            {
+                if (seqs[e] != TraceEvent.NoDetail)
+                {
+                    Consider(e);
+                    break;
+                }
+            }
+            for (int e = hi; e < thread.End; e++)
+            {
+                if (seqs[e] != TraceEvent.NoDetail)
+                {
+                    Consider(e);
+                    break;
+                }
+            }
+        }
+        if (best < 0)
+            return "- no detail records in this window, nor anywhere in the trace: index data only";
+        long offset = trace.Timestamps[best] - anchor.StartNs;
+        return $"- no detail records in this window (index data only); the nearest window with detail is around {trace.GetEventRef(best)} "
+            + $"({Kind(trace.Kinds[best])} {trace.GetFunctionName(trace.FunctionOrdinals[best])}, {Offset(offset)} from the anchor): anchor there for arguments and registers";
+
+        void Consider(int e)
+        {
+            long d = Math.Abs(trace.Timestamps[e] - anchor.StartNs);
+            if (d < bestDistance || (d == bestDistance && e < best))
+                (best, bestDistance) = (e, d);
+        }
+    }
+
+    private static string RenderEvent(Trace trace, int e, Anchor anchor, string mark)
+    {
+        var text = new StringBuilder("- ").Append(mark).Append(Offset(trace.Timestamps[e] - anchor.StartNs)).Append(' ')
+            .Append(trace.GetEventRef(e)).Append(' ').Append(Kind(trace.Kinds[e])).Append(' ')
+            .Append(trace.GetFunctionName(trace.FunctionOrdinals[e])).Append(" depth ").Append(trace.Depths[e]);
+        var spans = trace.Spans;
+        int s = spans.SpanOfEvent[e];
+        if ((EventKind)trace.Kinds[e] == EventKind.Return && s >= 0 && spans.Statuses[s] == SpanStatus.Complete)
+            text.Append(" after ").Append(TextFormat.Duration(spans.GetDuration(s))).Append(" span:").Append(s);
+        else if ((EventKind)trace.Kinds[e] == EventKind.Exception && s >= 0)
+            text.Append(" in span:").Append(s);
+        return text.ToString();
+    }
+
+    /// <summary>A detail record in one short line: registers (arguments on a call, return values on a return), lr, sp, stack size.</summary>
+    internal static string CompactDetail(DetailRecord record)
+    {
+        var function = record.TryGetFunctionDetail();
+        if (function is null)
+            return $"detail: {record.Payload.Length} bytes (not a function payload)";
+        var text = new StringBuilder(record.EventType == DetailRecord.FunctionReturnType ? "detail: ret " : "detail: args ");
+        for (int i = 0; i < function.Registers.Count; i++)
+            text.Append(i == 0 ? "" : ",").Append("0x").Append(function.Registers[i].ToString("x", CultureInfo.InvariantCulture));
+        text.Append(" lr=0x").Append(function.Lr.ToString("x", CultureInfo.InvariantCulture))
+            .Append(" sp=0x").Append(function.Sp.ToString("x", CultureInfo.InvariantCulture))
+            .Append(" stack ").Append(function.Stack.Length).Append(" B");
+        return text.ToString();
+    }
+
+    private static string Offset(long ns) => ns == 0 ? "±0" : ns > 0 ? "+" + TextFormat.Duration(ns) : TextFormat.Duration(ns);
+
+    private static string Kind(byte kind) => (EventKind)kind switch
+    {
+        EventKind.Call => "call",
+        EventKind.Return => "return",
+        _ => "EXCEPTION",
+    };
+
+    /// <summary>A non-negative duration: a number and a unit (ns, us, µs, ms, s), or a bare integer of nanoseconds.</summary>
+    internal static bool TryParseDuration(string text, out long nanoseconds)
+    {
+        nanoseconds = 0;
+        text = text.Trim();
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out nanoseconds))
+            return true;
+        (string Unit, long Scale)[] units = [("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000)];
+        foreach (var (unit, scale) in units)
+        {
+            if (!text.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
+                continue;
+            if (!decimal.TryParse(text.AsSpan(0, text.Length - unit.Length).Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+                return false;
+            decimal value = amount * scale;
+            if (value > long.MaxValue)
+                return false;
+            nanoseconds = (long)value;
+            return true;
+        }
+        return false;
+    }
+}
