@@ -250,7 +250,9 @@ public sealed class TraceQueryServerTests
         server.RegisterTrace("t", trace);
         await server.StartAsync();
         var pending = Task.Run(() => server.HandleRequestAsync("""{"method":"narration.summary","params":{"trace":"t"}}"""));
-        Assert.IsTrue(await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)));
+        // On a loaded machine the analysis alone may outlast 20 ms, and the request then times out before it
+        // reaches the gate: either way the answer must be the timeout error.
+        await Task.WhenAny(gate.Entered.WaitAsync(TimeSpan.FromSeconds(30)), pending);
         await Task.Delay(100);
         gate.Release.Set();
         var response = Parse(await pending);
