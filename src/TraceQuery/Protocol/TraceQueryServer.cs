@@ -163,7 +163,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
             bool notification = false;
             if (jsonRpc)
             {
-                if (version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
+                if (version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"))
                     throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".");
                 if (request.TryGetProperty("id", out var idElement))
                 {
@@ -179,7 +179,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
             envelope = new Envelope(jsonRpc, id, notification);
             if (!request.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
                 throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"method\" must be a string naming one of: " + string.Join(", ", Methods) + ".");
-            string method = methodElement.GetString()!;
+            string method = RequestParams.Text(methodElement, "method");
             JsonElement? parameters = null;
             if (request.TryGetProperty("params", out var paramsElement) && paramsElement.ValueKind != JsonValueKind.Null)
             {
@@ -204,6 +204,12 @@ public sealed class TraceQueryServer : IAsyncDisposable
         catch (RpcException e)
         {
             return envelope.Notification ? "" : ErrorResponse(envelope, e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Last line of defence: whatever escaped the checks above still gets an answer, never a throw.
+            var error = new RpcException(RpcException.InternalError, $"Internal error while reading the request: {e.GetType().Name}: {e.Message}");
+            return envelope.Notification ? "" : ErrorResponse(envelope, error);
         }
     }
 

@@ -218,7 +218,7 @@ public sealed record AtfManifest
         bool ok = value.ValueKind switch
         {
             JsonValueKind.Number => value.TryGetUInt64(out result),
-            JsonValueKind.String => TryParseUnsigned(value.GetString()!, out result),
+            JsonValueKind.String => TryParseUnsigned(Text(value, path, $"{at}.{name}"), out result),
             _ => (result = 0) != 0,
         };
         if (!ok)
@@ -241,7 +241,20 @@ public sealed record AtfManifest
             return null;
         if (value.ValueKind != JsonValueKind.String)
             throw Field(path, $"{at}.{name}", $"must be a string, not {Describe(value)}");
-        return value.GetString();
+        return Text(value, path, $"{at}.{name}");
+    }
+
+    /// <summary>A string's text; invalid UTF-8 or an unpaired surrogate escape is a format error, not an InvalidOperationException.</summary>
+    private static string Text(JsonElement value, string path, string jsonPath)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Field(path, jsonPath, "is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)");
+        }
     }
 
     private static string Describe(JsonElement value)

@@ -1,0 +1,176 @@
+using System.Text;
+using CsCheck;
+using TraceQuery.Formats;
+using TraceQuery.Formats.Atf;
+using TraceQuery.Fuzz;
+using TraceQuery.Generation;
+using TraceQuery.Model;
+using TraceQuery.Tests.Formats.Atf;
+using TraceQuery.Tests.Infrastructure;
+
+namespace TraceQuery.Tests.Reliability;
+
+/// <summary>Random valid traces round-trip through AtfWriter/AtfReader; random damage gives a typed error or a reported recovery.</summary>
+[TestClass]
+public sealed class AtfPropertyTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    private static readonly Gen<string> Name = Gen.OneOf(
+        Gen.String[Gen.Char["abcdefghijklmnopqrstuvwxyz_:<>()0123456789"], 1, 24],
+        Gen.String[Gen.Char, 0, 12],
+        Gen.Const("operator()"), Gen.Const("std::vector<int>::push_back"), Gen.Const("naïve_ünïcode_🙂"));
+
+    private static readonly Gen<ulong> FunctionId = Gen.Select(Gen.UInt[0, 3], Gen.UInt[0, 6], (module, symbol) => ((ulong)module << 32) | symbol);
+
+    /// <summary>One thread: strictly increasing timestamps, any kinds and depths, some events with detail payloads.</summary>
+    private static Gen<(uint Id, (long Gap, ulong Function, byte Kind, uint Depth, byte[]? Detail)[] Events)> Thread(uint id) =>
+        Gen.Select(Gen.Long[1, 5_000], FunctionId, Gen.Byte[1, 3], Gen.UInt[1, 9], Gen.Frequency((3, Gen.Const((byte[]?)null)), (1, Gen.Byte.Array[0, 48].Select(b => (byte[]?)b))))
+            .Array[0, 40].Select(events => (id, events));
+
+    private static readonly Gen<Trace> ValidTrace =
+        Gen.Select(
+            Gen.Int[1, 3].SelectMany(n => Gen.Select(Thread(0), Thread(1), Thread(5), (a, b, c) => new[] { a, b, c }[..n])),
+            Gen.Select(FunctionId, Name).Array[0, 8],
+            Gen.Long[0, 1L << 50],
+            (threads, names, start) =>
+            {
+                var builder = new TraceBuilder { Metadata = new TraceMetadata { SourceFormat = "memory", Os = TraceOs.Linux, Arch = TraceArch.Arm64, ClockType = TraceClock.BootTime } };
+                var seen = new HashSet<ulong>();
+                var modules = new HashSet<uint>();
+                foreach (var (id, name) in names)
+                {
+                    if (seen.Add(id))
+                    {
+                        builder.AddSymbol(new SymbolInfo(id, name));
+                        if (modules.Add((uint)(id >> 32)))
+                            builder.AddModule(new ModuleInfo((uint)(id >> 32), "/lib/" + name + ".so", 0x1000, 4096, null));
+                    }
+                }
+                foreach (var (id, events) in threads)
+                {
+                    builder.AddThread(id);
+                    long time = start;
+                    foreach (var (gap, function, kind, depth, detail) in events)
+                    {
+                        time += gap;
+                        var e = new TraceEvent((ulong)time, function, id, (EventKind)kind, depth);
+                        if (detail is null)
+                            builder.Add(e);
+                        else
+                            builder.Add(e, detail, 3);
+                    }
+                }
+                return builder.Build();
+            });
+
+    [TestMethod]
+    public void WriteThenOpen_RandomValidTraces_ThenSameEventsSymbolsAndDetails()
+    {
+        int withDetail = 0, events = 0;
+        Property.ForAll(ValidTrace, 30, 0x5EED_0001, trace =>
+        {
+            using (trace)
+            {
+                string directory = TestPaths.NewTempDirectory("prop-rt");
+                AtfWriter.Write(trace, directory);
+                using var read = AtfReader.Open(directory);
+                AtfRoundTripTests.AssertSameTrace(trace, read);
+                Assert.IsFalse(read.WasRecovered, string.Join("; ", read.Metadata.Warnings));
+                withDetail += trace.Details is null ? 0 : 1;
+                events += trace.EventCount;
+                Directory.Delete(directory, recursive: true);
+            }
+        }, t => $"{t.EventCount} events on {t.Threads.Count} threads");
+        Assert.IsGreaterThan(5, withDetail, "the generator should produce traces with detail records");
+        Assert.IsGreaterThan(500, events);
+    }
+
+    /// <summary>One mutation of a byte string (positions and lengths are fractions of its length, so they always apply).</summary>
+    private enum Mutation
+    {
+        FlipBit,
+        SetByte,
+        Truncate,
+        Splice,
+        Insert,
+        Delete,
+        Duplicate,
+    }
+
+    private static readonly Gen<(Mutation Kind, double At, double To, byte Value)> MutationStep =
+        Gen.Select(Gen.Enum<Mutation>(), Gen.Double[0, 1], Gen.Double[0, 1], Gen.OneOf(Gen.Byte, Gen.Const<byte>(0), Gen.Const<byte>(0xFF), Gen.Const<byte>(0x80), Gen.Const<byte>(0x7F)));
+
+    private static readonly Gen<(int Base, int Other, (Mutation Kind, double At, double To, byte Value)[] Steps)> Damage =
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 3], MutationStep.Array[1, 4]);
+
+    private static byte[] Mutate(byte[] input, byte[] other, (Mutation Kind, double At, double To, byte Value)[] steps)
+    {
+        var bytes = new List<byte>(input);
+        foreach (var (kind, at, to, value) in steps)
+        {
+            int n = bytes.Count;
+            int i = (int)(at * n), j = (int)(to * n);
+            if (n == 0 && kind is not (Mutation.Insert or Mutation.Splice))
+                continue;
+            i = Math.Min(i, Math.Max(0, n - 1));
+            switch (kind)
+            {
+                case Mutation.FlipBit:
+                    bytes[i] ^= (byte)(1 << (value & 7));
+                    break;
+                case Mutation.SetByte:
+                    bytes[i] = value;
+                    break;
+                case Mutation.Truncate:
+                    bytes.RemoveRange(i, n - i);
+                    break;
+                case Mutation.Splice:
+                    int from = (int)(to * other.Length), length = Math.Min(1 + value, other.Length - from);
+                    bytes.InsertRange(Math.Min(i, bytes.Count), other.Skip(from).Take(length));
+                    break;
+                case Mutation.Insert:
+                    bytes.InsertRange(Math.Min(i, bytes.Count), Enumerable.Repeat(value, 1 + (value % 64)));
+                    break;
+                case Mutation.Delete:
+                    bytes.RemoveRange(i, Math.Min(n - i, 1 + (value % 64)));
+                    break;
+                default:
+                    int start = Math.Min(i, j), count = Math.Min(Math.Abs(j - i) + 1, 256);
+                    bytes.InsertRange(start, bytes.Skip(start).Take(count).ToList());
+                    break;
+            }
+        }
+        return [.. bytes];
+    }
+
+    [TestMethod]
+    public void Open_RandomlyDamagedSessions_ThenTypedErrorOrReportedRecovery()
+    {
+        var originals = SeedCorpus.AtfBundles();
+        var tally = new Property.Tally();
+        Property.ForAll(Damage, 200, 0x5EED_0002, damage =>
+        {
+            byte[] input = Mutate(originals[damage.Base], originals[damage.Other], damage.Steps);
+            tally.Add(Property.Run(FuzzTargets.AtfSession, input));
+        }, d => $"seed bundle {d.Base}, steps {string.Join(", ", d.Steps)}");
+        TestContext.WriteLine("ATF mutations: " + tally);
+        Assert.IsGreaterThan(30, tally[FuzzOutcome.Rejected], tally.ToString());
+        Assert.IsGreaterThan(30, tally[FuzzOutcome.Recovered], tally.ToString());
+    }
+
+    [TestMethod]
+    public void Open_ManifestWithInvalidUtf8InAString_ThenTraceFormatException()
+    {
+        // Found by fuzz/run.sh atf: System.Text.Json's GetString threw InvalidOperationException.
+        string directory = TestPaths.NewTempDirectory("bad-utf8");
+        using (var trace = TraceGenerator.Generate(10, new TraceGeneratorOptions { Threads = 1 }))
+            AtfWriter.Write(trace, directory);
+        var manifest = Encoding.UTF8.GetBytes("""{"threads":[{"id":0}],"modules":[{"module_id":1,"path":"/lib/X.so"}],"symbols":[]}""");
+        manifest[Array.IndexOf(manifest, (byte)'X')] = 0xC3; // a lead byte without its continuation
+        File.WriteAllBytes(Path.Combine(directory, "manifest.json"), manifest);
+
+        var error = Assert.ThrowsExactly<TraceFormatException>(() => AtfReader.Open(directory));
+        StringAssert.Contains(error.Message, "$.modules[0].path is not valid UTF-8 text");
+    }
+}
