@@ -17,9 +17,9 @@ namespace TraceQuery.Protocol;
 /// </summary>
 public sealed class TraceQueryServer : IAsyncDisposable
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private readonly JsonDocumentOptions _documentOptions;
     private readonly MethodHandlers _handlers;
     private readonly TraceCache _cache;
     private readonly SemaphoreSlim _slots;
@@ -33,12 +33,28 @@ public sealed class TraceQueryServer : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(queryEngine);
         Options = options ?? new TraceQueryServerOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxConcurrentRequests, 1);
-        if (Options.RequestTimeout <= TimeSpan.Zero && Options.RequestTimeout != Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(options), Options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
-        _handlers = new MethodHandlers(queryEngine);
-        _cache = new TraceCache(Options.MaxCachedTraces);
+        ValidateOptions(Options);
+        _documentOptions = new JsonDocumentOptions { MaxDepth = Math.Min(Options.MaxJsonDepth, 1000) };
+        _handlers = new MethodHandlers(queryEngine, Options.MaxRegexLength);
+        _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions);
         _slots = new SemaphoreSlim(Options.MaxConcurrentRequests, Options.MaxConcurrentRequests);
+    }
+
+    private static void ValidateOptions(TraceQueryServerOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1, nameof(options.MaxConcurrentRequests));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCachedTraces, 1, nameof(options.MaxCachedTraces));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 1, nameof(options.MaxResponseBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRequestBytes, 1, nameof(options.MaxRequestBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxJsonDepth, 1, nameof(options.MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStringLength, 1, nameof(options.MaxStringLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRegexLength, 1, nameof(options.MaxRegexLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultTokenBudget, 1, nameof(options.DefaultTokenBudget));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTokenBudget, 1, nameof(options.MaxTokenBudget));
+        ArgumentNullException.ThrowIfNull(options.ReadOptions, nameof(options.ReadOptions));
+        options.ReadOptions.Validate();
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
     }
 
     /// <summary>The server's limits and trace root.</summary>
@@ -93,10 +109,16 @@ public sealed class TraceQueryServer : IAsyncDisposable
     public async Task<string> HandleRequestAsync(string request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Cheap bound first (a char is at most 3 UTF-8 bytes), exact count only near the limit.
+        if ((long)request.Length * 3 > Options.MaxRequestBytes && Encoding.UTF8.GetByteCount(request) > Options.MaxRequestBytes)
+        {
+            return ErrorResponse(new Envelope(JsonRpc: true, Id: null), new RpcException(RpcException.InvalidRequest,
+                $"Invalid request: it is {Encoding.UTF8.GetByteCount(request):N0} bytes, above the server's limit of {Options.MaxRequestBytes:N0}; send a shorter request."));
+        }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(request, DocumentOptions);
+            document = JsonDocument.Parse(request, _documentOptions);
         }
         catch (JsonException e)
         {
@@ -190,7 +212,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
             if (!Methods.Contains(method))
                 throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
 
-            var result = await DispatchAsync(method, new RequestParams(parameters), cancellationToken).ConfigureAwait(false);
+            var result = await DispatchAsync(method, new RequestParams(parameters, Options.MaxStringLength), cancellationToken).ConfigureAwait(false);
             if (notification)
                 return "";
             string response = SuccessResponse(envelope, result);

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace TraceQuery.Protocol.Internals;
 
 /// <summary>Typed access to request parameters given in snake_case or camelCase, with errors that name the parameter.</summary>
-internal sealed class RequestParams(JsonElement? element)
+internal sealed class RequestParams(JsonElement? element, int maxStringLength = int.MaxValue)
 {
     public bool TryGet(string snakeName, out JsonElement value)
     {
@@ -23,7 +23,7 @@ internal sealed class RequestParams(JsonElement? element)
             return null;
         if (value.ValueKind != JsonValueKind.String)
             throw Invalid(name, $"must be a string, not {Describe(value)}");
-        return Text(value, name);
+        return Bounded(Text(value, name), name);
     }
 
     public string RequiredString(string name) =>
@@ -57,7 +57,7 @@ internal sealed class RequestParams(JsonElement? element)
         if (!TryGet(name, out var value))
             return null;
         if (value.ValueKind == JsonValueKind.String)
-            return [Text(value, name)];
+            return [Bounded(Text(value, name), name)];
         if (value.ValueKind != JsonValueKind.Array)
             throw Invalid(name, $"must be an array of strings, not {Describe(value)}");
         var list = new List<string>();
@@ -65,7 +65,7 @@ internal sealed class RequestParams(JsonElement? element)
         {
             if (item.ValueKind != JsonValueKind.String)
                 throw Invalid(name, $"must hold only strings, not {Describe(item)}");
-            list.Add(Text(item, name));
+            list.Add(Bounded(Text(item, name), name));
         }
         return list;
     }
@@ -94,6 +94,11 @@ internal sealed class RequestParams(JsonElement? element)
             throw Invalid(name, "is not valid Unicode text (it holds an unpaired surrogate escape such as \\ud800)");
         }
     }
+
+    private string Bounded(string text, string name) =>
+        text.Length <= maxStringLength
+            ? text
+            : throw Invalid(name, $"is {text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long, above the server's limit of {maxStringLength.ToString("N0", CultureInfo.InvariantCulture)}");
 
     public static RpcException Invalid(string name, string problem) =>
         new(RpcException.InvalidParams, $"Invalid params: '{name}' {problem}.", name);

@@ -7,7 +7,7 @@ namespace TraceQuery.Protocol.Internals;
 /// Loaded traces shared by concurrent requests, bounded, least recently used evicted first. A trace in
 /// use by a request is disposed only when its last user releases it.
 /// </summary>
-internal sealed class TraceCache(int capacity) : IDisposable
+internal sealed class TraceCache(int capacity, AtfReadOptions readOptions) : IDisposable
 {
     private readonly object _gate = new();
     private readonly LinkedList<Entry> _order = new();
@@ -72,7 +72,7 @@ internal sealed class TraceCache(int capacity) : IDisposable
             }
             else
             {
-                entry = new Entry(fullPath, new Lazy<Trace>(() => AtfReader.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
+                entry = new Entry(fullPath, new Lazy<Trace>(() => AtfReader.Open(fullPath, readOptions), LazyThreadSafetyMode.ExecutionAndPublication));
                 _byKey[fullPath] = _order.AddFirst(entry);
                 while (_order.Count > Math.Max(1, capacity))
                 {
