@@ -35,10 +35,10 @@ public sealed class FilterPropertyTests
     public void Parse_RandomFilterStrings_ThenParsesAndReadsBackOrFilterSyntaxException()
     {
         var tally = new Property.Tally();
-        Property.ForAll(Filters, 3_000, 0x5EED_0003, text => tally.Add(FuzzTargets.Filter(Encoding.UTF8.GetBytes(text))), text => "`" + text + "`");
+        Property.ForAll(Filters, 2_000, 0x5EED_0003, text => tally.Add(FuzzTargets.Filter(Encoding.UTF8.GetBytes(text))), text => "`" + text + "`");
         TestContext.WriteLine("filters: " + tally);
-        Assert.IsGreaterThan(300, tally[FuzzOutcome.Accepted], tally.ToString());
-        Assert.IsGreaterThan(300, tally[FuzzOutcome.Rejected], tally.ToString());
+        Assert.IsGreaterThan(200, tally[FuzzOutcome.Accepted], tally.ToString());
+        Assert.IsGreaterThan(200, tally[FuzzOutcome.Rejected], tally.ToString());
     }
 
     [TestMethod]
