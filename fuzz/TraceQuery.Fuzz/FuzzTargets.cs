@@ -4,6 +4,8 @@ using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
+using TraceQuery.Formats.Chrome;
+using TraceQuery.Formats.Otlp;
 using TraceQuery.Generation;
 using TraceQuery.Model;
 using TraceQuery.Protocol;
@@ -17,7 +19,8 @@ namespace TraceQuery.Fuzz;
 /// malformed response or a canonical form that does not read back is a finding.
 /// </summary>
 /// <remarks>
-/// Adding a reader is one entry in <see cref="All"/>: <c>["name"] = data => TraceFile(data, "trace.ext", Reader.Open)</c>.
+/// Adding a reader is one entry in <see cref="All"/> — <c>["name"] = data => TraceStream(data, Reader.Read)</c>, or
+/// <see cref="TraceFile"/> for a reader that needs a path — plus its seeds in <see cref="SeedCorpus"/>.
 /// </remarks>
 public static class FuzzTargets
 {
@@ -39,6 +42,8 @@ public static class FuzzTargets
         ["atf"] = AtfSession,
         ["filter"] = Filter,
         ["request"] = Request,
+        ["chrome"] = data => TraceStream(data, ChromeTraceReader.Read),
+        ["otlp"] = data => TraceStream(data, OtlpJsonReader.Read),
     };
 
     /// <summary>Options the ATF target reads with: default limits, checksums verified.</summary>
@@ -56,7 +61,14 @@ public static class FuzzTargets
         return OpenAndExercise(() => AtfReader.Open(directory, AtfOptions));
     }
 
-    /// <summary>Writes <paramref name="data"/> as one file and opens it with <paramref name="open"/> (the JSON readers).</summary>
+    /// <summary>Reads <paramref name="data"/> as a stream with <paramref name="read"/> (the JSON readers) and walks what a query touches.</summary>
+    public static FuzzOutcome TraceStream(byte[] data, Func<Stream, string, JsonTraceReadOptions?, Trace> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        return OpenAndExercise(() => read(new MemoryStream(data, writable: false), "fuzz-input", null));
+    }
+
+    /// <summary>Writes <paramref name="data"/> as one file and opens it with <paramref name="open"/> (a reader that needs a path).</summary>
     public static FuzzOutcome TraceFile(byte[] data, string fileName, Func<string, Trace> open)
     {
         ArgumentNullException.ThrowIfNull(open);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using TraceQuery.Formats.Atf;
+using TraceQuery.Formats.Chrome;
+using TraceQuery.Formats.Otlp;
 using TraceQuery.Generation;
 
 namespace TraceQuery.Fuzz;
@@ -71,12 +73,61 @@ public static class SeedCorpus
         return bundles;
     }
 
+    /// <summary>Chrome Trace Event files: the writer's output for two generated traces, and the array form with async, instant and metadata events.</summary>
+    public static IReadOnlyList<byte[]> ChromeTraces() => ChromeLazy.Value;
+
+    /// <summary>OTLP/JSON: the writer's output for two generated traces, as one request and as JSON lines.</summary>
+    public static IReadOnlyList<byte[]> OtlpTraces() => OtlpLazy.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> ChromeLazy = new(() =>
+    {
+        var seeds = new List<byte[]>(Exported((trace, stream) => ChromeTraceWriter.Write(trace, stream)))
+        {
+            Encoding.UTF8.GetBytes("""
+                [{"name":"thread_name","ph":"M","pid":1,"tid":2,"args":{"name":"main"}},
+                {"name":"run","cat":"app","ph":"B","ts":1,"pid":1,"tid":2},
+                {"name":"load","ph":"X","ts":1.5,"dur":2.25,"pid":1,"tid":2,"args":{"error":"boom"}},
+                {"name":"req","cat":"net","ph":"b","id":"0x1","ts":2,"pid":1,"tid":2},
+                {"name":"mark","ph":"i","s":"t","ts":3,"pid":1,"tid":2},
+                {"name":"req","cat":"net","ph":"e","id":"0x1","ts":4,"pid":1,"tid":2},
+                {"name":"run","cat":"app","ph":"E","ts":5,"pid":1,"tid":2}
+                """),
+        };
+        return seeds;
+    });
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> OtlpLazy = new(() =>
+        [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1)]);
+
+    private static List<byte[]> Exported(Action<Model.Trace, Stream> write)
+    {
+        var seeds = new List<byte[]>();
+        foreach (var (events, anomalies) in new[] { (16, TraceAnomalies.None), (40, TraceAnomalies.Crash) })
+        {
+            using var trace = TraceGenerator.Generate(events, new TraceGeneratorOptions { Threads = 2, Anomalies = anomalies, Seed = events });
+            using var buffer = new MemoryStream();
+            write(trace, buffer);
+            seeds.Add(buffer.ToArray());
+        }
+        return seeds;
+    }
+
+    /// <summary>The seeds of one target (the names of <see cref="FuzzTargets.All"/>).</summary>
+    public static IReadOnlyList<byte[]> Inputs(string target) => target switch
+    {
+        "atf" => AtfBundles(),
+        "filter" => [.. Filters.Select(Encoding.UTF8.GetBytes)],
+        "request" => [.. Requests.Select(Encoding.UTF8.GetBytes)],
+        "chrome" => ChromeTraces(),
+        "otlp" => OtlpTraces(),
+        _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),
+    };
+
     /// <summary>Writes every target's seeds to <c>directory/&lt;target&gt;/</c>.</summary>
     public static void Write(string directory)
     {
-        Save(Path.Combine(directory, "atf"), AtfBundles());
-        Save(Path.Combine(directory, "filter"), [.. Filters.Select(Encoding.UTF8.GetBytes)]);
-        Save(Path.Combine(directory, "request"), [.. Requests.Select(Encoding.UTF8.GetBytes)]);
+        foreach (string target in FuzzTargets.All.Keys)
+            Save(Path.Combine(directory, target), Inputs(target));
     }
 
     private static void Save(string directory, IReadOnlyList<byte[]> inputs)

@@ -86,72 +86,14 @@ public sealed class AtfPropertyTests
         Assert.IsGreaterThan(300, events);
     }
 
-    /// <summary>One mutation of a byte string (positions and lengths are fractions of its length, so they always apply).</summary>
-    private enum Mutation
-    {
-        FlipBit,
-        SetByte,
-        Truncate,
-        Splice,
-        Insert,
-        Delete,
-        Duplicate,
-    }
-
-    private static readonly Gen<(Mutation Kind, double At, double To, byte Value)> MutationStep =
-        Gen.Select(Gen.Enum<Mutation>(), Gen.Double[0, 1], Gen.Double[0, 1], Gen.OneOf(Gen.Byte, Gen.Const<byte>(0), Gen.Const<byte>(0xFF), Gen.Const<byte>(0x80), Gen.Const<byte>(0x7F)));
-
-    private static readonly Gen<(int Base, int Other, (Mutation Kind, double At, double To, byte Value)[] Steps)> Damage =
-        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 3], MutationStep.Array[1, 4]);
-
-    private static byte[] Mutate(byte[] input, byte[] other, (Mutation Kind, double At, double To, byte Value)[] steps)
-    {
-        var bytes = new List<byte>(input);
-        foreach (var (kind, at, to, value) in steps)
-        {
-            int n = bytes.Count;
-            int i = (int)(at * n), j = (int)(to * n);
-            if (n == 0 && kind is not (Mutation.Insert or Mutation.Splice))
-                continue;
-            i = Math.Min(i, Math.Max(0, n - 1));
-            switch (kind)
-            {
-                case Mutation.FlipBit:
-                    bytes[i] ^= (byte)(1 << (value & 7));
-                    break;
-                case Mutation.SetByte:
-                    bytes[i] = value;
-                    break;
-                case Mutation.Truncate:
-                    bytes.RemoveRange(i, n - i);
-                    break;
-                case Mutation.Splice:
-                    int from = (int)(to * other.Length), length = Math.Min(1 + value, other.Length - from);
-                    bytes.InsertRange(Math.Min(i, bytes.Count), other.Skip(from).Take(length));
-                    break;
-                case Mutation.Insert:
-                    bytes.InsertRange(Math.Min(i, bytes.Count), Enumerable.Repeat(value, 1 + (value % 64)));
-                    break;
-                case Mutation.Delete:
-                    bytes.RemoveRange(i, Math.Min(n - i, 1 + (value % 64)));
-                    break;
-                default:
-                    int start = Math.Min(i, j), count = Math.Min(Math.Abs(j - i) + 1, 256);
-                    bytes.InsertRange(start, bytes.Skip(start).Take(count).ToList());
-                    break;
-            }
-        }
-        return [.. bytes];
-    }
-
     [TestMethod]
     public void Open_RandomlyDamagedSessions_ThenTypedErrorOrReportedRecovery()
     {
         var originals = SeedCorpus.AtfBundles();
         var tally = new Property.Tally();
-        Property.ForAll(Damage, 120, 0x5EED_0002, damage =>
+        Property.ForAll(Mutations.Damage, 120, 0x5EED_0002, damage =>
         {
-            byte[] input = Mutate(originals[damage.Base], originals[damage.Other], damage.Steps);
+            byte[] input = Mutations.Apply(originals, damage);
             tally.Add(Property.Run(FuzzTargets.AtfSession, input));
         }, d => $"seed bundle {d.Base}, steps {string.Join(", ", d.Steps)}");
         TestContext.WriteLine("ATF mutations: " + tally);
