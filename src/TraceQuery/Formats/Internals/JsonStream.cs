@@ -93,7 +93,15 @@ internal sealed class JsonStream
         // Re-read the quoted token on its own: the reader that read it is gone, its bytes are still buffered.
         var reader = new Utf8JsonReader(_buffer.AsSpan(_valueStart - 1, _valueLength + 2));
         reader.Read();
-        return reader.GetString() ?? "";
+        try
+        {
+            return reader.GetString() ?? "";
+        }
+        catch (InvalidOperationException)
+        {
+            // Found by fuzzing: invalid UTF-8 or an unpaired surrogate escape threw past the reader.
+            throw new TraceFormatException(_path, TokenOffset, "a string is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape).");
+        }
     }
 
     /// <summary>

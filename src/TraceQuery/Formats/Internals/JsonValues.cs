@@ -55,7 +55,7 @@ internal ref struct JsonValues
         Value();
         return Reader.TokenType switch
         {
-            JsonTokenType.String => Reader.GetString(),
+            JsonTokenType.String => Text(field),
             JsonTokenType.Null => null,
             _ => throw Error($"{_what} field '{field}' must be a string, not {Describe(Reader.TokenType)}"),
         };
@@ -72,9 +72,33 @@ internal ref struct JsonValues
         int max = Reader.ValueSpan.Length;
         if (max > buffer.Length)
             buffer = new char[Math.Max(max, buffer.Length * 2)];
-        int written = Reader.CopyString(buffer);
+        int written;
+        try
+        {
+            written = Reader.CopyString(buffer);
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidText(field);
+        }
         return buffer.AsSpan(0, written);
     }
+
+    /// <summary>The current string token's text; invalid UTF-8 or an unpaired surrogate escape is a format error (found by fuzzing: it was an InvalidOperationException).</summary>
+    public readonly string Text(string field)
+    {
+        try
+        {
+            return Reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw InvalidText(field);
+        }
+    }
+
+    private readonly TraceFormatException InvalidText(string field) =>
+        Error($"{_what} field '{field}' is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)");
 
     /// <summary>A non-negative integer given as a JSON number or a string of digits (protobuf JSON allows both for 64-bit fields).</summary>
     public ulong UInt64(string field)
@@ -191,7 +215,7 @@ internal ref struct JsonValues
     {
         Value();
         if (Reader.TokenType == JsonTokenType.String)
-            return Reader.GetString() ?? "";
+            return Text("error");
         long start = Reader.TokenStartIndex;
         if (Reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
             Reader.Skip();

@@ -39,6 +39,20 @@ public static class OtlpJsonReader
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
+        try
+        {
+            return ReadCore(stream, sourceName, options);
+        }
+        catch (InvalidOperationException e) when (e.Source == "System.Text.Json")
+        {
+            // Last line of defence (found by fuzzing): System.Text.Json refuses to transcode invalid UTF-8 in
+            // a string with InvalidOperationException wherever a string is read.
+            throw new TraceFormatException(sourceName, null, "a string in the file is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape): " + e.Message, e);
+        }
+    }
+
+    private static Trace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
+    {
         options ??= JsonTraceReadOptions.Default;
         var json = new JsonStream(stream, sourceName, options.MaxValueBytes, options.MaxDepth, allowMultipleValues: true);
         var state = new OtlpTraceState(sourceName);
