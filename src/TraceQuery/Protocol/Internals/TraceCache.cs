@@ -1,4 +1,4 @@
-using TraceQuery.Formats.Atf;
+using TraceQuery.Formats;
 using TraceQuery.Model;
 
 namespace TraceQuery.Protocol.Internals;
@@ -72,7 +72,7 @@ internal sealed class TraceCache(int capacity) : IDisposable
             }
             else
             {
-                entry = new Entry(fullPath, new Lazy<Trace>(() => AtfReader.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
+                entry = new Entry(fullPath, new Lazy<Trace>(() => TraceFile.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
                 _byKey[fullPath] = _order.AddFirst(entry);
                 while (_order.Count > Math.Max(1, capacity))
                 {
