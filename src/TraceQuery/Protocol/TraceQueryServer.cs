@@ -300,7 +300,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
         {
             throw new RpcException(RpcException.TraceError, "The trace cannot be read: " + e.Message);
         }
-        catch (DirectoryNotFoundException e)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
             throw new RpcException(RpcException.InvalidParams, "Invalid params: 'trace' " + e.Message, "trace");
         }
@@ -346,7 +346,7 @@ public sealed class TraceQueryServer : IAsyncDisposable
         if (Options.TraceRoot is null)
             throw RequestParams.Invalid("trace", $"'{name}' is not a registered trace and the server has no trace root");
         string path = TracePaths.Resolve(Options.TraceRoot, name);
-        if (!Directory.Exists(path))
+        if (!Directory.Exists(path) && !File.Exists(path))
             throw RequestParams.Invalid("trace", $"'{name}' does not exist under the server's trace root");
         return _cache.Acquire(path);
     }

@@ -1,3 +1,4 @@
+using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Model;
 
@@ -72,7 +73,8 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions) : IDi
             }
             else
             {
-                entry = new Entry(fullPath, new Lazy<Trace>(() => AtfReader.Open(fullPath, readOptions), LazyThreadSafetyMode.ExecutionAndPublication));
+                // A session directory is read with the server's ATF caps; a file by its content (Chrome, OTLP).
+                entry = new Entry(fullPath, new Lazy<Trace>(() => Directory.Exists(fullPath) ? AtfReader.Open(fullPath, readOptions) : TraceFile.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
                 _byKey[fullPath] = _order.AddFirst(entry);
                 while (_order.Count > Math.Max(1, capacity))
                 {
