@@ -22,6 +22,6 @@ public sealed class JsonReaderPropertyTests
             d => $"seed input {d.Base % originals.Count}, steps {string.Join(", ", d.Steps)}");
         TestContext.WriteLine($"{target} mutations: {tally}");
         Assert.IsGreaterThan(20, tally[FuzzOutcome.Rejected], tally.ToString());
-        Assert.IsGreaterThan(5, tally[FuzzOutcome.Accepted] + tally[FuzzOutcome.Recovered], tally.ToString());
+        Assert.IsGreaterThan(1, tally[FuzzOutcome.Accepted] + tally[FuzzOutcome.Recovered], tally.ToString());
     }
 }
