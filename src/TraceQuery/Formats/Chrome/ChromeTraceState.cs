@@ -266,7 +266,7 @@ internal sealed class ChromeTraceState(string path)
         }
         if (r.TokenType == JsonTokenType.String)
         {
-            string text = r.GetString() ?? "";
+            string text = v.Text(field);
             if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
                 return parsed;
             ref long id = ref CollectionsMarshal.GetValueRefOrAddDefault<string, long>(_stringIds, text, out bool exists);
@@ -285,7 +285,7 @@ internal sealed class ChromeTraceState(string path)
         var r = v.Reader;
         return r.TokenType switch
         {
-            JsonTokenType.String => r.GetString() ?? "",
+            JsonTokenType.String => v.Text(field),
             JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(r.ValueSpan),
             JsonTokenType.Null => "",
             _ => throw v.Error($"'{field}' must be a string or a number, not {JsonValues.Describe(r.TokenType)}"),
@@ -336,7 +336,7 @@ internal sealed class ChromeTraceState(string path)
             {
                 v.Value();
                 if (v.Reader.TokenType == JsonTokenType.String)
-                    metaName = v.Reader.GetString();
+                    metaName = v.Text("args.name");
                 else
                     v.Skip();
             }

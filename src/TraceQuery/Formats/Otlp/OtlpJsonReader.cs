@@ -43,7 +43,7 @@ public static class OtlpJsonReader
         {
             return ReadCore(stream, sourceName, options);
         }
-        catch (InvalidOperationException e) when (e.Source == "System.Text.Json")
+        catch (InvalidOperationException e)
         {
             // Last line of defence (found by fuzzing): System.Text.Json refuses to transcode invalid UTF-8 in
             // a string with InvalidOperationException wherever a string is read.

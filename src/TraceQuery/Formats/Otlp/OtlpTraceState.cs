@@ -319,7 +319,7 @@ internal sealed class OtlpTraceState(string path)
         if (v.Reader.TokenType == JsonTokenType.Null)
             return null;
         if (v.Reader.TokenType == JsonTokenType.String)
-            return v.Reader.GetString(); // tolerated: a bare string instead of {"stringValue":…}
+            return v.Text("value"); // tolerated: a bare string instead of {"stringValue":…}
         if (v.Reader.TokenType != JsonTokenType.StartObject)
             throw v.Error($"an attribute or body value must be an object such as {{\"stringValue\":\"…\"}}, not {JsonValues.Describe(v.Reader.TokenType)}");
         string? text = null;
@@ -336,7 +336,7 @@ internal sealed class OtlpTraceState(string path)
         if (v.Reader.TokenType == JsonTokenType.String)
         {
             // The enum's name, e.g. SEVERITY_NUMBER_ERROR2.
-            string name = v.Reader.GetString() ?? "";
+            string name = v.Text("key");
             string[] names = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
             for (int i = 0; i < names.Length; i++)
             {
