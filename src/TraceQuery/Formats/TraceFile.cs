@@ -20,6 +20,9 @@ public static class TraceFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);
+        // A directory is only ever an ATF session; the ATF reader says best why one is not.
+        if (Directory.Exists(full))
+            return AtfReader.Open(full);
         return DetectFormat(full) switch
         {
             TraceFileFormat.Atf => AtfReader.Open(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!),
