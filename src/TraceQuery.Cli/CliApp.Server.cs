@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using TraceQuery.Cli.Mcp;
-using TraceQuery.Formats.Atf;
+using TraceQuery.Formats;
 using TraceQuery.Protocol;
 using TraceQuery.Text;
 
@@ -16,7 +16,7 @@ internal static partial class CliApp
     /// <summary>The trace argument and the options every answering command has.</summary>
     private sealed class AnswerOptions
     {
-        public Argument<string> Trace { get; } = new("trace") { Description = "ATF session directory (manifest.json, thread_N/index.atf)." };
+        public Argument<string> Trace { get; } = new("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file or an OTLP/JSON file (picked by content)." };
 
         public Option<int> Budget { get; } = new("--budget", "-b")
         {
@@ -139,7 +139,7 @@ internal static partial class CliApp
         ServerReply reply;
         using (var progress = new ProgressIndicator(error, showProgress, $"loading {name}"))
         {
-            using var trace = AtfReader.Open(path);
+            using var trace = TraceFile.Open(path);
             progress.Step($"answering over {TextFormat.Count(trace.EventCount)} events");
             reply = AskAsync(trace, name, method, result, common, parameters).GetAwaiter().GetResult();
         }

@@ -23,7 +23,7 @@ internal static partial class CliApp
     {
         var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
 
-        var infoTrace = new Argument<string>("trace") { Description = "ATF session directory (manifest.json, thread_N/index.atf)." };
+        var infoTrace = new Argument<string>("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file or an OTLP/JSON file (picked by content)." };
         var infoEvents = new Option<int>("--events", "-n") { Description = "How many of the first events to list.", DefaultValueFactory = _ => 10 };
         var info = new Command("info", "Show a trace's threads, time range, recovery report and first events.") { infoTrace, infoEvents };
         info.SetAction(result => Guard(error, () =>
@@ -31,7 +31,7 @@ internal static partial class CliApp
             int events = result.GetValue(infoEvents);
             if (events < 0)
                 throw new UsageException("--events must be 0 or more.");
-            using var trace = AtfReader.Open(result.GetValue(infoTrace)!);
+            using var trace = TraceFile.Open(result.GetValue(infoTrace)!);
             output.Write(TraceInfoText.Render(trace, events));
         }));
         root.Subcommands.Add(info);

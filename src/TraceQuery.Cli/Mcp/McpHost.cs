@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
+using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Protocol;
 
@@ -67,7 +68,7 @@ internal static class McpHost
     internal static string Instructions(TraceQueryServerOptions options)
     {
         var text = new System.Text.StringBuilder(
-            "TraceQuery answers questions about execution traces (ATF sessions) within a token budget. "
+            "TraceQuery answers questions about execution traces (ATF sessions, Chrome Trace Event or OTLP JSON files) within a token budget. "
             + "Start with trace_summary (or trace_info), follow evidence references (event:, span:, fn:) with get_events, "
             + "narrow with trace_query filters, list_spans and top_functions, and use find_findings to match a symptom. "
             + "Look around an anchor (a crash event, a slow span, a time) with search_around; ask plan_key_symbols which functions matter for a symptom. "
@@ -86,7 +87,7 @@ internal static class McpHost
         return text.ToString();
     }
 
-    /// <summary>Session directories under <paramref name="root"/> (two levels deep), relative and sorted.</summary>
+    /// <summary>Session directories and JSON trace files under <paramref name="root"/> (two levels deep), relative and sorted.</summary>
     private static IEnumerable<string> Sessions(string root)
     {
         if (AtfReader.IsSession(root))
@@ -95,8 +96,10 @@ internal static class McpHost
             yield break;
         }
         var found = new List<string>();
+        found.AddRange(JsonTraces(root).Select(Path.GetFileName)!);
         foreach (string first in SafeDirectories(root))
         {
+            found.AddRange(JsonTraces(first).Select(f => Path.GetFileName(first) + "/" + Path.GetFileName(f)));
             if (AtfReader.IsSession(first))
             {
                 found.Add(Path.GetFileName(first));
@@ -111,6 +114,36 @@ internal static class McpHost
         found.Sort(StringComparer.Ordinal);
         foreach (string name in found)
             yield return name;
+    }
+
+    /// <summary>The .json/.jsonl files of a directory whose content is a Chrome or OTLP trace.</summary>
+    private static IEnumerable<string> JsonTraces(string directory)
+    {
+        string[] files;
+        try
+        {
+            files = Directory.GetFiles(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            yield break;
+        }
+        foreach (string file in files)
+        {
+            if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+                continue;
+            TraceFileFormat format;
+            try
+            {
+                format = TraceFile.DetectFormat(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson)
+                yield return file;
+        }
     }
 
     private static string[] SafeDirectories(string directory)

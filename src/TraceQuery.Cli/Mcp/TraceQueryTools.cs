@@ -16,7 +16,7 @@ namespace TraceQuery.Cli.Mcp;
 internal sealed class TraceQueryTools(TraceQueryServer server)
 {
     private const string TraceDescription =
-        "Trace session directory relative to the server's trace root, e.g. \"indexer\" or \"runs/crash1\". Omit it when the root is itself a session.";
+        "Trace relative to the server's trace root: an ATF session directory or a Chrome/OTLP JSON file, e.g. \"indexer\", \"runs/crash1\" or \"runs/app.json\". Omit it when the root is itself a session.";
 
     private const string BudgetDescription =
         "Largest answer in tokens, counted with the model's tokenizer. Default 4096; the server caps it at its maximum (20000 unless configured) and says so. The answer never exceeds it; a budget under about 70 tokens is refused.";

@@ -23,7 +23,8 @@ public enum SpanStatus : byte
 
 /// <summary>
 /// The call spans of a trace: every CALL paired with the RETURN that closes it (by function and depth,
-/// per thread), or with the EXCEPTION that unwinds it. Built once per trace on first use and cached
+/// per thread, or by the span identity a span-based source states, see <see cref="TraceBuilder.AddSpan"/>),
+/// or with the EXCEPTION that unwinds it. Built once per trace on first use and cached
 /// (<see cref="Trace.Spans"/>); spans are numbered thread by thread in the order of their opening event,
 /// so a span id is stable for a given trace and renders as <c>span:&lt;id&gt;</c>.
 /// </summary>
@@ -175,7 +176,10 @@ public sealed partial class CallSpans
         void BuildThread(int t)
         {
             var builder = new SpanBuilder();
-            builder.Pair(trace, trace.Threads[t], spanOfEvent);
+            if (trace.SpanLinks is { } links && links.ThreadIsExplicit[t])
+                builder.PairExplicit(trace, trace.Threads[t], spanOfEvent, links.Links);
+            else
+                builder.Pair(trace, trace.Threads[t], spanOfEvent);
             perThread[t] = builder;
         }
         if (trace.EventCount > 1 << 20 && threadCount > 1)

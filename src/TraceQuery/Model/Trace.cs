@@ -18,8 +18,13 @@ public sealed partial class Trace : IDisposable
     private readonly Dictionary<uint, int> _threadIndexById;
     private int[]? _mergedOrder;
 
-    internal Trace(BuiltColumns columns, SymbolTable symbols, TraceMetadata metadata, DetailStore? details)
+    private readonly Dictionary<EventRef, string> _messages;
+
+    internal Trace(BuiltColumns columns, SymbolTable symbols, TraceMetadata metadata, DetailStore? details,
+        ExplicitSpanLinks? spanLinks = null, Dictionary<EventRef, string>? messages = null)
     {
+        SpanLinks = spanLinks;
+        _messages = messages ?? [];
         _timestamps = columns.Timestamps;
         _functionOrdinals = columns.FunctionOrdinals;
         _kinds = columns.Kinds;
@@ -64,6 +69,15 @@ public sealed partial class Trace : IDisposable
 
     /// <summary>Detail records, when the source has any.</summary>
     public DetailStore? Details { get; }
+
+    /// <summary>
+    /// Messages of events (exception types and texts, log bodies), keyed by event reference: a side table, so
+    /// the 32-byte events stay fixed-size. Empty for ATF. Enumerate in a sorted order for stable output.
+    /// </summary>
+    public IReadOnlyDictionary<EventRef, string> Messages => _messages;
+
+    /// <summary>The pairing stated by a span-based source, or null when every thread pairs by depth.</summary>
+    internal ExplicitSpanLinks? SpanLinks { get; }
 
     /// <summary>Earliest event timestamp in nanoseconds (0 for an empty trace).</summary>
     public long TimeStartNs { get; }
@@ -156,6 +170,23 @@ public sealed partial class Trace : IDisposable
             return false;
         eventIndex = thread.Start + position;
         return true;
+    }
+
+    /// <summary>The message of the event at <paramref name="eventIndex"/> (exception text, log body); false when it has none. O(log threads).</summary>
+    public bool TryGetMessage(int eventIndex, out string message)
+    {
+        if (_messages.Count == 0)
+        {
+            message = "";
+            return false;
+        }
+        if (_messages.TryGetValue(GetEventRef(eventIndex), out var found))
+        {
+            message = found;
+            return true;
+        }
+        message = "";
+        return false;
     }
 
     /// <summary>Reads the detail record linked from the event at <paramref name="eventIndex"/>; false when it has none.</summary>

@@ -6,17 +6,27 @@ namespace TraceQuery.Model;
 /// Builds a <see cref="Trace"/> from events produced in memory (generators, recorders, non-ATF formats).
 /// Add events per thread in the order they happened, then call <see cref="Build"/> once.
 /// </summary>
+/// <remarks>
+/// Two ways to feed a thread, not mixed on one thread: raw events (<see cref="Add(in TraceEvent)"/>), paired
+/// later by function and depth like ATF; or spans (<see cref="AddSpan"/>), which keep their own identity, so
+/// overlapping siblings and async work pair exactly. Messages (exception text, log bodies) live in a side
+/// table keyed by event, not in the 32-byte event (<see cref="Trace.TryGetMessage"/>).
+/// </remarks>
 public sealed class TraceBuilder
 {
     private readonly SortedDictionary<uint, ThreadLane> _threads = [];
     private readonly List<ModuleInfo> _modules = [];
     private readonly List<SymbolInfo> _symbols = [];
+    private readonly List<PlannedSpan> _spans = [];
+    private readonly List<SpanException> _exceptions = [];
     private bool _built;
 
     private sealed class ThreadLane
     {
         public List<TraceEvent> Events { get; } = [];
         public List<DetailRecord> Details { get; } = [];
+        public Dictionary<int, string>? Messages { get; set; }
+        public List<int>? Spans { get; set; }
         public string? Name { get; set; }
     }
 
@@ -54,6 +64,42 @@ public sealed class TraceBuilder
         return this;
     }
 
+    /// <summary>Appends an event that carries a message (an exception's type and text, a log body).</summary>
+    public TraceBuilder Add(in TraceEvent traceEvent, string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var lane = Lane(traceEvent.ThreadId);
+        (lane.Messages ??= [])[lane.Events.Count] = message;
+        lane.Events.Add(traceEvent);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a span (see <see cref="SpanRecord"/>); spans may come in any order (parents after children,
+    /// threads interleaved) and are sorted by time at <see cref="Build"/>. A span id seen twice keeps the
+    /// first span; the others are dropped and counted in the trace's warnings. O(1) amortized.
+    /// </summary>
+    public TraceBuilder AddSpan(in SpanRecord span)
+    {
+        if (span.SpanId == 0)
+            throw new ArgumentException("A span id must not be 0 (0 means \"no parent\").", nameof(span));
+        var lane = Lane(span.ThreadId);
+        (lane.Spans ??= []).Add(_spans.Count);
+        _spans.Add(new PlannedSpan { Record = span, Parent = -1, CallPosition = -1, FirstException = -1 });
+        return this;
+    }
+
+    /// <summary>
+    /// Records an exception raised in span <paramref name="spanId"/> at <paramref name="timestampNs"/> (moved
+    /// into the span's time range when outside it): an EXCEPTION event with <paramref name="message"/>. May be
+    /// called before or after the span is added; exceptions of a span never added are ignored.
+    /// </summary>
+    public TraceBuilder AddSpanException(ulong spanId, ulong timestampNs, string? message)
+    {
+        _exceptions.Add(new SpanException { SpanId = spanId, TimestampNs = timestampNs, Message = message, Next = -1 });
+        return this;
+    }
+
     /// <summary>
     /// Appends an event with a detail record; the event's <see cref="TraceEvent.DetailSeq"/> is set to the
     /// record's position in the thread's detail lane.
@@ -79,15 +125,33 @@ public sealed class TraceBuilder
         if (_built)
             throw new InvalidOperationException("Build() was already called on this builder.");
         _built = true;
+        var warnings = new List<string>();
+        var spans = PrepareSpans(warnings);
         var inputs = new List<ThreadInput>(_threads.Count);
         var details = new List<IReadOnlyList<DetailRecord>>(_threads.Count);
+        var laneLinks = new int[]?[_threads.Count];
+        var messages = new Dictionary<EventRef, string>();
         bool anyDetail = false;
         foreach (var (id, lane) in _threads)
         {
+            var events = lane.Events.ToArray();
+            if (lane.Spans is { } spanIndices)
+            {
+                if (events.Length > 0)
+                    throw new ArgumentException($"Thread {id} has both raw events and spans; feed a thread one way only.");
+                (events, laneLinks[inputs.Count], var spanMessages) = SpanEventPlanner.Plan(id, spanIndices, spans, _exceptions);
+                foreach (var (position, text) in spanMessages)
+                    messages[new EventRef(id, (uint)position)] = text;
+            }
+            if (lane.Messages is { } laneMessages)
+            {
+                foreach (var (position, text) in laneMessages)
+                    messages[new EventRef(id, (uint)position)] = text;
+            }
             inputs.Add(new ThreadInput
             {
                 ThreadId = id,
-                Events = new EventSource(lane.Events.ToArray()),
+                Events = new EventSource(events),
                 DetailRecordCount = (uint)lane.Details.Count,
                 DetailComplete = true,
                 Name = lane.Name,
@@ -101,7 +165,88 @@ public sealed class TraceBuilder
             throw new ArgumentException(
                 $"Thread {inputs[e.ThreadIndex].ThreadId}, event {e.Position}: {e.Defect} ({e.Event}).");
         }
-        return new Trace(columns, new SymbolTable(_modules, _symbols), Metadata, anyDetail ? new InMemoryDetailStore(details) : null);
+        int[]? links = null;
+        for (int t = 0; t < laneLinks.Length; t++)
+        {
+            if (laneLinks[t] is not { } local)
+                continue;
+            links ??= new int[columns.Count];
+            var thread = columns.Threads[t];
+            // Planned events are sorted and carry no details, so the column pass kept them in place.
+            for (int i = 0; i < local.Length; i++)
+                links[thread.Start + i] = local[i] < 0 ? -1 : thread.Start + local[i];
+        }
+        var metadata = warnings.Count == 0 ? Metadata : Metadata with { Warnings = [.. Metadata.Warnings, .. warnings] };
+        return new Trace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
+            links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages);
+    }
+
+    /// <summary>Drops repeated span ids, resolves parents and exceptions, and computes depths from the parent chains.</summary>
+    private PlannedSpan[] PrepareSpans(List<string> warnings)
+    {
+        var spans = _spans.ToArray();
+        if (spans.Length == 0)
+            return spans;
+        var byId = new Dictionary<ulong, int>(spans.Length);
+        int duplicates = 0;
+        for (int s = 0; s < spans.Length; s++)
+        {
+            if (!byId.TryAdd(spans[s].Record.SpanId, s))
+            {
+                duplicates++;
+                spans[s].Depth = uint.MaxValue; // marks a dropped span
+            }
+        }
+        if (duplicates > 0)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{duplicates} span(s) repeated an earlier span id and were dropped (the first one was kept)."));
+            foreach (var lane in _threads.Values)
+                lane.Spans?.RemoveAll(s => spans[s].Depth == uint.MaxValue);
+        }
+        for (int x = _exceptions.Count - 1; x >= 0; x--)
+        {
+            if (!byId.TryGetValue(_exceptions[x].SpanId, out int s))
+                continue;
+            var exception = _exceptions[x];
+            exception.Next = spans[s].FirstException;
+            _exceptions[x] = exception;
+            spans[s].FirstException = x;
+        }
+        for (int s = 0; s < spans.Length; s++)
+        {
+            ulong parentId = spans[s].Record.ParentSpanId;
+            if (parentId != 0 && parentId != spans[s].Record.SpanId && byId.TryGetValue(parentId, out int p))
+                spans[s].Parent = p;
+        }
+
+        // Depth = length of the parent chain; a cycle (bad input) is cut where it closes.
+        var path = new List<int>();
+        var onPath = new HashSet<int>();
+        for (int s = 0; s < spans.Length; s++)
+        {
+            if (spans[s].Depth != 0)
+                continue;
+            int at;
+            while (true)
+            {
+                path.Clear();
+                onPath.Clear();
+                at = s;
+                while (at >= 0 && spans[at].Depth == 0 && onPath.Add(at))
+                {
+                    path.Add(at);
+                    at = spans[at].Parent;
+                }
+                if (at < 0 || !onPath.Contains(at))
+                    break;
+                spans[at].Parent = -1; // a cycle (bad input): its entry point becomes a root, then walk again
+            }
+            uint depth = at >= 0 ? spans[at].Depth : 0;
+            for (int i = path.Count - 1; i >= 0; i--)
+                spans[path[i]].Depth = ++depth;
+        }
+        return spans;
     }
 
     private ThreadLane Lane(uint threadId)

@@ -65,6 +65,12 @@ public sealed record TraceMetadata
     /// <summary>True when the source had a manifest (ATF: manifest.json is written only when a session stops).</summary>
     public bool ManifestPresent { get; init; } = true;
 
+    /// <summary>
+    /// Events of the source the model has no place for (counters, flow arrows, metrics…) that were skipped;
+    /// <see cref="Warnings"/> says which. 0 for ATF.
+    /// </summary>
+    public long SkippedEvents { get; init; }
+
     /// <summary>Warnings about the source that did not prevent loading it (missing thread directories, …), in a stable order.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

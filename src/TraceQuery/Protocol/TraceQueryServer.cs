@@ -20,9 +20,9 @@ namespace TraceQuery.Protocol;
 /// </summary>
 public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    private readonly JsonDocumentOptions _documentOptions;
     private readonly MethodHandlers _handlers;
     private readonly QueryInstruments _instruments;
     private readonly ILogger _logger;
@@ -41,14 +41,30 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     {
         ArgumentNullException.ThrowIfNull(queryEngine);
         Options = options ?? new TraceQueryServerOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(Options.MaxConcurrentRequests, 1);
-        if (Options.RequestTimeout <= TimeSpan.Zero && Options.RequestTimeout != Timeout.InfiniteTimeSpan)
-            throw new ArgumentOutOfRangeException(nameof(options), Options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
-        _handlers = new MethodHandlers(queryEngine);
+        ValidateOptions(Options);
+        _documentOptions = new JsonDocumentOptions { MaxDepth = Math.Min(Options.MaxJsonDepth, 1000) };
+        _handlers = new MethodHandlers(queryEngine, Options.MaxRegexLength);
         _instruments = queryEngine.Instruments;
         _logger = logger ?? queryEngine.Logger;
-        _cache = new TraceCache(Options.MaxCachedTraces, _instruments);
+        _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions, _instruments);
         _slots = new SemaphoreSlim(Options.MaxConcurrentRequests, Options.MaxConcurrentRequests);
+    }
+
+    private static void ValidateOptions(TraceQueryServerOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1, nameof(options.MaxConcurrentRequests));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxCachedTraces, 1, nameof(options.MaxCachedTraces));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxResponseBytes, 1, nameof(options.MaxResponseBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRequestBytes, 1, nameof(options.MaxRequestBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxJsonDepth, 1, nameof(options.MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxStringLength, 1, nameof(options.MaxStringLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxRegexLength, 1, nameof(options.MaxRegexLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.DefaultTokenBudget, 1, nameof(options.DefaultTokenBudget));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTokenBudget, 1, nameof(options.MaxTokenBudget));
+        ArgumentNullException.ThrowIfNull(options.ReadOptions, nameof(options.ReadOptions));
+        options.ReadOptions.Validate();
+        if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
+            throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
     }
 
     /// <summary>The server's limits and trace root.</summary>
@@ -109,10 +125,16 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     public async Task<string> HandleRequestAsync(string request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Cheap bound first (a char is at most 3 UTF-8 bytes), exact count only near the limit.
+        if ((long)request.Length * 3 > Options.MaxRequestBytes && Encoding.UTF8.GetByteCount(request) > Options.MaxRequestBytes)
+        {
+            return ErrorResponse(new Envelope(JsonRpc: true, Id: null), new RpcException(RpcException.InvalidRequest,
+                $"Invalid request: it is {Encoding.UTF8.GetByteCount(request):N0} bytes, above the server's limit of {Options.MaxRequestBytes:N0}; send a shorter request."));
+        }
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(request, DocumentOptions);
+            document = JsonDocument.Parse(request, _documentOptions);
         }
         catch (JsonException e)
         {
@@ -179,7 +201,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             bool notification = false;
             if (jsonRpc)
             {
-                if (version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
+                if (version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"))
                     throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\".");
                 if (request.TryGetProperty("id", out var idElement))
                 {
@@ -195,7 +217,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             envelope = new Envelope(jsonRpc, id, notification);
             if (!request.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
                 throw new RpcException(RpcException.InvalidRequest, "Invalid request: \"method\" must be a string naming one of: " + string.Join(", ", Methods) + ".");
-            string method = methodElement.GetString()!;
+            string method = RequestParams.Text(methodElement, "method");
             JsonElement? parameters = null;
             if (request.TryGetProperty("params", out var paramsElement) && paramsElement.ValueKind != JsonValueKind.Null)
             {
@@ -206,7 +228,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             if (!Methods.Contains(method))
                 throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
 
-            var result = await MeasuredDispatchAsync(method, new RequestParams(parameters), cancellationToken).ConfigureAwait(false);
+            var result = await MeasuredDispatchAsync(method, new RequestParams(parameters, Options.MaxStringLength), cancellationToken).ConfigureAwait(false);
             if (notification)
                 return "";
             string response = SuccessResponse(envelope, result);
@@ -220,6 +242,12 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         catch (RpcException e)
         {
             return envelope.Notification ? "" : ErrorResponse(envelope, e);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Last line of defence: whatever escaped the checks above still gets an answer, never a throw.
+            var error = new RpcException(RpcException.InternalError, $"Internal error while reading the request: {e.GetType().Name}: {e.Message}");
+            return envelope.Notification ? "" : ErrorResponse(envelope, error);
         }
     }
 
@@ -314,7 +342,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         {
             throw new RpcException(RpcException.TraceError, "The trace cannot be read: " + e.Message);
         }
-        catch (DirectoryNotFoundException e)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
             throw new RpcException(RpcException.InvalidParams, "Invalid params: 'trace' " + e.Message, "trace");
         }
@@ -360,7 +388,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         if (Options.TraceRoot is null)
             throw RequestParams.Invalid("trace", $"'{name}' is not a registered trace and the server has no trace root");
         string path = TracePaths.Resolve(Options.TraceRoot, name);
-        if (!Directory.Exists(path))
+        if (!Directory.Exists(path) && !File.Exists(path))
             throw RequestParams.Invalid("trace", $"'{name}' does not exist under the server's trace root");
         return _cache.Acquire(path);
     }

@@ -24,6 +24,43 @@ public static class TextFormat
         return Scaled(nanoseconds, unit) + name;
     }
 
+    /// <summary>Longest message text shown in one line (<see cref="Message"/>); the rest is cut with an ellipsis.</summary>
+    public const int MaxMessageLength = 200;
+
+    /// <summary>
+    /// An event's message (exception text, log body) as one quoted line: control characters and line breaks
+    /// become spaces, runs of spaces one space, and text past <see cref="MaxMessageLength"/> characters is cut with <c>…</c>.
+    /// </summary>
+    public static string Message(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var text = new System.Text.StringBuilder(Math.Min(message.Length, MaxMessageLength) + 3).Append('"');
+        bool space = false;
+        int written = 0;
+        foreach (char c in message)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = written > 0;
+                continue;
+            }
+            if (written >= MaxMessageLength)
+            {
+                text.Append('…');
+                break;
+            }
+            if (space)
+            {
+                text.Append(' ');
+                written++;
+                space = false;
+            }
+            text.Append(c);
+            written++;
+        }
+        return text.Append('"').ToString();
+    }
+
     private static string Scaled(long value, long unit)
     {
         // Three significant digits, computed in integers so the text is identical on every machine.

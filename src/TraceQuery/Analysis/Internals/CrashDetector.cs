@@ -1,4 +1,5 @@
 using TraceQuery.Model;
+using TraceQuery.Text;
 using static TraceQuery.Analysis.Internals.FindingText;
 
 namespace TraceQuery.Analysis.Internals;
@@ -43,7 +44,8 @@ internal static class CrashDetector
                 $"Crash in {Name(trace, fn)} ({module}) on thread {thread.Id}",
                 $"Thread {thread.Id} ends with an EXCEPTION raised in {Name(trace, fn)} at depth {trace.Depths[e]}, "
                 + $"{Duration(trace.Timestamps[e] - trace.TimeStartNs)} into the trace; nothing after it returned. "
-                + $"Open stack ({stack.Count} frames, outermost first): {path}.",
+                + $"Open stack ({stack.Count} frames, outermost first): {path}."
+                + (trace.TryGetMessage(e, out string message) ? $" Exception: {TextFormat.Message(message)}." : ""),
                 evidence,
                 fn,
                 Score: 1_000_000 + stack.Count);
@@ -61,10 +63,25 @@ internal static class CrashDetector
                 $"{Name(trace, fn)} raised {Count(events.Count)} exception{(events.Count == 1 ? "" : "s")}",
                 $"{Count(events.Count)} EXCEPTION event{(events.Count == 1 ? "" : "s")} in {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) "
                 + $"on thread{(threads.Count == 1 ? "" : "s")} {string.Join(", ", threads)}; the threads went on afterwards. "
-                + $"First at {Duration(trace.Timestamps[events[0]] - trace.TimeStartNs)}.",
+                + $"First at {Duration(trace.Timestamps[events[0]] - trace.TimeStartNs)}."
+                + FirstMessages(trace, events, options.Exemplars),
                 evidence,
                 fn,
                 events.Count);
         }
+    }
+
+    /// <summary>The distinct messages of the first exceptions (up to <paramref name="limit"/>), as a sentence; empty when none has one.</summary>
+    private static string FirstMessages(Trace trace, List<int> events, int limit)
+    {
+        var messages = new List<string>();
+        foreach (int e in events)
+        {
+            if (messages.Count >= Math.Max(1, limit))
+                break;
+            if (trace.TryGetMessage(e, out string message) && !messages.Contains(message))
+                messages.Add(message);
+        }
+        return messages.Count == 0 ? "" : " Messages: " + string.Join("; ", messages.Select(TextFormat.Message)) + ".";
     }
 }

@@ -157,7 +157,9 @@ public sealed unsafe class AtfIndexFile : IDisposable
         }
 
         // No footer: the thread was never finalized (the tracer was killed). Keep every whole event.
-        long available = headerClaimsFinalized ? Math.Min(length, (long)footerOffset) : length;
+        // A footer offset before the events bounds nothing, and one past the end bounds at the end (found by
+        // fuzzing: either made the event count negative, and the column pass read outside the mapping).
+        long available = headerClaimsFinalized && footerOffset >= header.EventsOffset ? (long)Math.Min(footerOffset, (ulong)length) : length;
         long sectionBytes = available - eventsOffset;
         long whole = sectionBytes / AtfLayout.EventSize;
         if (whole > int.MaxValue)

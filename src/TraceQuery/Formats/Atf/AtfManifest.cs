@@ -34,13 +34,19 @@ public sealed record AtfManifest
     public IReadOnlyList<SymbolInfo> Symbols { get; init; } = [];
 
     /// <summary>Parses manifest.json bytes; <paramref name="path"/> names the file in errors.</summary>
-    /// <exception cref="TraceFormatException">The JSON is malformed or a field has the wrong type.</exception>
-    public static AtfManifest Parse(ReadOnlySpan<byte> utf8Json, string path)
+    /// <param name="utf8Json">The file's bytes.</param>
+    /// <param name="path">The file, for error messages.</param>
+    /// <param name="options">Caps on nesting, symbol count and string length (<see cref="AtfReadOptions.Default"/> when null).</param>
+    /// <exception cref="TraceFormatException">The JSON is malformed, a field has the wrong type, or a cap is exceeded.</exception>
+    public static AtfManifest Parse(ReadOnlySpan<byte> utf8Json, string path, AtfReadOptions? options = null)
     {
+        options ??= AtfReadOptions.Default;
+        options.Validate();
+        int maxString = options.MaxStringLength;
         JsonDocument document;
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = Math.Min(options.MaxJsonDepth, 1000) });
             document = JsonDocument.ParseValue(ref reader);
         }
         catch (JsonException e)
@@ -75,6 +81,7 @@ public sealed record AtfManifest
             {
                 if (modulesElement.ValueKind != JsonValueKind.Array)
                     throw Field(path, "$.modules", "must be an array");
+                CheckCount(path, "$.modules", modulesElement.GetArrayLength(), options.MaxSymbols);
                 int i = 0;
                 foreach (var m in modulesElement.EnumerateArray())
                 {
@@ -82,13 +89,13 @@ public sealed record AtfManifest
                     if (m.ValueKind != JsonValueKind.Object)
                         throw Field(path, at, "must be an object");
                     uint moduleId = (uint)RequiredUnsigned(m, "module_id", at, path, uint.MaxValue);
-                    string modulePath = OptionalString(m, "path", at, path) ?? SymbolTable.UnknownModuleName(moduleId);
+                    string modulePath = OptionalString(m, "path", at, path, maxString) ?? SymbolTable.UnknownModuleName(moduleId);
                     modules.Add(new ModuleInfo(
                         moduleId,
                         modulePath,
                         OptionalUnsigned(m, "base_address", at, path),
                         OptionalUnsigned(m, "size", at, path),
-                        OptionalString(m, "uuid", at, path)));
+                        OptionalString(m, "uuid", at, path, maxString)));
                 }
             }
 
@@ -97,6 +104,7 @@ public sealed record AtfManifest
             {
                 if (symbolsElement.ValueKind != JsonValueKind.Array)
                     throw Field(path, "$.symbols", "must be an array");
+                CheckCount(path, "$.symbols", modules.Count + symbolsElement.GetArrayLength(), options.MaxSymbols);
                 int i = 0;
                 foreach (var s in symbolsElement.EnumerateArray())
                 {
@@ -114,7 +122,7 @@ public sealed record AtfManifest
                         uint symbolIndex = (uint)RequiredUnsigned(s, "symbol_index", at, path, uint.MaxValue);
                         functionId = SymbolTable.MakeFunctionId(moduleId, symbolIndex);
                     }
-                    string name = OptionalString(s, "name", at, path) ?? throw Field(path, at + ".name", "is required");
+                    string name = OptionalString(s, "name", at, path, maxString) ?? throw Field(path, at + ".name", "is required");
                     symbols.Add(new SymbolInfo(functionId, name));
                 }
             }
@@ -125,7 +133,7 @@ public sealed record AtfManifest
                 TimeStartNs = OptionalUnsigned(root, "time_start_ns", "$", path) ?? 0,
                 TimeEndNs = OptionalUnsigned(root, "time_end_ns", "$", path) ?? 0,
                 ClockType = (byte)Math.Min(OptionalUnsigned(root, "clock_type", "$", path) ?? 0, byte.MaxValue),
-                FormatVersion = OptionalString(root, "format_version", "$", path),
+                FormatVersion = OptionalString(root, "format_version", "$", path, maxString),
                 Modules = modules,
                 Symbols = symbols,
             };
@@ -218,7 +226,7 @@ public sealed record AtfManifest
         bool ok = value.ValueKind switch
         {
             JsonValueKind.Number => value.TryGetUInt64(out result),
-            JsonValueKind.String => TryParseUnsigned(value.GetString()!, out result),
+            JsonValueKind.String => TryParseUnsigned(Text(value, path, $"{at}.{name}"), out result),
             _ => (result = 0) != 0,
         };
         if (!ok)
@@ -235,13 +243,35 @@ public sealed record AtfManifest
         return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
-    private static string? OptionalString(JsonElement element, string name, string at, string path)
+    private static string? OptionalString(JsonElement element, string name, string at, string path, int maxLength)
     {
         if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
             return null;
         if (value.ValueKind != JsonValueKind.String)
             throw Field(path, $"{at}.{name}", $"must be a string, not {Describe(value)}");
-        return value.GetString();
+        string text = Text(value, path, $"{at}.{name}");
+        if (text.Length > maxLength)
+            throw Field(path, $"{at}.{name}", $"is {text.Length:N0} characters long, more than the {maxLength:N0} AtfReadOptions.MaxStringLength allows");
+        return text;
+    }
+
+    private static void CheckCount(string path, string jsonPath, int count, int max)
+    {
+        if (count > max)
+            throw Field(path, jsonPath, $"brings the modules and symbols to {count:N0}, more than the {max:N0} AtfReadOptions.MaxSymbols allows");
+    }
+
+    /// <summary>A string's text; invalid UTF-8 or an unpaired surrogate escape is a format error, not an InvalidOperationException.</summary>
+    private static string Text(JsonElement value, string path, string jsonPath)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Field(path, jsonPath, "is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)");
+        }
     }
 
     private static string Describe(JsonElement value)
@@ -252,13 +282,17 @@ public sealed record AtfManifest
         return $"{value.ValueKind.ToString().ToLowerInvariant()} {raw}";
     }
 
-    internal static AtfManifest FromUtf8File(string path)
+    internal static AtfManifest FromUtf8File(string path, AtfReadOptions options)
     {
-        const long MaxManifestBytes = 256L << 20;
         long length = new FileInfo(path).Length;
-        if (length > MaxManifestBytes)
-            throw new TraceFormatException(path, null, $"manifest.json is {length:N0} bytes; more than the {MaxManifestBytes:N0} bytes a manifest may have.");
-        byte[] bytes = File.ReadAllBytes(path);
-        return Parse(bytes, path);
+        if (length > options.MaxManifestBytes)
+            throw new TraceFormatException(path, null, $"manifest.json is {length:N0} bytes; more than the {options.MaxManifestBytes:N0} bytes AtfReadOptions.MaxManifestBytes allows.");
+        byte[] bytes;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+        }
+        return Parse(bytes, path, options);
     }
 }

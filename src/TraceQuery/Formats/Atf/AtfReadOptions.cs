@@ -1,9 +1,14 @@
 namespace TraceQuery.Formats.Atf;
 
-/// <summary>Options for reading ATF v2 sessions.</summary>
+/// <summary>
+/// Options for reading ATF v2 sessions, including the caps that keep a hostile or damaged session from
+/// taking the host's memory. A session over a cap is refused with a <see cref="TraceFormatException"/> that
+/// names the cap. Every cap must be at least 1 (<see cref="Validate"/>); <c>int.MaxValue</c> (or
+/// <c>long.MaxValue</c>) means "no cap beyond what the format allows".
+/// </summary>
 public sealed record AtfReadOptions
 {
-    /// <summary>Default options: checksums verified.</summary>
+    /// <summary>Default options: checksums verified, default caps.</summary>
     public static AtfReadOptions Default { get; } = new();
 
     /// <summary>
@@ -11,4 +16,29 @@ public sealed record AtfReadOptions
     /// computed none and is always accepted). Default true; costs one pass over the event bytes.
     /// </summary>
     public bool VerifyChecksums { get; init; } = true;
+
+    /// <summary>Most events loaded from one session, all threads together. Default <c>int.MaxValue</c> (the column limit).</summary>
+    public long MaxEvents { get; init; } = int.MaxValue;
+
+    /// <summary>Most modules plus symbols in manifest.json. Default 16,777,216.</summary>
+    public int MaxSymbols { get; init; } = 1 << 24;
+
+    /// <summary>Longest string in manifest.json (a function name, a module path), in characters. Default 65,536.</summary>
+    public int MaxStringLength { get; init; } = 1 << 16;
+
+    /// <summary>Deepest nesting of manifest.json. Default 64; values above 1,000 are treated as 1,000.</summary>
+    public int MaxJsonDepth { get; init; } = 64;
+
+    /// <summary>Largest manifest.json, in bytes. Default 256 MiB.</summary>
+    public long MaxManifestBytes { get; init; } = 256L << 20;
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a cap is below 1.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxEvents, 1, nameof(MaxEvents));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSymbols, 1, nameof(MaxSymbols));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxStringLength, 1, nameof(MaxStringLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 1, nameof(MaxJsonDepth));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxManifestBytes, 1, nameof(MaxManifestBytes));
+    }
 }

@@ -29,13 +29,14 @@ public static class AtfReader
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= AtfReadOptions.Default;
+        options.Validate();
         directory = Path.GetFullPath(directory);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"ATF session directory not found: {directory}");
 
         var warnings = new List<string>();
         string manifestPath = Path.Combine(directory, AtfLayout.ManifestFileName);
-        AtfManifest? manifest = File.Exists(manifestPath) ? AtfManifest.FromUtf8File(manifestPath) : null;
+        AtfManifest? manifest = File.Exists(manifestPath) ? AtfManifest.FromUtf8File(manifestPath, options) : null;
         var threadDirectories = FindThreadDirectories(directory);
 
         if (manifest is null)
@@ -69,12 +70,24 @@ public static class AtfReader
         {
             var inputs = new List<ThreadInput>(threadDirectories.Count);
             byte arch = 0, os = 0, headerClock = 0;
+            long totalEvents = 0;
             int t = 0;
             foreach (var (id, threadDirectory) in threadDirectories)
             {
                 // The CRC-32 is verified by the column builder, in parallel and in the same pass over the events.
                 var index = AtfIndexFile.Open(Path.Combine(threadDirectory, AtfLayout.IndexFileName), options, deferChecksum: true);
                 indexFiles.Add(index);
+                totalEvents += index.EventCount;
+                if (totalEvents > options.MaxEvents)
+                {
+                    throw new TraceFormatException(index.Path, null,
+                        Invariant($"the session holds at least {totalEvents:N0} events (through thread_{id}), more than the {options.MaxEvents:N0} AtfReadOptions.MaxEvents allows; raise the limit or open a smaller session."));
+                }
+                if (totalEvents > Array.MaxLength)
+                {
+                    throw new TraceFormatException(index.Path, null,
+                        Invariant($"the session holds at least {totalEvents:N0} events (through thread_{id}); at most {Array.MaxLength:N0} can be loaded at once."));
+                }
                 if (index.Header is { } header)
                 {
                     if (arch == 0)

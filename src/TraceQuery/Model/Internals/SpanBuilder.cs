@@ -75,6 +75,48 @@ internal sealed class SpanBuilder
         }
     }
 
+    /// <summary>Pairs a span-based thread by the links its source stated (<see cref="ExplicitSpanLinks"/>), not by depth.</summary>
+    public void PairExplicit(Trace trace, TraceThread thread, int[] spanOfEvent, int[] links)
+    {
+        var kinds = trace.Kinds;
+        for (int e = thread.Start; e < thread.End; e++)
+        {
+            int link = links[e];
+            switch ((EventKind)kinds[e])
+            {
+                case EventKind.Call:
+                    spanOfEvent[e] = Add(e, -1, link >= 0 ? spanOfEvent[link] : -1, SpanStatus.Unmatched);
+                    break;
+                case EventKind.Return:
+                    if (link < 0)
+                    {
+                        spanOfEvent[e] = Add(e, e, -1, SpanStatus.OrphanReturn);
+                        break;
+                    }
+                    spanOfEvent[e] = spanOfEvent[link];
+                    Close(spanOfEvent[e], e, SpanStatus.Complete);
+                    break;
+                default:
+                    spanOfEvent[e] = link >= 0 ? spanOfEvent[link] : -1;
+                    if (link >= 0)
+                        _raised[spanOfEvent[e]] = true;
+                    break;
+            }
+        }
+
+        // Spans still open: a thread whose last event is an EXCEPTION died of it; otherwise it simply stopped.
+        if (thread.Count > 0)
+        {
+            int last = thread.End - 1;
+            bool crashed = kinds[last] == (byte)EventKind.Exception;
+            for (int s = 0; s < _ends.Count; s++)
+            {
+                if (_ends[s] < 0 && crashed)
+                    Close(s, last, SpanStatus.Unwound);
+            }
+        }
+    }
+
     private int Find(List<int> stack, int ordinal, uint depth, ReadOnlySpan<int> ordinals, ReadOnlySpan<uint> depths)
     {
         int limit = Math.Max(0, stack.Count - CallSpans.MaxMatchDepth);

@@ -18,6 +18,7 @@ internal readonly unsafe struct EventSource
 
     public EventSource(TraceEvent* pointer, int length)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
         _pointer = pointer;
         Length = length;
     }

@@ -10,7 +10,7 @@ using TraceQuery.Text;
 namespace TraceQuery.Protocol.Internals;
 
 /// <summary>The server's methods: each turns parameters into text that fits the request's token budget.</summary>
-internal sealed class MethodHandlers(QueryEngine engine)
+internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = int.MaxValue)
 {
     public static readonly string[] Methods =
         ["trace.info", "trace.query", "narration.summary", "findings.search", "spans.list", "stats.functionsTopN", "events.get", "search.scoped", "plan.keySymbols"];
@@ -261,11 +261,12 @@ internal sealed class MethodHandlers(QueryEngine engine)
         _ => "EXCEPTION",
     };
 
-    private static bool[] MatchFunctions(Trace trace, string pattern)
+    private bool[] MatchFunctions(Trace trace, string pattern)
     {
         var node = pattern.Length > 1 && pattern.StartsWith('/') && pattern.EndsWith('/')
             ? new NameTerm(NameField.Function, NamePatternKind.Regex, pattern[1..^1])
             : new NameTerm(NameField.Function, NamePatternKind.Glob, pattern);
+        CheckRegexLength(node, "function");
         try
         {
             return TraceQuery.Filtering.Internals.FilterCompiler.MatchNames(node, trace);
@@ -276,17 +277,41 @@ internal sealed class MethodHandlers(QueryEngine engine)
         }
     }
 
-    private static TraceFilter ParseFilter(string? text)
+    private TraceFilter ParseFilter(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
             return TraceFilter.All;
+        TraceFilter filter;
         try
         {
-            return TraceFilter.Parse(text);
+            filter = TraceFilter.Parse(text);
         }
         catch (FilterSyntaxException e)
         {
             throw RequestParams.Invalid("filter", e.Message);
+        }
+        CheckRegexLength(filter.Root, "filter");
+        return filter;
+    }
+
+    /// <summary>Refuses a regex longer than the server allows (the parser's own cap is the upper bound).</summary>
+    private void CheckRegexLength(FilterNode node, string parameter)
+    {
+        switch (node)
+        {
+            case NameTerm { Kind: NamePatternKind.Regex } term when term.Pattern.Length > maxRegexLength:
+                throw RequestParams.Invalid(parameter, $"holds a regex of {term.Pattern.Length.ToString(CultureInfo.InvariantCulture)} characters, above the server's limit of {maxRegexLength.ToString(CultureInfo.InvariantCulture)}");
+            case AndNode and:
+                CheckRegexLength(and.Left, parameter);
+                CheckRegexLength(and.Right, parameter);
+                break;
+            case OrNode or:
+                CheckRegexLength(or.Left, parameter);
+                CheckRegexLength(or.Right, parameter);
+                break;
+            case NotNode not:
+                CheckRegexLength(not.Operand, parameter);
+                break;
         }
     }
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace TraceQuery.Protocol.Internals;
 
 /// <summary>Typed access to request parameters given in snake_case or camelCase, with errors that name the parameter.</summary>
-internal sealed class RequestParams(JsonElement? element)
+internal sealed class RequestParams(JsonElement? element, int maxStringLength = int.MaxValue)
 {
     public bool TryGet(string snakeName, out JsonElement value)
     {
@@ -23,7 +23,7 @@ internal sealed class RequestParams(JsonElement? element)
             return null;
         if (value.ValueKind != JsonValueKind.String)
             throw Invalid(name, $"must be a string, not {Describe(value)}");
-        return value.GetString();
+        return Bounded(Text(value, name), name);
     }
 
     public string RequiredString(string name) =>
@@ -57,7 +57,7 @@ internal sealed class RequestParams(JsonElement? element)
         if (!TryGet(name, out var value))
             return null;
         if (value.ValueKind == JsonValueKind.String)
-            return [value.GetString()!];
+            return [Bounded(Text(value, name), name)];
         if (value.ValueKind != JsonValueKind.Array)
             throw Invalid(name, $"must be an array of strings, not {Describe(value)}");
         var list = new List<string>();
@@ -65,7 +65,7 @@ internal sealed class RequestParams(JsonElement? element)
         {
             if (item.ValueKind != JsonValueKind.String)
                 throw Invalid(name, $"must hold only strings, not {Describe(item)}");
-            list.Add(item.GetString()!);
+            list.Add(Bounded(Text(item, name), name));
         }
         return list;
     }
@@ -77,10 +77,28 @@ internal sealed class RequestParams(JsonElement? element)
             return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long ns) && ns >= 0)
             return ns;
-        if (value.ValueKind == JsonValueKind.String && TryParseDuration(value.GetString()!, out ns))
+        if (value.ValueKind == JsonValueKind.String && TryParseDuration(Text(value, name), out ns))
             return ns;
         throw Invalid(name, $"must be nanoseconds (a non-negative integer) or a duration such as \"10ms\" (units ns, us, ms, s), not {Describe(value)}");
     }
+
+    /// <summary>The string's text; a lone surrogate escape (<c>"\ud800"</c>) is refused instead of escaping as an InvalidOperationException.</summary>
+    public static string Text(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid(name, "is not valid Unicode text (it holds an unpaired surrogate escape such as \\ud800)");
+        }
+    }
+
+    private string Bounded(string text, string name) =>
+        text.Length <= maxStringLength
+            ? text
+            : throw Invalid(name, $"is {text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long, above the server's limit of {maxStringLength.ToString("N0", CultureInfo.InvariantCulture)}");
 
     public static RpcException Invalid(string name, string problem) =>
         new(RpcException.InvalidParams, $"Invalid params: '{name}' {problem}.", name);
@@ -94,7 +112,8 @@ internal sealed class RequestParams(JsonElement? element)
         {
             if (!text.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
                 continue;
-            if (!decimal.TryParse(text.AsSpan(0, text.Length - unit.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
+            if (!decimal.TryParse(text.AsSpan(0, text.Length - unit.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount)
+                || amount > long.MaxValue / scale)
                 return false;
             decimal value = amount * scale;
             if (value > long.MaxValue)

@@ -12,7 +12,11 @@ internal static class TracePaths
         if (Path.IsPathRooted(name) || name.StartsWith('~'))
             throw RequestParams.Invalid("trace", $"'{name}' is an absolute path; name a trace relative to the server's trace root");
         if (name == ".")
-            return RealPath(Path.GetFullPath(root));
+        {
+            string rootItself = RealPath(Path.GetFullPath(root));
+            CheckSessionFiles(rootItself, rootItself, name);
+            return rootItself;
+        }
         var segments = name.Split('/', '\\');
         if (segments.Any(s => s == ".."))
             throw RequestParams.Invalid("trace", $"'{name}' contains '..'; traces must stay inside the server's trace root");
@@ -25,7 +29,37 @@ internal static class TracePaths
         string real = RealPath(full);
         if (!IsInside(realRoot, real))
             throw RequestParams.Invalid("trace", $"'{name}' leads outside the server's trace root through a link");
+        CheckSessionFiles(realRoot, real, name);
         return full;
+    }
+
+    /// <summary>
+    /// The files a reader opens inside a session (manifest.json, thread_N/, index.atf, detail.atf, and any
+    /// other file at those two levels) must not link out of the root either: a session whose manifest.json
+    /// links to a secret file would otherwise be read, and parts of it echoed in error messages.
+    /// </summary>
+    private static void CheckSessionFiles(string realRoot, string session, string name)
+    {
+        if (!Directory.Exists(session))
+            return;
+        foreach (var entry in new DirectoryInfo(session).EnumerateFileSystemInfos())
+        {
+            CheckEntry(realRoot, entry, name);
+            if (entry is DirectoryInfo { LinkTarget: null } child)
+            {
+                foreach (var inner in child.EnumerateFileSystemInfos())
+                    CheckEntry(realRoot, inner, name);
+            }
+        }
+    }
+
+    private static void CheckEntry(string realRoot, FileSystemInfo entry, string name)
+    {
+        if (entry.LinkTarget is null)
+            return;
+        string real = RealPath(entry.FullName);
+        if (!IsInside(realRoot, real))
+            throw RequestParams.Invalid("trace", $"'{name}' holds {Path.GetFileName(entry.FullName)}, a link that leads outside the server's trace root");
     }
 
     private static bool IsInside(string root, string path)

@@ -93,6 +93,8 @@ internal static class NarrativeBuilder
             if (s >= 0 && spans.Statuses[s] == SpanStatus.Complete)
                 text.Append(" after ").Append(TextFormat.Duration(spans.GetDuration(s))).Append(" span:").Append(s);
         }
+        if (trace.TryGetMessage(e, out string message))
+            text.Append(' ').Append(TextFormat.Message(message));
         return text.ToString();
     }
 

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using TraceQuery.Formats.Chrome;
+using TraceQuery.Formats.Otlp;
+
+namespace TraceQuery.Benchmarks;
+
+/// <summary>
+/// Reading a ~100 MB Chrome Trace Event JSON file and a ~100 MB OTLP/JSON file into a queryable
+/// <see cref="Model.Trace"/> (streaming reader, spans paired), against <see cref="JsonSerializer"/>
+/// deserializing the same file into plain classes (no trace built), in the same run. Files come from the page cache.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(Columns))]
+public class JsonParseBenchmarks
+{
+    private string _chrome = "";
+    private string _otlp = "";
+
+    /// <summary>Generates (or finds) the files and reads them once so they sit in the page cache.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        _chrome = JsonBenchmarkFiles.Chrome;
+        _otlp = JsonBenchmarkFiles.Otlp;
+        foreach (string path in new[] { _chrome, _otlp })
+        {
+            using var stream = File.OpenRead(path);
+            stream.CopyTo(Stream.Null);
+        }
+    }
+
+    /// <summary>Baseline: JsonSerializer into plain classes.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("Chrome")]
+    public int ChromeSystemTextJson()
+    {
+        using var stream = new FileStream(_chrome, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        return JsonSerializer.Deserialize<StjBaseline.ChromeFile>(stream)!.traceEvents!.Count;
+    }
+
+    /// <summary>ChromeTraceReader.Open: a whole Trace with paired spans.</summary>
+    [Benchmark, BenchmarkCategory("Chrome")]
+    public int ChromeTraceQuery()
+    {
+        using var trace = ChromeTraceReader.Open(_chrome);
+        return trace.EventCount;
+    }
+
+    /// <summary>Baseline: JsonSerializer into plain classes.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("Otlp")]
+    public int OtlpSystemTextJson()
+    {
+        using var stream = new FileStream(_otlp, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        int spans = 0;
+        foreach (var resource in JsonSerializer.Deserialize<StjBaseline.OtlpRequest>(stream)!.resourceSpans!)
+            foreach (var scope in resource.scopeSpans!)
+                spans += scope.spans!.Count;
+        return spans;
+    }
+
+    /// <summary>OtlpJsonReader.Open: a whole Trace with paired spans.</summary>
+    [Benchmark, BenchmarkCategory("Otlp")]
+    public int OtlpTraceQuery()
+    {
+        using var trace = OtlpJsonReader.Open(_otlp);
+        return trace.EventCount;
+    }
+
+    private sealed class Columns : BenchmarkDotNet.Configs.ManualConfig
+    {
+        public Columns()
+        {
+            // In process: building the boilerplate project takes longer than BenchmarkDotNet's timeout on this machine.
+            AddJob(Job.Default
+                .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5)
+                .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance));
+            AddColumn(new FileThroughputColumn());
+            AddLogicalGroupRules(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory);
+        }
+    }
+
+    /// <summary>File size divided by the mean time, in MB/s (10^6 bytes per second).</summary>
+    private sealed class FileThroughputColumn : IColumn
+    {
+        public string Id => nameof(FileThroughputColumn);
+        public string ColumnName => "MB/s";
+        public bool AlwaysShow => true;
+        public ColumnCategory Category => ColumnCategory.Custom;
+        public int PriorityInCategory => 0;
+        public bool IsNumeric => true;
+        public UnitType UnitType => UnitType.Dimensionless;
+        public string Legend => "File bytes divided by the mean time, in 10^6 bytes per second";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
+            if (meanNs is not > 0)
+                return "NA";
+            string path = benchmarkCase.Descriptor.WorkloadMethod.Name.StartsWith("Chrome", StringComparison.Ordinal) ? JsonBenchmarkFiles.Chrome : JsonBenchmarkFiles.Otlp;
+            return (JsonBenchmarkFiles.SizeOf(path) * 1000.0 / meanNs.Value).ToString("N1", CultureInfo.InvariantCulture);
+        }
+
+        public bool IsAvailable(Summary summary) => true;
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+        public override string ToString() => ColumnName;
+    }
+}

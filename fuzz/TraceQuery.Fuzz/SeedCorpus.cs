@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text;
+using TraceQuery.Formats.Atf;
+using TraceQuery.Formats.Chrome;
+using TraceQuery.Formats.Otlp;
+using TraceQuery.Generation;
+
+namespace TraceQuery.Fuzz;
+
+/// <summary>Small valid inputs for every target: the fuzzer's starting points and the property tests' originals.</summary>
+public static class SeedCorpus
+{
+    /// <summary>Filters from the README's grammar table and examples.</summary>
+    public static IReadOnlyList<string> Filters { get; } =
+    [
+        "error",
+        "kind:exception thread:1",
+        "kind:return,exception",
+        "fn:parse_* and duration>10ms",
+        "fn:/^hash_(file|block)$/ or fn:?ead_block",
+        "module:libnet* and not fn:*_poll",
+        "module:libstore.so",
+        "time:1.5s..2s",
+        "time>=10ms && depth<=3",
+        "!(detail:yes || depth>3) crash",
+        "\"my func\" or fn:\"operator()\"",
+        "thread:1,3 depth:1 time<500us",
+    ];
+
+    /// <summary>One request per method, a batch, a notification, the bare form and camelCase names.</summary>
+    public static IReadOnlyList<string> Requests { get; } =
+    [
+        """{"jsonrpc":"2.0","id":1,"method":"trace.info","params":{"token_budget":300}}""",
+        """{"jsonrpc":"2.0","id":2,"method":"trace.query","params":{"trace":"memory","filter":"kind:exception or fn:open_store","projection":"full","limit":5}}""",
+        """{"jsonrpc":"2.0","id":"s","method":"narration.summary","params":{"trace":"session","tokenBudget":400,"model":"gpt-4o"}}""",
+        """{"jsonrpc":"2.0","id":4,"method":"findings.search","params":{"query":"memory grows when allocating buffers","limit":3}}""",
+        """{"jsonrpc":"2.0","id":5,"method":"spans.list","params":{"function":"/^p/","min_duration":"1us","max_duration":1000000,"status":"complete","thread":1,"limit":5}}""",
+        """{"jsonrpc":"2.0","id":6,"method":"stats.functionsTopN","params":{"metric":"p95","n":4,"filter":"thread:0"}}""",
+        """{"jsonrpc":"2.0","id":7,"method":"events.get","params":{"refs":["event:0:1","span:3","fn:0x05e4df9100000006","event:9:9"],"detail":true}}""",
+        """[{"jsonrpc":"2.0","id":8,"method":"trace.info"},{"jsonrpc":"2.0","method":"trace.info"}]""",
+        """{"method":"trace.query","params":{"filter":"error","token_budget":2048,"cursor":null}}""",
+    ];
+
+    /// <summary>ATF sessions as <see cref="AtfBundle"/>s: with and without detail, two threads, no footer, no manifest.</summary>
+    public static IReadOnlyList<byte[]> AtfBundles() => AtfBundlesLazy.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> AtfBundlesLazy = new(CreateAtfBundles);
+
+    private static List<byte[]> CreateAtfBundles()
+    {
+        var bundles = new List<byte[]>();
+        string root = Path.Combine(Path.GetTempPath(), "tracequery-fuzz", Environment.ProcessId + "-seeds");
+        (int Events, int Threads, bool Detail, TraceAnomalies Anomalies)[] shapes =
+        [
+            (12, 1, true, TraceAnomalies.None),
+            (40, 2, false, TraceAnomalies.Crash),
+            (30, 1, true, TraceAnomalies.Leak),
+        ];
+        int n = 0;
+        foreach (var (events, threads, detail, anomalies) in shapes)
+        {
+            string directory = Path.Combine(root, (n++).ToString(CultureInfo.InvariantCulture));
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+            using (var trace = TraceGenerator.Generate(events, new TraceGeneratorOptions { Threads = threads, WithDetail = detail, Anomalies = anomalies, Seed = n }))
+                AtfWriter.Write(trace, directory);
+            bundles.Add(AtfBundle.Pack(directory));
+        }
+        // What a killed tracer leaves: the first session without its footers and manifest.
+        byte[] first = bundles[0];
+        int separator = first.AsSpan().IndexOf(AtfBundle.Separator);
+        bundles.Add([.. first.AsSpan(0, separator - 64), .. AtfBundle.Separator, .. first.AsSpan(separator + AtfBundle.Separator.Length, 96)]);
+        return bundles;
+    }
+
+    /// <summary>Chrome Trace Event files: the writer's output for two generated traces, and the array form with async, instant and metadata events.</summary>
+    public static IReadOnlyList<byte[]> ChromeTraces() => ChromeLazy.Value;
+
+    /// <summary>OTLP/JSON: the writer's output for two generated traces, as one request and as JSON lines.</summary>
+    public static IReadOnlyList<byte[]> OtlpTraces() => OtlpLazy.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> ChromeLazy = new(() =>
+    {
+        var seeds = new List<byte[]>(Exported((trace, stream) => ChromeTraceWriter.Write(trace, stream)))
+        {
+            Encoding.UTF8.GetBytes("""
+                [{"name":"thread_name","ph":"M","pid":1,"tid":2,"args":{"name":"main"}},
+                {"name":"run","cat":"app","ph":"B","ts":1,"pid":1,"tid":2},
+                {"name":"load","ph":"X","ts":1.5,"dur":2.25,"pid":1,"tid":2,"args":{"error":"boom"}},
+                {"name":"req","cat":"net","ph":"b","id":"0x1","ts":2,"pid":1,"tid":2},
+                {"name":"mark","ph":"i","s":"t","ts":3,"pid":1,"tid":2},
+                {"name":"req","cat":"net","ph":"e","id":"0x1","ts":4,"pid":1,"tid":2},
+                {"name":"run","cat":"app","ph":"E","ts":5,"pid":1,"tid":2}
+                """),
+        };
+        return seeds;
+    });
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> OtlpLazy = new(() =>
+        [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1)]);
+
+    private static List<byte[]> Exported(Action<Model.Trace, Stream> write)
+    {
+        var seeds = new List<byte[]>();
+        foreach (var (events, anomalies) in new[] { (16, TraceAnomalies.None), (40, TraceAnomalies.Crash) })
+        {
+            using var trace = TraceGenerator.Generate(events, new TraceGeneratorOptions { Threads = 2, Anomalies = anomalies, Seed = events });
+            using var buffer = new MemoryStream();
+            write(trace, buffer);
+            seeds.Add(buffer.ToArray());
+        }
+        return seeds;
+    }
+
+    /// <summary>The seeds of one target (the names of <see cref="FuzzTargets.All"/>).</summary>
+    public static IReadOnlyList<byte[]> Inputs(string target) => target switch
+    {
+        "atf" => AtfBundles(),
+        "filter" => [.. Filters.Select(Encoding.UTF8.GetBytes)],
+        "request" => [.. Requests.Select(Encoding.UTF8.GetBytes)],
+        "chrome" => ChromeTraces(),
+        "otlp" => OtlpTraces(),
+        _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),
+    };
+
+    /// <summary>Writes every target's seeds to <c>directory/&lt;target&gt;/</c>.</summary>
+    public static void Write(string directory)
+    {
+        foreach (string target in FuzzTargets.All.Keys)
+            Save(Path.Combine(directory, target), Inputs(target));
+    }
+
+    private static void Save(string directory, IReadOnlyList<byte[]> inputs)
+    {
+        Directory.CreateDirectory(directory);
+        for (int i = 0; i < inputs.Count; i++)
+            File.WriteAllBytes(Path.Combine(directory, "seed-" + i.ToString("00", CultureInfo.InvariantCulture)), inputs[i]);
+    }
+}

@@ -1,0 +1,17 @@
+namespace TraceQuery.Formats;
+
+/// <summary>The trace formats <see cref="TraceFile.Open"/> recognises by content.</summary>
+public enum TraceFileFormat
+{
+    /// <summary>Not a trace this library reads.</summary>
+    Unknown = 0,
+
+    /// <summary>An ATF v2 session directory.</summary>
+    Atf,
+
+    /// <summary>Chrome Trace Event Format JSON (object or array form).</summary>
+    ChromeJson,
+
+    /// <summary>OpenTelemetry OTLP/JSON traces or logs (one request, or JSON lines).</summary>
+    OtlpJson,
+}
