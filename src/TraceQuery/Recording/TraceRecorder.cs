@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using TraceQuery.Formats.Atf;
@@ -212,11 +211,21 @@ public sealed partial class TraceRecorder : IDisposable
     private static ulong ParentSpanIdOf(Activity activity) =>
         activity.IdFormat == ActivityIdFormat.W3C ? ToUInt64(activity.ParentSpanId) : HashId(activity.ParentId);
 
+    /// <summary>The span id's 16 hex digits as a number (the activity keeps them as a string; no allocation).</summary>
     private static ulong ToUInt64(ActivitySpanId id)
     {
-        Span<byte> bytes = stackalloc byte[8];
-        id.CopyTo(bytes);
-        return BinaryPrimitives.ReadUInt64BigEndian(bytes);
+        var hex = id.ToHexString().AsSpan();
+        if (hex.Length != 16)
+            return 0;
+        ulong value = 0;
+        foreach (char c in hex)
+        {
+            uint digit = (uint)(c - '0');
+            if (digit > 9)
+                digit = (uint)((c | 0x20) - 'a') + 10;
+            value = (value << 4) | (digit & 0xF);
+        }
+        return value;
     }
 
     /// <summary>64-bit FNV-1a of a hierarchical id (<c>|root.1.2.</c>); 0 stays "none", a hash of 0 becomes 1.</summary>

@@ -374,6 +374,25 @@ public sealed class TraceRecorderTests
     }
 
     [TestMethod]
+    public void Snapshot_HierarchicalIds_ThenSpansPairAndLinkByIdHash()
+    {
+        string name = Prefix;
+        using var source = new ActivitySource(name);
+        using var recorder = TraceRecorder.Start(sourceNames: [name]);
+        var root = source.StartActivity("root", ActivityKind.Server, parentId: "|4bf92f3577b34da6.1.")!;
+        var child = source.StartActivity("child")!;
+        Assert.AreEqual(ActivityIdFormat.Hierarchical, child.IdFormat);
+        child.Stop();
+        root.Stop();
+
+        using var trace = recorder.Snapshot();
+        var spans = SpansOf(trace);
+        CollectionAssert.AreEqual(new[] { "root", "child" }, spans.Select(s => NameOf(trace, s)).ToArray());
+        Assert.AreEqual(spans[0].Id, spans[1].ParentId);
+        Assert.IsTrue(spans.All(s => s.Status == SpanStatus.Complete));
+    }
+
+    [TestMethod]
     public void Start_BadOptions_ThenArgumentErrors()
     {
         Assert.ThrowsExactly<ArgumentException>(() => TraceRecorder.Start(sourceNames: []));

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using TraceQuery.Model;
 
 namespace TraceQuery.Recording.Internals;
@@ -8,7 +9,9 @@ namespace TraceQuery.Recording.Internals;
 /// The recorder's bounded side table of function names: (activity source, name) → a small index stored in
 /// ring entries. A lookup of a known pair is a lock-free dictionary read with no allocation; the first
 /// sight of a pair takes a lock and registers it. Past <c>maxFunctions</c> pairs, new names share their
-/// source's <see cref="OtherName"/> function and are counted.
+/// source's <see cref="OtherName"/> function and are counted. In front of the dictionary, each thread keeps a
+/// 16-entry cache keyed by the name string's identity (activity names are mostly literals), so a repeated
+/// name costs a few reference compares instead of hashing the string.
 /// </summary>
 /// <remarks>
 /// Function ids are stable for a (source, name) pair: the module id is <see cref="SymbolTable.ModuleIdFromPath"/>
@@ -20,7 +23,24 @@ internal sealed class FunctionTable(int maxFunctions)
     /// <summary>The name under which activities past the limit are recorded.</summary>
     public const string OtherName = "(other)";
 
+    private const int CacheSize = 16;
+
+    private static int _lastTableId;
+
+    [ThreadStatic]
+    private static CacheEntry[]? _cache;
+
     private readonly record struct Key(ActivitySource Source, string Name);
+
+    private struct CacheEntry
+    {
+        public int TableId; // an id, not a reference: a thread must not keep a stopped recorder's table alive
+        public ActivitySource? Source;
+        public string? Name;
+        public int Index;
+    }
+
+    private readonly int _tableId = Interlocked.Increment(ref _lastTableId);
 
     private readonly ConcurrentDictionary<Key, int> _indexByKey = new();
     private readonly Lock _gate = new();
@@ -32,11 +52,19 @@ internal sealed class FunctionTable(int maxFunctions)
     /// <summary>How many activities were recorded under an <see cref="OtherName"/> function because the table was full.</summary>
     public long Folded => Interlocked.Read(ref _folded);
 
-    /// <summary>The index of the (source, name) function, registering it on first sight. No allocation once known.</summary>
+    /// <summary>The index of the (source, name) function, registering it on first sight. No allocation once known (a thread's first call allocates its cache).</summary>
     public int IndexOf(ActivitySource source, string name)
     {
+        var cache = _cache ??= new CacheEntry[CacheSize];
+        ref var entry = ref cache[RuntimeHelpers.GetHashCode(name) & (CacheSize - 1)];
+        if (entry.TableId == _tableId && ReferenceEquals(entry.Name, name) && ReferenceEquals(entry.Source, source))
+            return entry.Index;
         if (_indexByKey.TryGetValue(new Key(source, name), out int index))
+        {
+            // Only names that have their own function are cached: a folded one must be counted each time.
+            entry = new CacheEntry { TableId = _tableId, Source = source, Name = name, Index = index };
             return index;
+        }
         if (Volatile.Read(ref _named) >= maxFunctions)
         {
             Interlocked.Increment(ref _folded);
