@@ -32,7 +32,9 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         + "Terms: kind:call|return|exception; thread:3 or thread:1,3; fn:parse_* (glob over the whole name) or fn:/regex/; module:libstore.so; "
         + "depth>3; time:1.5s..2s or time>=10ms (since the trace's first event; units ns us ms s); duration>10ms (the RETURN of each call that took longer); "
         + "detail:yes; a bare word (function or module name contains it; error, exception, crash and fail also match every EXCEPTION event). "
-        + "Quote names with spaces or colons: fn:\"operator()\". Examples: error | kind:exception thread:3 | fn:parse_* and duration>10ms | module:libnet* and not fn:*_poll";
+        + "Span structure (spaces around the operator; each side a whole condition, looser than or): A > B (B's direct parent matches A), A >> B (an ancestor matches A), "
+        + "A !> B, A !>> B (negations); span terms dur>5ms, self>1ms, status:complete|unmatched|unwound|orphan select each span's CALL. "
+        + "Quote names with spaces or colons: fn:\"operator()\". Examples: error | kind:exception thread:3 | fn:parse_* and duration>10ms | module:libnet* and not fn:*_poll | fn:handle_* >> fn:write_*";
 
     private const string Paging =
         " The text fits token_budget; when something was left out, its last line says what and gives a cursor for the next page.";
