@@ -1,4 +1,5 @@
 using TraceQuery.Vectorized;
+using TraceQuery.Vectorized.Internals;
 
 namespace TraceQuery.Tests.Vectorized;
 
@@ -88,6 +89,8 @@ public sealed class PercentileTests
     [DataRow("two-values")]
     [DataRow("one-bucket")]
     [DataRow("mostly-one-value")]
+    [DataRow("counting-widest")]
+    [DataRow("counting-just-too-wide")]
     [DataRow("extremes")]
     [DataRow("negative")]
     public void Percentiles_LargeInputOfEveryShape_ThenBucketedPathEqualsSortBasedReference(string shape)
@@ -105,6 +108,8 @@ public sealed class PercentileTests
                 "two-values" => [.. Enumerable.Range(0, length).Select(_ => random.Next(2) == 0 ? 5L : 1_000_000L)],
                 "one-bucket" => [.. Enumerable.Range(0, length).Select(_ => 1_000_000L + random.Next(1000))],
                 "mostly-one-value" => [.. Enumerable.Range(0, length).Select(_ => random.Next(10) == 0 ? random.NextInt64() : 7L)],
+                "counting-widest" => WithEnds(random, length, 5, 5 + BucketedQuantile.CountingRange - 1),
+                "counting-just-too-wide" => WithEnds(random, length, -5, -5 + BucketedQuantile.CountingRange),
                 "extremes" => [.. Enumerable.Range(0, length).Select(_ => KernelTestData.SpecialLongs[random.Next(KernelTestData.SpecialLongs.Length)])],
                 _ => [.. Enumerable.Range(0, length).Select(_ => -(long)random.Next(1 << 30) * random.Next(1 << 20))],
             };
@@ -133,17 +138,26 @@ public sealed class PercentileTests
         offsets.Add(ulong.MaxValue);
         foreach (ulong offset in offsets.Distinct().Order())
         {
-            int bucket = TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(offset);
+            int bucket = BucketedQuantile.BucketOf(offset);
             Assert.IsGreaterThanOrEqualTo(previous, bucket, $"offset {offset}");
             Assert.IsLessThan(1920, bucket, $"offset {offset}");
             previous = bucket;
         }
-        Assert.AreEqual(1919, TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(ulong.MaxValue));
-        Assert.AreEqual(63, TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(63));
-        Assert.AreEqual(64, TraceQuery.Vectorized.Internals.BucketedQuantile.BucketOf(64));
+        Assert.AreEqual(1919, BucketedQuantile.BucketOf(ulong.MaxValue));
+        Assert.AreEqual(63, BucketedQuantile.BucketOf(63));
+        Assert.AreEqual(64, BucketedQuantile.BucketOf(64));
     }
 
-    private const int BucketedQuantileThreshold = TraceQuery.Vectorized.Internals.BucketedQuantile.Threshold;
+    private const int BucketedQuantileThreshold = BucketedQuantile.Threshold;
+
+    // Values in [low, high] with both ends present, so the range is exactly high - low.
+    private static long[] WithEnds(Random random, int length, long low, long high)
+    {
+        var values = Enumerable.Range(0, length).Select(_ => low + random.NextInt64(high - low + 1)).ToArray();
+        values[random.Next(length)] = low;
+        values[random.Next(length)] = high;
+        return values;
+    }
 
     [TestMethod]
     public void Percentiles_NoFractions_ThenNothingWritten()

@@ -280,30 +280,70 @@ internal sealed class SpanStatistics
     /// </summary>
     private static void TallyChunk(CallSpans spans, bool[]? included, int lo, int hi, int functions, long[] tally, int[] size)
     {
+        // One record per function keeps a span's six updates on one or two cache lines; the loop is written twice
+        // so the common case (no selection) carries no per-span test of it.
+        var perFunction = new FunctionTally[functions];
+        for (int f = 0; f < functions; f++)
+            perFunction[f] = new FunctionTally { Min = long.MaxValue, Max = long.MinValue };
         var durations = spans.Durations;
         var ordinals = spans.FunctionOrdinals;
         var parents = spans.Parents;
         var statuses = spans.Statuses;
-        var totals = tally.AsSpan(0, functions);
-        var childTotals = tally.AsSpan(functions, functions);
-        var mins = tally.AsSpan(functions * 2, functions);
-        var maxes = tally.AsSpan(functions * 3, functions);
-        var incomplete = tally.AsSpan(functions * 4, functions);
-        for (int s = lo; s < hi; s++)
+        if (included is null)
         {
-            if (included is not null && !included[s])
-                continue;
-            int f = ordinals[s];
-            long duration = durations[s];
-            size[f]++;
-            totals[f] += duration;
-            mins[f] = Math.Min(mins[f], duration);
-            maxes[f] = Math.Max(maxes[f], duration);
-            incomplete[f] += statuses[s] == SpanStatus.Complete ? 0 : 1;
-            int parent = parents[s];
-            if (parent >= 0 && (included is null || included[parent]))
-                childTotals[ordinals[parent]] += duration;
+            for (int s = lo; s < hi; s++)
+            {
+                long duration = durations[s];
+                ref var t = ref perFunction[ordinals[s]];
+                t.Count++;
+                t.Total += duration;
+                t.Min = Math.Min(t.Min, duration);
+                t.Max = Math.Max(t.Max, duration);
+                t.Incomplete += statuses[s] == SpanStatus.Complete ? 0 : 1;
+                int parent = parents[s];
+                if (parent >= 0)
+                    perFunction[ordinals[parent]].ChildTotal += duration;
+            }
         }
+        else
+        {
+            for (int s = lo; s < hi; s++)
+            {
+                if (!included[s])
+                    continue;
+                long duration = durations[s];
+                ref var t = ref perFunction[ordinals[s]];
+                t.Count++;
+                t.Total += duration;
+                t.Min = Math.Min(t.Min, duration);
+                t.Max = Math.Max(t.Max, duration);
+                t.Incomplete += statuses[s] == SpanStatus.Complete ? 0 : 1;
+                int parent = parents[s];
+                if (parent >= 0 && included[parent])
+                    perFunction[ordinals[parent]].ChildTotal += duration;
+            }
+        }
+        for (int f = 0; f < functions; f++)
+        {
+            ref var t = ref perFunction[f];
+            size[f] = (int)t.Count;
+            tally[f] = t.Total;
+            tally[functions + f] = t.ChildTotal;
+            tally[(functions * 2) + f] = t.Min;
+            tally[(functions * 3) + f] = t.Max;
+            tally[(functions * 4) + f] = t.Incomplete;
+        }
+    }
+
+    /// <summary>One function's running tallies within a chunk of spans.</summary>
+    private struct FunctionTally
+    {
+        public long Count;
+        public long Total;
+        public long Min;
+        public long Max;
+        public long ChildTotal;
+        public long Incomplete;
     }
 
     /// <summary>Writes the durations of the included spans of <c>[lo, hi)</c> at their function's next position in <paramref name="cursor"/>.</summary>

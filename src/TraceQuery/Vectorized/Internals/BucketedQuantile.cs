@@ -10,12 +10,16 @@ namespace TraceQuery.Vectorized.Internals;
 /// most 1/32 of its values' magnitude), the buckets holding the wanted ranks are found from the counts, a
 /// second pass gathers only the values of those buckets, and a selection over that small set gives the exact
 /// values. Durations are heavy-tailed and spread out, so the gathered set is a few percent of the input; in the
-/// worst case (all values in one bucket) it is the input, and the cost is that of a plain selection.
+/// worst case (all values in one bucket) it is the input, and the cost is that of a plain selection. Values
+/// spanning fewer than 65,536 distinct offsets skip the buckets: one counter per value answers every rank directly.
 /// </summary>
 internal static class BucketedQuantile
 {
     /// <summary>Inputs from this length on take the bucketed path; below it selection in place is cheaper.</summary>
     public const int Threshold = 1 << 14;
+
+    /// <summary>Value ranges narrower than this are counted per value instead of per bucket.</summary>
+    public const int CountingRange = 1 << 16;
 
     private const int SubBucketBits = 6;
     private const int BucketCount = ((64 - SubBucketBits) << (SubBucketBits - 1)) + (1 << SubBucketBits);
@@ -45,6 +49,11 @@ internal static class BucketedQuantile
         if (min == max)
         {
             destination[..ranks.Length].Fill(min);
+            return true;
+        }
+        if (unchecked((ulong)max - (ulong)min) < CountingRange)
+        {
+            OrderStatisticsByCounting(values, min, (int)(max - min) + 1, ranks, destination);
             return true;
         }
 
@@ -127,6 +136,33 @@ internal static class BucketedQuantile
         {
             ArrayPool<int>.Shared.Return(counts);
             ArrayPool<byte>.Shared.Return(wanted);
+        }
+    }
+
+    /// <summary>
+    /// Values spanning fewer than <see cref="CountingRange"/> distinct offsets are counted one counter per value, so
+    /// every rank is read off the counts and nothing is gathered (short calls measured in nanoseconds often span
+    /// only a few hundred values).
+    /// </summary>
+    private static void OrderStatisticsByCounting(ReadOnlySpan<long> values, long min, int range, ReadOnlySpan<int> ranks, Span<long> destination)
+    {
+        int[] counts = ArrayPool<int>.Shared.Rent(range);
+        try
+        {
+            Array.Clear(counts, 0, range);
+            foreach (long value in values)
+                counts[(int)(value - min)]++;
+            int below = 0, offset = 0;
+            for (int i = 0; i < ranks.Length; i++)
+            {
+                while (below + counts[offset] <= ranks[i])
+                    below += counts[offset++];
+                destination[i] = min + offset;
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(counts);
         }
     }
 
