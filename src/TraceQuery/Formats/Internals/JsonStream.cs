@@ -70,7 +70,9 @@ internal sealed class JsonStream
                 TokenOffset = Position + reader.TokenStartIndex;
                 if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName or JsonTokenType.Number)
                 {
-                    _buffer.AsSpan().Overlaps(reader.ValueSpan, out _valueStart);
+                    // From the token's start, not from where the value span overlaps the buffer: an empty
+                    // value ("") overlaps nothing (found by fuzzing). Strings and names start after the quote.
+                    _valueStart = _start + (int)reader.TokenStartIndex + (reader.TokenType == JsonTokenType.Number ? 0 : 1);
                     _valueLength = reader.ValueSpan.Length;
                     _valueEscaped = reader.ValueIsEscaped;
                 }

@@ -94,9 +94,10 @@ internal static class BucketedQuantile
                 var set = candidates.AsSpan(0, found);
 
                 // The gathered values, sorted, are the wanted buckets one after the other; a rank's place among
-                // them is its place in its bucket plus the sizes of the wanted buckets below it.
+                // them is its place in its bucket plus the sizes of the wanted buckets below it. Distinct ascending
+                // ranks give distinct ascending places.
                 Span<int> local = ranks.Length <= 64 ? stackalloc int[ranks.Length] : new int[ranks.Length];
-                int below = 0, previousBucket = -1, distinct = 0;
+                int below = 0, previousBucket = -1;
                 for (int i = 0; i < ranks.Length; i++)
                 {
                     int b = rankBuckets[i];
@@ -106,25 +107,11 @@ internal static class BucketedQuantile
                             below += counts[previousBucket + 1] - counts[previousBucket];
                         previousBucket = b;
                     }
-                    int at = below + ranks[i] - counts[b];
-                    if (distinct == 0 || local[distinct - 1] != at)
-                        local[distinct++] = at;
+                    local[i] = below + ranks[i] - counts[b];
                 }
-                KthSelector.SelectMany(set, local[..distinct]);
-
-                below = 0;
-                previousBucket = -1;
+                KthSelector.SelectMany(set, local);
                 for (int i = 0; i < ranks.Length; i++)
-                {
-                    int b = rankBuckets[i];
-                    if (b != previousBucket)
-                    {
-                        if (previousBucket >= 0)
-                            below += counts[previousBucket + 1] - counts[previousBucket];
-                        previousBucket = b;
-                    }
-                    destination[i] = set[below + ranks[i] - counts[b]];
-                }
+                    destination[i] = set[local[i]];
                 return true;
             }
             finally

@@ -44,6 +44,22 @@ public sealed class JsonBadInputTests
     }
 
     [TestMethod]
+    public void Read_EmptyPropertyNamesAndStrings_ThenReadLikeAnyOther()
+    {
+        // An empty name ("") once made the reader look for its text before the start of the buffer (found by the
+        // fuzz smoke in CI): unknown properties are skipped and counted, empty strings are empty names.
+        using var otlp = OtlpJsonReader.Read(OtlpJsonReaderTests.Stream(
+            """{"":{"x":""},"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"","spanId":"0000000000000001","name":"","":"","startTimeUnixNano":"1","endTimeUnixNano":"5"}]}]}]}"""), "empty.json");
+        Assert.AreEqual(2, otlp.EventCount);
+        Assert.AreEqual(4L, otlp.Spans.GetDuration(0));
+
+        using var chrome = ChromeTraceReader.Read(OtlpJsonReaderTests.Stream(
+            """{"":"","traceEvents":[{"":1,"name":"","ph":"X","ts":1,"dur":2,"pid":1,"tid":1}]}"""), "empty.json");
+        Assert.AreEqual(2, chrome.EventCount);
+        Assert.AreEqual(2_000L, chrome.Spans.GetDuration(0));
+    }
+
+    [TestMethod]
     public void Read_AbsurdNesting_ThenErrorAtTheDepthLimit()
     {
         string deep = "[{\"name\":\"a\",\"ph\":\"X\",\"ts\":1,\"args\":" + new string('[', 10_000) + new string(']', 10_000) + "}]";
