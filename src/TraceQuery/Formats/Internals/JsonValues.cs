@@ -146,9 +146,9 @@ internal ref struct JsonValues
         if (Reader.TokenType != JsonTokenType.Number)
             throw Error($"{_what} field '{field}' must be a number of microseconds, not {Describe(Reader.TokenType)}");
         var text = Reader.ValueSpan;
-        if (TryMicrosecondsToNs(text, out ulong ns))
+        if (TryMicrosecondsToNs(text, out ulong ns) && ns <= long.MaxValue)
             return ns;
-        throw Error($"{_what} field '{field}' holds {System.Text.Encoding.UTF8.GetString(text)}, which is not a non-negative number of microseconds that fits in 64-bit nanoseconds");
+        throw Error($"{_what} field '{field}' holds {System.Text.Encoding.UTF8.GetString(text)}, which is not a non-negative number of microseconds that fits in signed 64-bit nanoseconds");
     }
 
     /// <summary>Parses a plain decimal <c>123.4567</c> into nanoseconds without going through a double.</summary>

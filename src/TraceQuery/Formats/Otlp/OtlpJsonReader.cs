@@ -49,6 +49,12 @@ public static class OtlpJsonReader
             // a string with InvalidOperationException wherever a string is read.
             throw new TraceFormatException(sourceName, null, "a string in the file is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape): " + e.Message, e);
         }
+        catch (ArgumentException e)
+        {
+            // The trace builder refuses events the model cannot hold (found by fuzzing: an end time past the
+            // largest signed 64-bit nanosecond count); that is bad input, not a bug of the caller.
+            throw new TraceFormatException(sourceName, null, "the events cannot form a trace: " + e.Message, e);
+        }
     }
 
     private static Trace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)

@@ -60,6 +60,19 @@ public sealed class JsonBadInputTests
     }
 
     [TestMethod]
+    public void Read_TimesPastTheLargestNanosecond_ThenTypedError()
+    {
+        // Found by fuzzing: a time that fits an unsigned but not a signed 64-bit nanosecond count reached the trace
+        // builder and came out as ArgumentException.
+        var e = Chrome("""[{"name":"a","ph":"B","ts":1,"pid":1,"tid":1},{"name":"a","ph":"E","ts":11111117300000027.873,"pid":1,"tid":1}]""");
+        StringAssert.Contains(e.Message, "field 'ts' holds 11111117300000027.873, which is not a non-negative number of microseconds that fits in signed 64-bit nanoseconds");
+
+        // Each time fits, their sum does not.
+        e = Chrome("""[{"name":"a","ph":"X","ts":9000000000000000,"dur":9000000000000000,"pid":1,"tid":1}]""");
+        StringAssert.StartsWith(e.Message, "bad.json: the events cannot form a trace:");
+    }
+
+    [TestMethod]
     public void Read_AbsurdNesting_ThenErrorAtTheDepthLimit()
     {
         string deep = "[{\"name\":\"a\",\"ph\":\"X\",\"ts\":1,\"args\":" + new string('[', 10_000) + new string(']', 10_000) + "}]";
