@@ -17,7 +17,8 @@ namespace TraceQuery.Tests.Protocol;
 /// Drives one server with many concurrent requests of every method for a bounded time, then checks: every
 /// request answered, every answer equal to the sequential answer, no unexpected exception thrown anywhere,
 /// memory back near the baseline after a full GC, and the loaded-trace cache within its bound throughout.
-/// 1 s in the normal suite; <c>TRACEQUERY_STRESS_SECONDS=10 dotnet test --filter TestCategory=Stress</c> for the long run.
+/// 1 s in CI; the long run (category <c>Stress</c>, 10 s or <c>TRACEQUERY_STRESS_SECONDS</c>) is left out by .ci/run:
+/// <c>dotnet test --filter TestCategory=Stress</c>. Time here only bounds the run and feeds the report; nothing asserts on it.
 /// </summary>
 [TestClass]
 public sealed class ServerStressTests
@@ -73,9 +74,9 @@ public sealed class ServerStressTests
     [TestCategory("Stress")]
     public async Task Stress_ConcurrentMixedRequestsForConfiguredTime_ThenAllAnsweredAsSequentially()
     {
-        string? seconds = Environment.GetEnvironmentVariable("TRACEQUERY_STRESS_SECONDS");
-        if (seconds is null)
-            Assert.Inconclusive("opt-in: set TRACEQUERY_STRESS_SECONDS (e.g. 10) and run --filter TestCategory=Stress");
+        // 10 s unless TRACEQUERY_STRESS_SECONDS says otherwise; .ci/run leaves this category out (the 1 s run above
+        // is CI's), so it never shows up there as skipped.
+        string seconds = Environment.GetEnvironmentVariable("TRACEQUERY_STRESS_SECONDS") ?? "10";
         await RunAsync(TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture)));
     }
 
