@@ -19,7 +19,7 @@ public static class DuckDbTraceTables
     }
 
     /// <summary>Creates and fills <c>events</c> (one row per event, in trace order) and <c>functions</c> (one row per distinct function).</summary>
-    public static void LoadEvents(DuckDBConnection connection, Trace trace)
+    public static void LoadEvents(DuckDBConnection connection, ExecutionTrace trace)
     {
         Execute(connection, "CREATE TABLE events (ts BIGINT, fid UBIGINT, thread UINTEGER, kind UTINYINT, depth UINTEGER, detail UINTEGER)");
         using (var appender = connection.CreateAppender("events"))

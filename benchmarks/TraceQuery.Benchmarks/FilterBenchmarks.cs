@@ -38,10 +38,10 @@ public class FilterBenchmarks
     private const string ThreePredicateSql =
         @"SELECT count(*) FROM events WHERE fid IN (SELECT fid FROM functions WHERE name ILIKE 'parse\_%' ESCAPE '\') AND depth > 3 AND kind = 2";
 
-    private Trace _trace = null!;
-    private TraceFilter _onePredicate = null!;
-    private TraceFilter _denseOnePredicate = null!;
-    private TraceFilter _threePredicates = null!;
+    private ExecutionTrace _trace = null!;
+    private EventFilter _onePredicate = null!;
+    private EventFilter _denseOnePredicate = null!;
+    private EventFilter _threePredicates = null!;
     private TraceEvent[] _events = [];
     private Dictionary<ulong, string> _names = [];
     private Regex _nameRegex = null!;
@@ -61,9 +61,9 @@ public class FilterBenchmarks
     public void Setup()
     {
         _trace = AtfReader.Open(AtfBenchmarkSession.GetOrCreate());
-        _onePredicate = TraceFilter.Parse(OnePredicateFilter);
-        _denseOnePredicate = TraceFilter.Parse(DenseOnePredicateFilter);
-        _threePredicates = TraceFilter.Parse(ThreePredicateFilter);
+        _onePredicate = EventFilter.Parse(OnePredicateFilter);
+        _denseOnePredicate = EventFilter.Parse(DenseOnePredicateFilter);
+        _threePredicates = EventFilter.Parse(ThreePredicateFilter);
 
         _events = MaterializeEvents(_trace);
         _names = [];
@@ -97,7 +97,7 @@ public class FilterBenchmarks
 
     /// <summary>TraceQuery: parse, compile and scan (what an agent's call pays).</summary>
     [Benchmark, BenchmarkCategory(OnePredicate)]
-    public int TraceQueryOnePredicate() => TraceFilter.Parse(OnePredicateFilter).Evaluate(_trace).Count;
+    public int TraceQueryOnePredicate() => EventFilter.Parse(OnePredicateFilter).Evaluate(_trace).Count;
 
     /// <summary>TraceQuery: compile and scan a filter parsed in setup.</summary>
     [Benchmark, BenchmarkCategory(OnePredicate)]
@@ -113,7 +113,7 @@ public class FilterBenchmarks
 
     /// <summary>TraceQuery: parse, compile and scan <c>kind:return</c>.</summary>
     [Benchmark, BenchmarkCategory(DenseOnePredicate)]
-    public int TraceQueryOnePredicateDense() => TraceFilter.Parse(DenseOnePredicateFilter).Evaluate(_trace).Count;
+    public int TraceQueryOnePredicateDense() => EventFilter.Parse(DenseOnePredicateFilter).Evaluate(_trace).Count;
 
     /// <summary>DuckDB: <c>SELECT count(*) FROM events WHERE kind = 2</c>.</summary>
     [Benchmark, BenchmarkCategory(DenseOnePredicate)]
@@ -131,7 +131,7 @@ public class FilterBenchmarks
 
     /// <summary>TraceQuery: parse, compile (names matched once per function) and scan.</summary>
     [Benchmark, BenchmarkCategory(ThreePredicates)]
-    public int TraceQueryThreePredicates() => TraceFilter.Parse(ThreePredicateFilter).Evaluate(_trace).Count;
+    public int TraceQueryThreePredicates() => EventFilter.Parse(ThreePredicateFilter).Evaluate(_trace).Count;
 
     /// <summary>TraceQuery: compile and scan a filter parsed in setup.</summary>
     [Benchmark, BenchmarkCategory(ThreePredicates)]
@@ -142,7 +142,7 @@ public class FilterBenchmarks
     public long DuckDbThreePredicates() => DuckDbTraceTables.ExecuteCount(_duckDb, ThreePredicateSql);
 
     /// <summary>The events in their on-disk form, thread by thread (the same order as the trace's columns).</summary>
-    internal static TraceEvent[] MaterializeEvents(Trace trace)
+    internal static TraceEvent[] MaterializeEvents(ExecutionTrace trace)
     {
         var events = new TraceEvent[trace.EventCount];
         var functionIds = trace.FunctionIds;

@@ -25,8 +25,8 @@ public class FunctionStatsBenchmarks
 
     private readonly Analyzer _analyzer = new();
     private string _directory = "";
-    private Trace _trace = null!;
-    private Trace? _freshTrace;
+    private ExecutionTrace _trace = null!;
+    private ExecutionTrace? _freshTrace;
     private SpanDuration[] _spanDurations = [];
     private DuckDBConnection _duckDb = null!;
 

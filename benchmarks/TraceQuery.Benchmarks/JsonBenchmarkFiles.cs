@@ -32,7 +32,7 @@ public static class JsonBenchmarkFiles
     /// <summary>Size of a generated file in bytes.</summary>
     public static long SizeOf(string path) => new FileInfo(path).Length;
 
-    private static string GetOrCreate(string name, int bytesPerEvent, Action<Model.Trace, string> write)
+    private static string GetOrCreate(string name, int bytesPerEvent, Action<Model.ExecutionTrace, string> write)
     {
         lock (Gate)
         {

@@ -13,7 +13,7 @@ namespace TraceQuery.Benchmarks;
 
 /// <summary>
 /// Reading a ~100 MB Chrome Trace Event JSON file and a ~100 MB OTLP/JSON file into a queryable
-/// <see cref="Model.Trace"/> (streaming reader, spans paired), against <see cref="JsonSerializer"/>
+/// <see cref="Model.ExecutionTrace"/> (streaming reader, spans paired), against <see cref="JsonSerializer"/>
 /// deserializing the same file into plain classes (no trace built), in the same run. Files come from the page cache.
 /// </summary>
 [MemoryDiagnoser]
@@ -44,7 +44,7 @@ public class JsonParseBenchmarks
         return JsonSerializer.Deserialize<StjBaseline.ChromeFile>(stream)!.traceEvents!.Count;
     }
 
-    /// <summary>ChromeTraceReader.Open: a whole Trace with paired spans.</summary>
+    /// <summary>ChromeTraceReader.Open: a whole ExecutionTrace with paired spans.</summary>
     [Benchmark, BenchmarkCategory("Chrome")]
     public int ChromeTraceQuery()
     {
@@ -64,7 +64,7 @@ public class JsonParseBenchmarks
         return spans;
     }
 
-    /// <summary>OtlpJsonReader.Open: a whole Trace with paired spans.</summary>
+    /// <summary>OtlpJsonReader.Open: a whole ExecutionTrace with paired spans.</summary>
     [Benchmark, BenchmarkCategory("Otlp")]
     public int OtlpTraceQuery()
     {

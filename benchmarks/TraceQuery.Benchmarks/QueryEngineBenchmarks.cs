@@ -27,7 +27,7 @@ public class QueryEngineBenchmarks
 {
     private const int TokenBudget = 4096;
 
-    private Trace _trace = null!;
+    private ExecutionTrace _trace = null!;
     private TimedTokenCounter _counter = null!;
     private QueryEngine _engine = null!;
     private TokenizerCall[] _calls = [];

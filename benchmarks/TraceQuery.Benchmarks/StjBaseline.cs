@@ -94,7 +94,7 @@ public static class StjBaseline
     /// <summary>Span.</summary>
     public sealed class Span
     {
-        /// <summary>Trace id.</summary>
+        /// <summary>ExecutionTrace id.</summary>
         public string? traceId { get; set; }
 
         /// <summary>Span id.</summary>

@@ -59,7 +59,7 @@ public class StructuralFilterBenchmarks
         + "UNION ALL SELECT up.id, p.parent FROM up JOIN spans p ON p.id = up.anc) "
         + "SELECT count(DISTINCT up.id) FROM up JOIN spans a ON a.id = up.anc WHERE a.fid IN (" + OuterFids + ")";
 
-    private Trace _trace = null!;
+    private ExecutionTrace _trace = null!;
     private DuckDBConnection _duckDb = null!;
 
     /// <summary>Spans matched (checked equal across engines in setup).</summary>
@@ -111,7 +111,7 @@ public class StructuralFilterBenchmarks
 
     /// <summary>TraceQuery: parse, compile both sides, sweep against the cached interval encoding, count.</summary>
     [Benchmark]
-    public int TraceQueryDescendant() => TraceFilter.Parse(Filter).Evaluate(_trace).Count;
+    public int TraceQueryDescendant() => EventFilter.Parse(Filter).Evaluate(_trace).Count;
 
     /// <summary>TraceQuery: the one-time cost of the interval encoding (cached per trace after the first structural filter).</summary>
     [Benchmark]

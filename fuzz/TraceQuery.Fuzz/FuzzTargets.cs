@@ -27,7 +27,7 @@ public static class FuzzTargets
     private static readonly ThreadLocal<string> Scratch = new(() =>
         Path.Combine(Path.GetTempPath(), "tracequery-fuzz", Environment.ProcessId + "-" + Environment.CurrentManagedThreadId));
 
-    private static readonly Lazy<Trace> SmallTrace = new(() => TraceGenerator.Generate(400, new TraceGeneratorOptions
+    private static readonly Lazy<ExecutionTrace> SmallTrace = new(() => TraceGenerator.Generate(400, new TraceGeneratorOptions
     {
         Threads = 2,
         WithDetail = true,
@@ -62,14 +62,14 @@ public static class FuzzTargets
     }
 
     /// <summary>Reads <paramref name="data"/> as a stream with <paramref name="read"/> (the JSON readers) and walks what a query touches.</summary>
-    public static FuzzOutcome TraceStream(byte[] data, Func<Stream, string, JsonTraceReadOptions?, Trace> read)
+    public static FuzzOutcome TraceStream(byte[] data, Func<Stream, string, JsonTraceReadOptions?, ExecutionTrace> read)
     {
         ArgumentNullException.ThrowIfNull(read);
         return OpenAndExercise(() => read(new MemoryStream(data, writable: false), "fuzz-input", null));
     }
 
     /// <summary>Writes <paramref name="data"/> as one file and opens it with <paramref name="open"/> (a reader that needs a path).</summary>
-    public static FuzzOutcome TraceFile(byte[] data, string fileName, Func<string, Trace> open)
+    public static FuzzOutcome TraceFile(byte[] data, string fileName, Func<string, ExecutionTrace> open)
     {
         ArgumentNullException.ThrowIfNull(open);
         string directory = Scratch.Value!;
@@ -86,10 +86,10 @@ public static class FuzzTargets
     public static FuzzOutcome Filter(byte[] data)
     {
         string text = Encoding.UTF8.GetString(data);
-        TraceFilter filter;
+        EventFilter filter;
         try
         {
-            filter = TraceFilter.Parse(text);
+            filter = EventFilter.Parse(text);
         }
         catch (FilterSyntaxException e)
         {
@@ -97,10 +97,10 @@ public static class FuzzTargets
             return FuzzOutcome.Rejected;
         }
         string canonical = filter.Canonical;
-        TraceFilter again;
+        EventFilter again;
         try
         {
-            again = TraceFilter.Parse(canonical);
+            again = EventFilter.Parse(canonical);
         }
         catch (FilterSyntaxException e)
         {
@@ -201,9 +201,9 @@ public static class FuzzTargets
             throw new FuzzFindingException($"the error for `{text}` names column {e.Column}, outside 1..{text.Length + 1}: {e.Message}");
     }
 
-    private static FuzzOutcome OpenAndExercise(Func<Trace> open)
+    private static FuzzOutcome OpenAndExercise(Func<ExecutionTrace> open)
     {
-        Trace trace;
+        ExecutionTrace trace;
         try
         {
             trace = open();
@@ -220,7 +220,7 @@ public static class FuzzTargets
     }
 
     /// <summary>Touches what queries use: every event and its detail, the spans, a filter, the analyses.</summary>
-    private static void Exercise(Trace trace)
+    private static void Exercise(ExecutionTrace trace)
     {
         for (int e = 0; e < trace.EventCount; e++)
         {
@@ -234,7 +234,7 @@ public static class FuzzTargets
         var spans = trace.Spans;
         for (int s = 0; s < spans.Count; s++)
             _ = spans.Get(s);
-        _ = TraceFilter.Parse("kind:exception or fn:/^p/").Evaluate(trace);
+        _ = EventFilter.Parse("kind:exception or fn:/^p/").Evaluate(trace);
         var analyzer = new Analyzer();
         _ = analyzer.Analyze(trace);
         _ = analyzer.ComputeFunctionStats(trace);

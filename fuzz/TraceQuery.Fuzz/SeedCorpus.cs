@@ -99,7 +99,7 @@ public static class SeedCorpus
     private static readonly Lazy<IReadOnlyList<byte[]>> OtlpLazy = new(() =>
         [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1)]);
 
-    private static List<byte[]> Exported(Action<Model.Trace, Stream> write)
+    private static List<byte[]> Exported(Action<Model.ExecutionTrace, Stream> write)
     {
         var seeds = new List<byte[]>();
         foreach (var (events, anomalies) in new[] { (16, TraceAnomalies.None), (40, TraceAnomalies.Crash) })

@@ -158,7 +158,7 @@ internal static partial class CliApp
         return Success;
     }
 
-    private static async Task<ServerReply> AskAsync(Model.Trace trace, string name, string method, ParseResult result, AnswerOptions common, (string Name, JsonNode? Value)[] parameters)
+    private static async Task<ServerReply> AskAsync(Model.ExecutionTrace trace, string name, string method, ParseResult result, AnswerOptions common, (string Name, JsonNode? Value)[] parameters)
     {
         await using var server = new TraceQueryServer(new QueryEngine(), new TraceQueryServerOptions { RequestTimeout = CommandTimeout });
         server.RegisterTrace(name, trace);

@@ -55,7 +55,7 @@ public sealed class QueryEngine
     /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this trace and query; the message gives it.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another trace or query, or the model is unknown.</exception>
     /// <param name="cancellationToken">Checked between the filter, analysis and fitting stages.</param>
-    public QueryResult Process(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default) =>
+    public QueryResult Process(ExecutionTrace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default) =>
         Measured(events, tokenBudget, filter, options, cursor, cancellationToken);
 
     /// <summary>Answers a query over raw events (one trace is built from them, with <paramref name="symbols"/> for names).</summary>
@@ -75,8 +75,8 @@ public sealed class QueryEngine
         return Measured(trace, tokenBudget, filter, options, cursor, CancellationToken.None);
     }
 
-    /// <summary>As <see cref="Process(Trace, int, string?, QueryOptions?, string?, CancellationToken)"/>, off the calling thread, honouring cancellation during the scans.</summary>
-    public Task<QueryResult> ProcessAsync(Trace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default)
+    /// <summary>As <see cref="Process(ExecutionTrace, int, string?, QueryOptions?, string?, CancellationToken)"/>, off the calling thread, honouring cancellation during the scans.</summary>
+    public Task<QueryResult> ProcessAsync(ExecutionTrace events, int tokenBudget = 4096, string? filter = null, QueryOptions? options = null, string? cursor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         return Task.Run(() => Measured(events, tokenBudget, filter, options, cursor, cancellationToken), cancellationToken);
@@ -88,7 +88,7 @@ public sealed class QueryEngine
     /// <summary>Where this engine logs; <see cref="NullLogger.Instance"/> when none was given.</summary>
     internal ILogger Logger { get; }
 
-    private QueryResult Measured(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken) =>
+    private QueryResult Measured(ExecutionTrace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken) =>
         Measured(ProcessOperation, () => Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken));
 
     /// <summary>Runs one query of <paramref name="operation"/> on the meter, the activity source and the log.</summary>
@@ -112,7 +112,7 @@ public sealed class QueryEngine
         return result;
     }
 
-    internal QueryResult Run(Trace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
+    internal QueryResult Run(ExecutionTrace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
@@ -121,7 +121,7 @@ public sealed class QueryEngine
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var counter = CounterFor(options.Model);
 
-        var filter = string.IsNullOrWhiteSpace(filterText) ? TraceFilter.All : TraceFilter.Parse(filterText);
+        var filter = string.IsNullOrWhiteSpace(filterText) ? EventFilter.All : EventFilter.Parse(filterText);
         cancellationToken.ThrowIfCancellationRequested();
         var selection = filter.Evaluate(trace);
         cancellationToken.ThrowIfCancellationRequested();
@@ -146,11 +146,11 @@ public sealed class QueryEngine
     /// <exception cref="ArgumentException">The anchor does not parse or does not exist (parameter name <c>anchor</c>), the cursor is malformed, or the model is unknown.</exception>
     /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer.</exception>
-    public QueryResult SearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget = 4096, string? cursor = null, CancellationToken cancellationToken = default) =>
+    public QueryResult SearchScoped(ExecutionTrace trace, ScopedSearchOptions options, int tokenBudget = 4096, string? cursor = null, CancellationToken cancellationToken = default) =>
         Measured("search.scoped", () => RunSearchScoped(trace, options, tokenBudget, cursor, cancellationToken));
 
     /// <summary><see cref="SearchScoped"/> without measuring (the server measures its requests itself).</summary>
-    internal QueryResult RunSearchScoped(Trace trace, ScopedSearchOptions options, int tokenBudget, string? cursor, CancellationToken cancellationToken)
+    internal QueryResult RunSearchScoped(ExecutionTrace trace, ScopedSearchOptions options, int tokenBudget, string? cursor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(options);
@@ -168,11 +168,11 @@ public sealed class QueryEngine
     /// </summary>
     /// <exception cref="ArgumentException">The symptom is empty, the cursor is malformed, or the model is unknown.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is not positive, or the budget is below the minimum for this answer.</exception>
-    public QueryResult PlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints = null, int topK = 10, int tokenBudget = 4096, string? cursor = null, string? model = null, CancellationToken cancellationToken = default) =>
+    public QueryResult PlanKeySymbols(ExecutionTrace trace, string symptom, KeySymbolHints? hints = null, int topK = 10, int tokenBudget = 4096, string? cursor = null, string? model = null, CancellationToken cancellationToken = default) =>
         Measured("plan.keySymbols", () => RunPlanKeySymbols(trace, symptom, hints, topK, tokenBudget, cursor, model, cancellationToken));
 
     /// <summary><see cref="PlanKeySymbols"/> without measuring (the server measures its requests itself).</summary>
-    internal QueryResult RunPlanKeySymbols(Trace trace, string symptom, KeySymbolHints? hints, int topK, int tokenBudget, string? cursor, string? model, CancellationToken cancellationToken)
+    internal QueryResult RunPlanKeySymbols(ExecutionTrace trace, string symptom, KeySymbolHints? hints, int topK, int tokenBudget, string? cursor, string? model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trace);
         if (string.IsNullOrWhiteSpace(symptom))
@@ -198,7 +198,7 @@ public sealed class QueryEngine
     /// <paramref name="cursorText"/> (which must come from the same trace and <paramref name="query"/>).
     /// </summary>
     internal static QueryResult FitPage(
-        Trace trace, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals,
+        ExecutionTrace trace, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals,
         int tokenBudget, string? cursorText, string query, int eventsMatched, IReadOnlyList<Finding> findings, long started, CancellationToken cancellationToken)
     {
         var fitter = new BudgetFitter(counter, headline, items, totals);
@@ -247,7 +247,7 @@ public sealed class QueryEngine
         };
     }
 
-    private static ulong Fingerprint(Trace trace, string query, string model)
+    private static ulong Fingerprint(ExecutionTrace trace, string query, string model)
     {
         var hash = new XxHash64();
         var text = new StringBuilder()

@@ -15,6 +15,6 @@ public sealed class TraceQueryOptions
     /// <summary>Thresholds of the finding detectors and the analysis parallelism. Default <see cref="AnalyzerOptions.Default"/>.</summary>
     public AnalyzerOptions Analyzer { get; set; } = AnalyzerOptions.Default;
 
-    /// <summary>Trace root and limits of the registered <see cref="TraceQueryServer"/>. Default: no trace root, default limits.</summary>
+    /// <summary>ExecutionTrace root and limits of the registered <see cref="TraceQueryServer"/>. Default: no trace root, default limits.</summary>
     public TraceQueryServerOptions Server { get; set; } = new();
 }

@@ -33,7 +33,7 @@ public sealed class Analyzer
     /// Analyses <paramref name="trace"/>, or only the spans touched by <paramref name="selection"/> (a span is
     /// touched when its CALL, its RETURN or an exception raised in it is selected). O(events + spans).
     /// </summary>
-    public AnalysisResult Analyze(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
+    public AnalysisResult Analyze(ExecutionTrace trace, Selection? selection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trace);
         var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken);
@@ -59,7 +59,7 @@ public sealed class Analyzer
     }
 
     /// <summary>Per-function statistics only (no detectors), ordered by function id.</summary>
-    public IReadOnlyList<FunctionStats> ComputeFunctionStats(Trace trace, Selection? selection = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<FunctionStats> ComputeFunctionStats(ExecutionTrace trace, Selection? selection = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(trace);
         var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken, perSpan: false);
@@ -96,7 +96,7 @@ public sealed class Analyzer
         return c != 0 ? c : string.CompareOrdinal(a.Title, b.Title);
     }
 
-    private static List<int> ExceptionEvents(Trace trace, Selection? selection)
+    private static List<int> ExceptionEvents(ExecutionTrace trace, Selection? selection)
     {
         var result = new List<int>();
         var kinds = trace.Kinds;

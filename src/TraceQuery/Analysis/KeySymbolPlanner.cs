@@ -64,7 +64,7 @@ public static class KeySymbolPlanner
     /// Plans for <paramref name="symptom"/>: the <paramref name="topK"/> best functions with reasons, and per module
     /// the set of those functions encoded by <see cref="FunctionIdSet"/>. O(spans) for the call graph plus O(functions · words).
     /// </summary>
-    public static KeySymbolPlan Plan(Trace trace, AnalysisResult analysis, string symptom, KeySymbolHints? hints = null, int topK = 10)
+    public static KeySymbolPlan Plan(ExecutionTrace trace, AnalysisResult analysis, string symptom, KeySymbolHints? hints = null, int topK = 10)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(analysis);

@@ -23,7 +23,7 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
     /// Picks the exemplars of <paramref name="spanIds"/> (any order, no duplicates) in <paramref name="trace"/>.
     /// O(n) expected (three selections over a copy of the keys); null for an empty group.
     /// </summary>
-    public static SpanExemplars? Of(Trace trace, ReadOnlySpan<int> spanIds)
+    public static SpanExemplars? Of(ExecutionTrace trace, ReadOnlySpan<int> spanIds)
     {
         ArgumentNullException.ThrowIfNull(trace);
         if (spanIds.Length == 0)
@@ -46,7 +46,7 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
     /// nearest the statistic. Counts only the spans <paramref name="selection"/> touches (its CALL, RETURN or an exception
     /// raised in it) when one is given, as <see cref="Analyzer.Analyze"/> does. One pass over the spans, no per-span allocation.
     /// </summary>
-    public static SpanExemplars?[] ForFunctions(Trace trace, IReadOnlyList<FunctionStats> functions, Filtering.Selection? selection = null)
+    public static SpanExemplars?[] ForFunctions(ExecutionTrace trace, IReadOnlyList<FunctionStats> functions, Filtering.Selection? selection = null)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(functions);

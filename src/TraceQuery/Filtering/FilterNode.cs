@@ -55,7 +55,7 @@ public sealed record NameTerm(NameField Field, NamePatternKind Kind, string Patt
 public sealed record WordTerm(string Word, bool MatchesExceptions) : FilterNode;
 
 /// <summary>A comparison operator.</summary>
-public enum Comparison
+public enum ComparisonOperator
 {
     /// <summary><c>=</c> (also <c>:</c>).</summary>
     Equal,
@@ -72,7 +72,7 @@ public enum Comparison
 }
 
 /// <summary><c>depth&gt;3</c>, <c>depth:2</c>: compares the event's call depth.</summary>
-public sealed record DepthTerm(Comparison Op, uint Value) : FilterNode;
+public sealed record DepthTerm(ComparisonOperator Op, uint Value) : FilterNode;
 
 /// <summary>
 /// A time window relative to the trace start, in nanoseconds: <c>time:1.5s..2s</c> is
@@ -82,16 +82,16 @@ public sealed record DepthTerm(Comparison Op, uint Value) : FilterNode;
 public sealed record TimeTerm(long? FromNs, long? ToNs) : FilterNode;
 
 /// <summary><c>duration&gt;10ms</c>: compares the duration of the call span that a RETURN closes (other events never match).</summary>
-public sealed record DurationTerm(Comparison Op, long Nanoseconds) : FilterNode;
+public sealed record DurationTerm(ComparisonOperator Op, long Nanoseconds) : FilterNode;
 
 /// <summary><c>detail:yes|no</c>: whether the event links a readable detail record.</summary>
 public sealed record DetailTerm(bool HasDetail) : FilterNode;
 
 /// <summary><c>dur&gt;10ms</c>: compares a span's duration (to the thread's last event when it never closed); selects the span's opening event.</summary>
-public sealed record SpanDurationTerm(Comparison Op, long Nanoseconds) : FilterNode;
+public sealed record SpanDurationTerm(ComparisonOperator Op, long Nanoseconds) : FilterNode;
 
 /// <summary><c>self&gt;1ms</c>: compares a span's self time (its duration minus its direct children's); selects the span's opening event.</summary>
-public sealed record SelfTimeTerm(Comparison Op, long Nanoseconds) : FilterNode;
+public sealed record SelfTimeTerm(ComparisonOperator Op, long Nanoseconds) : FilterNode;
 
 /// <summary><c>status:unwound,unmatched</c>: spans that ended in one of the listed ways; selects each span's opening event.</summary>
 public sealed record SpanStatusTerm(IReadOnlyList<SpanStatus> Statuses) : FilterNode;

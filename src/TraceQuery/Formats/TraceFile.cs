@@ -16,7 +16,7 @@ public static class TraceFile
     /// <summary>Opens <paramref name="path"/> (a directory or a file) with the reader its content calls for.</summary>
     /// <exception cref="FileNotFoundException">Neither a file nor a directory exists at the path.</exception>
     /// <exception cref="TraceFormatException">The content is not a supported trace, or is damaged; the message says where.</exception>
-    public static Trace Open(string path, JsonTraceReadOptions? jsonOptions = null)
+    public static ExecutionTrace Open(string path, JsonTraceReadOptions? jsonOptions = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string full = Path.GetFullPath(path);

@@ -41,10 +41,10 @@ public static class TraceGenerator
     private static readonly ulong[] FunctionIds = BuildFunctionIds();
 
     /// <summary>Generates a clean trace of exactly <paramref name="eventCount"/> events on 4 threads (seed 42).</summary>
-    public static Trace Generate(int eventCount) => Generate(eventCount, new TraceGeneratorOptions());
+    public static ExecutionTrace Generate(int eventCount) => Generate(eventCount, new TraceGeneratorOptions());
 
     /// <summary>Generates a trace of <paramref name="eventCount"/> events with the given options.</summary>
-    public static Trace Generate(int eventCount, TraceGeneratorOptions options)
+    public static ExecutionTrace Generate(int eventCount, TraceGeneratorOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(eventCount);
         ArgumentNullException.ThrowIfNull(options);

@@ -13,7 +13,7 @@ public sealed partial class CallSpans
     public ReadOnlySpan<long> Durations => _durations ?? BuildColumns().Durations;
 
     /// <summary>
-    /// Every span's function ordinal (an index into <see cref="Trace.FunctionIds"/>), indexed by span id. Cached
+    /// Every span's function ordinal (an index into <see cref="ExecutionTrace.FunctionIds"/>), indexed by span id. Cached
     /// with <see cref="Durations"/>; 4 bytes per span.
     /// </summary>
     public ReadOnlySpan<int> FunctionOrdinals => _functionOrdinals ?? BuildColumns().FunctionOrdinals;

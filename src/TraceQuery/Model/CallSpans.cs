@@ -25,7 +25,7 @@ public enum SpanStatus : byte
 /// The call spans of a trace: every CALL paired with the RETURN that closes it (by function and depth,
 /// per thread, or by the span identity a span-based source states, see <see cref="TraceBuilder.AddSpan"/>),
 /// or with the EXCEPTION that unwinds it. Built once per trace on first use and cached
-/// (<see cref="Trace.Spans"/>); spans are numbered thread by thread in the order of their opening event,
+/// (<see cref="ExecutionTrace.Spans"/>); spans are numbered thread by thread in the order of their opening event,
 /// so a span id is stable for a given trace and renders as <c>span:&lt;id&gt;</c>.
 /// </summary>
 /// <remarks>
@@ -38,7 +38,7 @@ public sealed partial class CallSpans
     /// <summary>How many open frames, from the innermost, a RETURN or EXCEPTION is matched against.</summary>
     public const int MaxMatchDepth = 256;
 
-    private readonly Trace _trace;
+    private readonly ExecutionTrace _trace;
     private readonly int[] _startEvents;
     private readonly int[] _endEvents;
     private readonly int[] _parents;
@@ -47,7 +47,7 @@ public sealed partial class CallSpans
     private readonly int[] _spanOfEvent;
     private readonly int[] _threadSpanStart;
 
-    internal CallSpans(Trace trace, int[] startEvents, int[] endEvents, int[] parents, SpanStatus[] statuses, bool[] raisedException, int[] spanOfEvent, int[] threadSpanStart)
+    internal CallSpans(ExecutionTrace trace, int[] startEvents, int[] endEvents, int[] parents, SpanStatus[] statuses, bool[] raisedException, int[] spanOfEvent, int[] threadSpanStart)
     {
         _trace = trace;
         _startEvents = startEvents;
@@ -89,7 +89,7 @@ public sealed partial class CallSpans
     /// <summary>True when an EXCEPTION was raised in this frame (not merely passed through it).</summary>
     public bool RaisedException(int spanId) => _raisedException[spanId];
 
-    /// <summary>Function ordinal (index into <see cref="Trace.FunctionIds"/>) of the span.</summary>
+    /// <summary>Function ordinal (index into <see cref="ExecutionTrace.FunctionIds"/>) of the span.</summary>
     public int GetFunctionOrdinal(int spanId) => _trace.FunctionOrdinals[_startEvents[spanId]];
 
     /// <summary>Call depth of the span's frame (1 = outermost).</summary>
@@ -111,7 +111,7 @@ public sealed partial class CallSpans
     /// <summary>End time minus start time (0 for an orphan return).</summary>
     public long GetDuration(int spanId) => GetEndTime(spanId) - GetStartTime(spanId);
 
-    /// <summary>Index (in <see cref="Trace.Threads"/>) of the span's thread. O(log threads).</summary>
+    /// <summary>Index (in <see cref="ExecutionTrace.Threads"/>) of the span's thread. O(log threads).</summary>
     public int GetThreadIndex(int spanId)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(spanId);
@@ -168,7 +168,7 @@ public sealed partial class CallSpans
         _endEvents[spanId],
         _raisedException[spanId]);
 
-    internal static CallSpans Build(Trace trace)
+    internal static CallSpans Build(ExecutionTrace trace)
     {
         int threadCount = trace.Threads.Count;
         var perThread = new SpanBuilder[threadCount];

@@ -72,7 +72,7 @@ internal sealed class SpanTree
     /// Builds the encoding in O(spans). <paramref name="forceUnnested"/> skips the interval encoding so tests can
     /// check the fallback on ordinary traces.
     /// </summary>
-    public static SpanTree Build(Trace trace, CallSpans spans, bool forceUnnested)
+    public static SpanTree Build(ExecutionTrace trace, CallSpans spans, bool forceUnnested)
     {
         int count = spans.Count;
         var starts = spans.StartEvents;
@@ -101,7 +101,7 @@ internal sealed class SpanTree
     /// Subtree sizes by one backward pass (children have larger ids), then a forward pass that places each span
     /// where a pre-order would; null unless every span lands on its own id.
     /// </summary>
-    private static int[]? TryPreorderIntervals(Trace trace, ReadOnlySpan<int> starts, ReadOnlySpan<int> parents)
+    private static int[]? TryPreorderIntervals(ExecutionTrace trace, ReadOnlySpan<int> starts, ReadOnlySpan<int> parents)
     {
         int count = starts.Length;
         var sizes = new int[count];

@@ -3,14 +3,14 @@ using TraceQuery.Model.Internals;
 namespace TraceQuery.Model;
 
 /// <summary>
-/// Builds a <see cref="Trace"/> from events produced in memory (generators, recorders, non-ATF formats).
+/// Builds a <see cref="ExecutionTrace"/> from events produced in memory (generators, recorders, non-ATF formats).
 /// Add events per thread in the order they happened, then call <see cref="Build"/> once.
 /// </summary>
 /// <remarks>
 /// Two ways to feed a thread, not mixed on one thread: raw events (<see cref="Add(in TraceEvent)"/>), paired
 /// later by function and depth like ATF; or spans (<see cref="AddSpan"/>), which keep their own identity, so
 /// overlapping siblings and async work pair exactly. Messages (exception text, log bodies) live in a side
-/// table keyed by event, not in the 32-byte event (<see cref="Trace.TryGetMessage"/>).
+/// table keyed by event, not in the 32-byte event (<see cref="ExecutionTrace.TryGetMessage"/>).
 /// </remarks>
 public sealed class TraceBuilder
 {
@@ -120,7 +120,7 @@ public sealed class TraceBuilder
     /// Builds the trace. Events with an invalid kind, or whose detail link points past the thread's
     /// detail records, are rejected with an <see cref="ArgumentException"/>.
     /// </summary>
-    public Trace Build()
+    public ExecutionTrace Build()
     {
         if (_built)
             throw new InvalidOperationException("Build() was already called on this builder.");
@@ -177,7 +177,7 @@ public sealed class TraceBuilder
                 links[thread.Start + i] = local[i] < 0 ? -1 : thread.Start + local[i];
         }
         var metadata = warnings.Count == 0 ? Metadata : Metadata with { Warnings = [.. Metadata.Warnings, .. warnings] };
-        return new Trace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
+        return new ExecutionTrace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
             links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages);
     }
 

@@ -1,7 +1,7 @@
 namespace TraceQuery.Model;
 
 /// <summary>One thread of a loaded trace: where its events sit in the columns, its time range and what was recovered.</summary>
-/// <param name="Index">Position of the thread in <see cref="Trace.Threads"/> (threads are ordered by id).</param>
+/// <param name="Index">Position of the thread in <see cref="ExecutionTrace.Threads"/> (threads are ordered by id).</param>
 /// <param name="Id">Thread id (ATF: the tracer's slot, the N of <c>thread_N</c>).</param>
 /// <param name="Start">Index of the thread's first event in the trace's columns.</param>
 /// <param name="Count">Number of events the thread holds.</param>

@@ -111,7 +111,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Makes an in-memory trace (a recorder snapshot, a generated trace) answerable under <paramref name="name"/>.</summary>
-    public void RegisterTrace(string name, Trace trace)
+    public void RegisterTrace(string name, ExecutionTrace trace)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(trace);

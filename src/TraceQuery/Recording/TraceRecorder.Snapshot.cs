@@ -6,13 +6,13 @@ namespace TraceQuery.Recording;
 public sealed partial class TraceRecorder
 {
     /// <summary>
-    /// Copies what the ring holds now into a new <see cref="Trace"/> (source format <c>activity</c>): one span
+    /// Copies what the ring holds now into a new <see cref="ExecutionTrace"/> (source format <c>activity</c>): one span
     /// per activity, on the thread that started it, named <c>(source) name</c> with the source as module.
     /// Drops (overwritten or contended events), spans shown from their stop event alone and folded names
     /// are reported in <see cref="TraceMetadata.Warnings"/>. Recording goes on meanwhile; events written
     /// during the copy may be left out. O(capacity); allocates the trace.
     /// </summary>
-    public Trace Snapshot()
+    public ExecutionTrace Snapshot()
     {
         long written = _ring.Written;
         long first = Math.Max(0, written - _ring.Capacity);

@@ -11,7 +11,7 @@ namespace TraceQuery.Recording;
 /// (<c>using var recorder = TraceRecorder.Start(sourceNames: ["MyApp.*"]);</c>) and every activity of a
 /// matching <see cref="ActivitySource"/> is recorded into a bounded ring: its start as a CALL, its stop as a
 /// RETURN, and an error status or recorded <c>exception</c> event as an EXCEPTION carrying the message.
-/// <see cref="Snapshot"/> turns the newest <see cref="Capacity"/> events into a <see cref="Trace"/> that
+/// <see cref="Snapshot"/> turns the newest <see cref="Capacity"/> events into a <see cref="ExecutionTrace"/> that
 /// filters, <c>Analyzer</c> and <c>QueryEngine</c> take as they take any other.
 /// </summary>
 /// <remarks>

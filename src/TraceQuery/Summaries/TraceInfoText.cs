@@ -11,7 +11,7 @@ public static class TraceInfoText
     /// Renders the info block followed by the first <paramref name="firstEvents"/> events merged across threads
     /// by time. Deterministic: the source is named by its last path segment only.
     /// </summary>
-    public static string Render(Trace trace, int firstEvents = 10)
+    public static string Render(ExecutionTrace trace, int firstEvents = 10)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentOutOfRangeException.ThrowIfNegative(firstEvents);

@@ -100,7 +100,7 @@ public sealed class AnalyzerTests
     public void Analyze_WithSelection_ThenOnlyTouchedSpansCount()
     {
         using var trace = GoldenTraces.Create("leak");
-        var selection = TraceFilter.FromNode(new NameTerm(NameField.Function, NamePatternKind.Glob, "buffer_*")).Evaluate(trace);
+        var selection = EventFilter.FromNode(new NameTerm(NameField.Function, NamePatternKind.Glob, "buffer_*")).Evaluate(trace);
         var result = Analyzer.Analyze(trace, selection);
         CollectionAssert.AreEquivalent(new[] { "buffer_alloc", "buffer_free" }, result.Functions.Select(f => f.Name).ToArray());
         Assert.IsTrue(result.Findings.Any(f => f.Kind == FindingKind.LeakImbalance));
@@ -136,7 +136,7 @@ public sealed class AnalyzerTests
         // and without a selection, at any degree of parallelism.
         var fast = new Analyzer().ComputeFunctionStats(trace);
         CollectionAssert.AreEqual(single.Functions.OrderBy(f => f.FunctionId).ToList(), fast.ToList());
-        var selection = TraceFilter.Parse("depth>2 or kind:exception").Evaluate(trace);
+        var selection = EventFilter.Parse("depth>2 or kind:exception").Evaluate(trace);
         var selectedFast = new Analyzer(options: new AnalyzerOptions { MaxDegreeOfParallelism = 1 }).ComputeFunctionStats(trace, selection);
         var selectedParallel = new Analyzer().ComputeFunctionStats(trace, selection);
         CollectionAssert.AreEqual(selectedFast.ToList(), selectedParallel.ToList());

@@ -29,6 +29,6 @@ internal static class GoldenTraces
         _ => "",
     };
 
-    public static Trace Create(string name, int events = 20_000) =>
+    public static ExecutionTrace Create(string name, int events = 20_000) =>
         TraceGenerator.Generate(events, new TraceGeneratorOptions { Threads = 4, Seed = 42, Anomalies = AnomalyOf(name) });
 }

@@ -87,15 +87,15 @@ public sealed class FilterParserTests
     }
 
     [TestMethod]
-    [DataRow("depth:3", Comparison.Equal)]
-    [DataRow("depth=3", Comparison.Equal)]
-    [DataRow("depth==3", Comparison.Equal)]
-    [DataRow("depth!=3", Comparison.NotEqual)]
-    [DataRow("depth<3", Comparison.Less)]
-    [DataRow("depth<=3", Comparison.LessOrEqual)]
-    [DataRow("depth>3", Comparison.Greater)]
-    [DataRow("depth>=3", Comparison.GreaterOrEqual)]
-    public void Parse_DepthOperators_ThenComparison(string filter, Comparison op)
+    [DataRow("depth:3", ComparisonOperator.Equal)]
+    [DataRow("depth=3", ComparisonOperator.Equal)]
+    [DataRow("depth==3", ComparisonOperator.Equal)]
+    [DataRow("depth!=3", ComparisonOperator.NotEqual)]
+    [DataRow("depth<3", ComparisonOperator.Less)]
+    [DataRow("depth<=3", ComparisonOperator.LessOrEqual)]
+    [DataRow("depth>3", ComparisonOperator.Greater)]
+    [DataRow("depth>=3", ComparisonOperator.GreaterOrEqual)]
+    public void Parse_DepthOperators_ThenComparison(string filter, ComparisonOperator op)
     {
         AssertTree(new DepthTerm(op, 3) { Column = 1 }, FilterParser.Parse(filter));
     }
@@ -103,7 +103,7 @@ public sealed class FilterParserTests
     [TestMethod]
     public void Parse_DepthLargest_ThenUInt32Max()
     {
-        AssertTree(new DepthTerm(Comparison.Less, uint.MaxValue) { Column = 1 }, FilterParser.Parse("depth<4294967295"));
+        AssertTree(new DepthTerm(ComparisonOperator.Less, uint.MaxValue) { Column = 1 }, FilterParser.Parse("depth<4294967295"));
     }
 
     [TestMethod]
@@ -149,18 +149,18 @@ public sealed class FilterParserTests
     public void Parse_TimeUnitsAndFractions_ThenExactNanoseconds(string quantity, long nanoseconds)
     {
         AssertTree(new TimeTerm(nanoseconds, null) { Column = 1 }, FilterParser.Parse("time>=" + quantity));
-        AssertTree(new DurationTerm(Comparison.Greater, nanoseconds) { Column = 1 }, FilterParser.Parse("duration>" + quantity));
+        AssertTree(new DurationTerm(ComparisonOperator.Greater, nanoseconds) { Column = 1 }, FilterParser.Parse("duration>" + quantity));
     }
 
     [TestMethod]
-    [DataRow("duration>10ms", Comparison.Greater)]
-    [DataRow("duration:10ms", Comparison.Equal)]
-    [DataRow("duration=10ms", Comparison.Equal)]
-    [DataRow("duration!=10ms", Comparison.NotEqual)]
-    [DataRow("duration<10ms", Comparison.Less)]
-    [DataRow("duration<=10ms", Comparison.LessOrEqual)]
-    [DataRow("duration>=10ms", Comparison.GreaterOrEqual)]
-    public void Parse_DurationOperators_ThenComparisonInNanoseconds(string filter, Comparison op)
+    [DataRow("duration>10ms", ComparisonOperator.Greater)]
+    [DataRow("duration:10ms", ComparisonOperator.Equal)]
+    [DataRow("duration=10ms", ComparisonOperator.Equal)]
+    [DataRow("duration!=10ms", ComparisonOperator.NotEqual)]
+    [DataRow("duration<10ms", ComparisonOperator.Less)]
+    [DataRow("duration<=10ms", ComparisonOperator.LessOrEqual)]
+    [DataRow("duration>=10ms", ComparisonOperator.GreaterOrEqual)]
+    public void Parse_DurationOperators_ThenComparisonInNanoseconds(string filter, ComparisonOperator op)
     {
         AssertTree(new DurationTerm(op, 10_000_000) { Column = 1 }, FilterParser.Parse(filter));
     }
@@ -324,7 +324,7 @@ public sealed class FilterParserTests
     {
         AssertTree(
             new AndNode(
-                new AndNode(new KindTerm([EventKind.Return]) { Column = 1 }, new DurationTerm(Comparison.Greater, 10_000_000) { Column = 13 }) { Column = 1 },
+                new AndNode(new KindTerm([EventKind.Return]) { Column = 1 }, new DurationTerm(ComparisonOperator.Greater, 10_000_000) { Column = 13 }) { Column = 1 },
                 new NotNode(new NameTerm(NameField.Function, NamePatternKind.Glob, "my func") { Column = 31 }) { Column = 27 })
             { Column = 1 },
             FilterParser.Parse("kind:return duration>10ms not fn:\"my func\""));
@@ -782,7 +782,7 @@ public sealed class FilterParserTests
         "\"quoted\"", "(?i)MiXeD", "a b", "[/]",
     ];
 
-    private static readonly Comparison[] Comparisons = Enum.GetValues<Comparison>();
+    private static readonly ComparisonOperator[] Comparisons = Enum.GetValues<ComparisonOperator>();
 
     private static FilterNode RandomTree(Random random, int depth)
     {

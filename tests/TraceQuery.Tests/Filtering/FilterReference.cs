@@ -7,7 +7,7 @@ namespace TraceQuery.Tests.Filtering;
 /// <summary>A plain per-event evaluation of a filter tree: the reference the vectorized evaluation must equal.</summary>
 internal static class FilterReference
 {
-    public static HashSet<int> Evaluate(FilterNode node, Trace trace)
+    public static HashSet<int> Evaluate(FilterNode node, ExecutionTrace trace)
     {
         var durations = ReturnDurations(trace);
         var result = new HashSet<int>();
@@ -20,7 +20,7 @@ internal static class FilterReference
     }
 
     /// <summary>Duration of the span each RETURN closes, by a naive stack walk (well-formed traces only).</summary>
-    private static Dictionary<int, long> ReturnDurations(Trace trace)
+    private static Dictionary<int, long> ReturnDurations(ExecutionTrace trace)
     {
         var result = new Dictionary<int, long>();
         foreach (var thread in trace.Threads)
@@ -37,7 +37,7 @@ internal static class FilterReference
         return result;
     }
 
-    private static bool Matches(FilterNode node, Trace trace, int i, Dictionary<int, long> durations)
+    private static bool Matches(FilterNode node, ExecutionTrace trace, int i, Dictionary<int, long> durations)
     {
         var e = trace.GetEvent(i);
         string name = trace.Symbols.GetName(e.FunctionId);
@@ -71,17 +71,17 @@ internal static class FilterReference
         : new Regex("^" + Regex.Escape(term.Pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline);
 
-    private static bool Compare<T>(T value, Comparison op, T constant)
+    private static bool Compare<T>(T value, ComparisonOperator op, T constant)
         where T : IComparable<T>
     {
         int c = value.CompareTo(constant);
         return op switch
         {
-            Comparison.Equal => c == 0,
-            Comparison.NotEqual => c != 0,
-            Comparison.Less => c < 0,
-            Comparison.LessOrEqual => c <= 0,
-            Comparison.Greater => c > 0,
+            ComparisonOperator.Equal => c == 0,
+            ComparisonOperator.NotEqual => c != 0,
+            ComparisonOperator.Less => c < 0,
+            ComparisonOperator.LessOrEqual => c <= 0,
+            ComparisonOperator.Greater => c > 0,
             _ => c >= 0,
         };
     }

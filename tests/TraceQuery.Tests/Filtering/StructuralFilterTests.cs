@@ -17,7 +17,7 @@ public sealed class StructuralFilterTests
     /// Thread 1: main { flush { write { memcpy } } write { } sync { flush { write } } }; thread 2: write { } and an
     /// unmatched flush { write (never closed).
     /// </summary>
-    private static Trace HandMade()
+    private static ExecutionTrace HandMade()
     {
         string[] names = ["main", "flush", "write", "memcpy", "sync"];
         var builder = new TraceBuilder();
@@ -74,7 +74,7 @@ public sealed class StructuralFilterTests
     public void Evaluate_HandMadeTrace_ThenSelectsOpeningEventsOfMatchingSpans(string filter, string expected)
     {
         using var trace = HandMade();
-        var selection = TraceFilter.Parse(filter).Evaluate(trace);
+        var selection = EventFilter.Parse(filter).Evaluate(trace);
         string actual = string.Join(' ', selection.Indices().Select(i => trace.GetFunctionName(trace.FunctionOrdinals[i]) + "@" + i.ToString(CultureInfo.InvariantCulture)));
         Assert.AreEqual(expected, actual, filter);
         Assert.AreEqual(expected, string.Join(' ', Reference(FilterParser.Parse(filter), trace).Order().Select(i => trace.GetFunctionName(trace.FunctionOrdinals[i]) + "@" + i.ToString(CultureInfo.InvariantCulture))), filter + " (reference)");
@@ -101,7 +101,7 @@ public sealed class StructuralFilterTests
         {
             0 => new NotNode(node),
             1 => new OrNode(node, new KindTerm([EventKind.Exception])),
-            2 => new AndNode(node, new DepthTerm(Comparison.Greater, (uint)random.Next(1, 5))),
+            2 => new AndNode(node, new DepthTerm(ComparisonOperator.Greater, (uint)random.Next(1, 5))),
             _ => node,
         };
     }
@@ -128,7 +128,7 @@ public sealed class StructuralFilterTests
             {
                 var node = RandomStructural(random, depth: 2);
                 string context = $"round {round}, length {length}, filter {FilterParser.Format(node)}";
-                var filter = TraceFilter.FromNode(node);
+                var filter = EventFilter.FromNode(node);
                 var vector = filter.Evaluate(trace);
                 var scalar = filter.Evaluate(trace, forceScalar: true);
                 var expected = Reference(node, trace);
@@ -137,8 +137,8 @@ public sealed class StructuralFilterTests
                 Assert.IsTrue(expected.SetEquals(vector.Indices()), context + ": selected events differ from the tree walk");
                 if (node is SpanRelationNode relation && trace.EventCount > 0)
                 {
-                    var outer = TraceFilter.FromNode(relation.Outer).Evaluate(trace).Words.ToArray();
-                    var inner = TraceFilter.FromNode(relation.Inner).Evaluate(trace).Words.ToArray();
+                    var outer = EventFilter.FromNode(relation.Outer).Evaluate(trace).Words.ToArray();
+                    var inner = EventFilter.FromNode(relation.Inner).Evaluate(trace).Words.ToArray();
                     var fallback = SpanRelations.Evaluate(relation.Relation, outer, inner, trace.Spans, unnested);
                     CollectionAssert.AreEqual(vector.Words.ToArray(), fallback, context + ": the pass without intervals differs");
                 }
@@ -153,7 +153,7 @@ public sealed class StructuralFilterTests
         foreach (string filter in new[] { "fn:scan_directory >> fn:read_block", "fn:handle_request !>> fn:memcpy_fast", "fn:put_record > fn:wait_for_lock" })
         {
             var node = FilterParser.Parse(filter);
-            var selection = TraceFilter.FromNode(node).Evaluate(trace);
+            var selection = EventFilter.FromNode(node).Evaluate(trace);
             Assert.IsTrue(selection.Count > 0, filter);
             Assert.IsTrue(Reference(node, trace).SetEquals(selection.Indices()), filter);
         }
@@ -169,7 +169,7 @@ public sealed class StructuralFilterTests
     {
         using var trace = TraceGenerator.Generate(50_000, new TraceGeneratorOptions { Seed = 7, Anomalies = TraceAnomalies.All });
         var node = FilterParser.Parse(filter);
-        var selection = TraceFilter.FromNode(node).Evaluate(trace);
+        var selection = EventFilter.FromNode(node).Evaluate(trace);
         Assert.IsTrue(selection.Count > 0, filter);
         Assert.IsTrue(Reference(node, trace).SetEquals(selection.Indices()), filter);
     }
@@ -220,9 +220,9 @@ public sealed class StructuralFilterTests
         foreach (string filter in new[] { "fn:flush >> fn:write", "fn:flush !>> fn:write", "fn:main > fn:write", "fn:main !> fn:write", "fn:sync >> fn:*" })
         {
             var node = (SpanRelationNode)FilterParser.Parse(filter);
-            var outer = TraceFilter.FromNode(node.Outer).Evaluate(trace).Words.ToArray();
-            var inner = TraceFilter.FromNode(node.Inner).Evaluate(trace).Words.ToArray();
-            var expected = TraceFilter.FromNode(node).Evaluate(trace).Words.ToArray();
+            var outer = EventFilter.FromNode(node.Outer).Evaluate(trace).Words.ToArray();
+            var inner = EventFilter.FromNode(node.Inner).Evaluate(trace).Words.ToArray();
+            var expected = EventFilter.FromNode(node).Evaluate(trace).Words.ToArray();
             CollectionAssert.AreEqual(expected, SpanRelations.Evaluate(node.Relation, outer, inner, reversed, tree), filter);
         }
     }
@@ -262,7 +262,7 @@ public sealed class StructuralFilterTests
             lines.Append(filter).Append(" → ").Append(text).Append("   ").AppendLine(Shape(parsed));
             Assert.AreEqual(text, FilterParser.Format(FilterParser.Parse(text)), filter);
             Assert.AreEqual(Shape(parsed), Shape(FilterParser.Parse(text)), filter);
-            Assert.AreEqual(text, TraceFilter.Parse(filter).Canonical, filter);
+            Assert.AreEqual(text, EventFilter.Parse(filter).Canonical, filter);
         }
         Snapshot.Verify(lines.ToString());
     }
@@ -279,7 +279,7 @@ public sealed class StructuralFilterTests
 
     // ---- reference --------------------------------------------------------------------------------------
 
-    private static void AssertOpeningEventsMapToTheirSpans(Trace trace)
+    private static void AssertOpeningEventsMapToTheirSpans(ExecutionTrace trace)
     {
         var spans = trace.Spans;
         for (int s = 0; s < spans.Count; s++)
@@ -287,7 +287,7 @@ public sealed class StructuralFilterTests
     }
 
     /// <summary>Span operators by walking up the parent chain of every span; span terms from <see cref="CallSpans.Get"/>; and, or, not as set operations.</summary>
-    private static HashSet<int> Reference(FilterNode node, Trace trace)
+    private static HashSet<int> Reference(FilterNode node, ExecutionTrace trace)
     {
         var spans = trace.Spans;
         switch (node)
@@ -350,11 +350,11 @@ public sealed class StructuralFilterTests
             default:
                 // Event terms: the compiled evaluation, which TraceFilterTests checks against FilterReference
                 // (that plain evaluation builds a regex per event, too slow for these traces).
-                return TraceFilter.FromNode(node).Evaluate(trace, forceScalar: true).Indices().ToHashSet();
+                return EventFilter.FromNode(node).Evaluate(trace, forceScalar: true).Indices().ToHashSet();
         }
     }
 
-    private static HashSet<int> SpansWhere(Trace trace, Func<int, bool> predicate)
+    private static HashSet<int> SpansWhere(ExecutionTrace trace, Func<int, bool> predicate)
     {
         var set = new HashSet<int>();
         for (int s = 0; s < trace.Spans.Count; s++)
@@ -365,13 +365,13 @@ public sealed class StructuralFilterTests
         return set;
     }
 
-    private static bool Compare(long value, Comparison op, long constant) => op switch
+    private static bool Compare(long value, ComparisonOperator op, long constant) => op switch
     {
-        Comparison.Equal => value == constant,
-        Comparison.NotEqual => value != constant,
-        Comparison.Less => value < constant,
-        Comparison.LessOrEqual => value <= constant,
-        Comparison.Greater => value > constant,
+        ComparisonOperator.Equal => value == constant,
+        ComparisonOperator.NotEqual => value != constant,
+        ComparisonOperator.Less => value < constant,
+        ComparisonOperator.LessOrEqual => value <= constant,
+        ComparisonOperator.Greater => value > constant,
         _ => value >= constant,
     };
 }

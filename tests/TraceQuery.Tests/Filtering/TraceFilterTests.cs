@@ -12,9 +12,9 @@ public sealed class TraceFilterTests
     private static readonly string[] Modules = ["libstore.so", "lib*", "/srv/app/bin/*", "indexer", "mod_*"];
     private static readonly string[] Words = ["parse", "STORE", "error", "crash", "zzz", "lock"];
 
-    private static Selection Evaluate(string description, FilterNode node, Trace trace)
+    private static Selection Evaluate(string description, FilterNode node, ExecutionTrace trace)
     {
-        var filter = TraceFilter.FromNode(node);
+        var filter = EventFilter.FromNode(node);
         var vector = filter.Evaluate(trace);
         var scalar = filter.Evaluate(trace, forceScalar: true);
         var expected = FilterReference.Evaluate(node, trace);
@@ -25,7 +25,7 @@ public sealed class TraceFilterTests
         return vector;
     }
 
-    private static FilterNode RandomNode(Random random, Trace trace, int depth)
+    private static FilterNode RandomNode(Random random, ExecutionTrace trace, int depth)
     {
         if (depth > 0 && random.Next(3) == 0)
         {
@@ -36,7 +36,7 @@ public sealed class TraceFilterTests
                 _ => new NotNode(RandomNode(random, trace, depth - 1)),
             };
         }
-        var ops = Enum.GetValues<Comparison>();
+        var ops = Enum.GetValues<ComparisonOperator>();
         long span = Math.Max(1, trace.TimeEndNs - trace.TimeStartNs);
         return random.Next(10) switch
         {
@@ -100,7 +100,7 @@ public sealed class TraceFilterTests
     public void Evaluate_EmptyTrace_ThenEmptySelection()
     {
         using var trace = new TraceBuilder().Build();
-        var selection = TraceFilter.FromNode(new KindTerm([EventKind.Exception])).Evaluate(trace);
+        var selection = EventFilter.FromNode(new KindTerm([EventKind.Exception])).Evaluate(trace);
         Assert.AreEqual(0, selection.Length);
         Assert.AreEqual(0, selection.Count);
         Assert.AreEqual(0, selection.Indices().Count());
@@ -112,8 +112,8 @@ public sealed class TraceFilterTests
         using var trace = TraceGenerator.Generate(1_100_000, new TraceGeneratorOptions { Threads = 3, Anomalies = TraceAnomalies.All });
         var node = new AndNode(
             new NameTerm(NameField.Function, NamePatternKind.Glob, "*_block"),
-            new OrNode(new DepthTerm(Comparison.GreaterOrEqual, 4), new KindTerm([EventKind.Return])));
-        var selection = TraceFilter.FromNode(node).Evaluate(trace);
+            new OrNode(new DepthTerm(ComparisonOperator.GreaterOrEqual, 4), new KindTerm([EventKind.Return])));
+        var selection = EventFilter.FromNode(node).Evaluate(trace);
         int expected = 0;
         for (int i = 0; i < trace.EventCount; i++)
         {
@@ -122,14 +122,14 @@ public sealed class TraceFilterTests
                 expected++;
         }
         Assert.AreEqual(expected, selection.Count);
-        CollectionAssert.AreEqual(TraceFilter.FromNode(node).Evaluate(trace, forceScalar: true).Words.ToArray(), selection.Words.ToArray());
+        CollectionAssert.AreEqual(EventFilter.FromNode(node).Evaluate(trace, forceScalar: true).Words.ToArray(), selection.Words.ToArray());
     }
 
     [TestMethod]
     public void Evaluate_ErrorWord_ThenMatchesExceptionEventsAndNames()
     {
         using var trace = TraceGenerator.Generate(10_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.Crash });
-        var selection = TraceFilter.FromNode(new WordTerm("error", MatchesExceptions: true)).Evaluate(trace);
+        var selection = EventFilter.FromNode(new WordTerm("error", MatchesExceptions: true)).Evaluate(trace);
         Assert.AreEqual(1, selection.Count);
         int index = selection.Indices().Single();
         Assert.AreEqual((byte)EventKind.Exception, trace.Kinds[index]);
@@ -151,7 +151,7 @@ public sealed class TraceFilterTests
     public void Evaluate_Duration_ThenOnlyReturnsClosingLongSpans()
     {
         using var trace = TraceGenerator.Generate(20_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.Hang });
-        var selection = Evaluate("duration > 1s", new DurationTerm(Comparison.Greater, 1_000_000_000), trace);
+        var selection = Evaluate("duration > 1s", new DurationTerm(ComparisonOperator.Greater, 1_000_000_000), trace);
         Assert.IsTrue(selection.Count >= 1);
         foreach (int i in selection.Indices())
             Assert.AreEqual((byte)EventKind.Return, trace.Kinds[i]);

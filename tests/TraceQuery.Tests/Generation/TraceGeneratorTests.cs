@@ -82,7 +82,7 @@ public sealed class TraceGeneratorTests
     [TestMethod]
     public void Generate_Leak_ThenAllocsOutnumberFrees()
     {
-        int Calls(Trace t, string name) => Enumerable.Range(0, t.EventCount)
+        int Calls(ExecutionTrace t, string name) => Enumerable.Range(0, t.EventCount)
             .Count(i => t.Kinds[i] == (byte)EventKind.Call && t.GetFunctionName(t.FunctionOrdinals[i]) == name);
         using var clean = TraceGenerator.Generate(20_000);
         using var leaky = TraceGenerator.Generate(20_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.Leak });

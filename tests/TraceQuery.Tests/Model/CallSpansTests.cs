@@ -27,7 +27,7 @@ public sealed class CallSpansTests
         public IEnumerable<TraceEvent> Events => _events;
     }
 
-    private static Trace Build(params Script[] scripts)
+    private static ExecutionTrace Build(params Script[] scripts)
     {
         var builder = new TraceBuilder();
         foreach (var script in scripts)

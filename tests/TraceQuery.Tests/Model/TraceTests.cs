@@ -5,7 +5,7 @@ namespace TraceQuery.Tests.Model;
 [TestClass]
 public sealed class TraceTests
 {
-    private static Trace Build(params TraceEvent[] events)
+    private static ExecutionTrace Build(params TraceEvent[] events)
     {
         var builder = new TraceBuilder();
         builder.AddThread(5); // a thread with no events

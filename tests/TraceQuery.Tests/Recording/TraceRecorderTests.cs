@@ -5,7 +5,7 @@ using TraceQuery.Model;
 using TraceQuery.Recording;
 using TraceQuery.Summaries;
 using TraceQuery.Tests.Infrastructure;
-using Trace = TraceQuery.Model.Trace;
+using ExecutionTrace = TraceQuery.Model.ExecutionTrace;
 
 namespace TraceQuery.Tests.Recording;
 
@@ -22,10 +22,10 @@ public sealed class TraceRecorderTests
 
     private string Prefix => "TraceQuery.Tests." + TestContext.TestName + "." + Guid.NewGuid().ToString("N")[..8];
 
-    private static CallSpan[] SpansOf(Trace trace) =>
+    private static CallSpan[] SpansOf(ExecutionTrace trace) =>
         [.. Enumerable.Range(0, trace.Spans.Count).Select(trace.Spans.Get).OrderBy(s => s.StartNs).ThenBy(s => s.Depth)];
 
-    private static string NameOf(Trace trace, CallSpan span) => trace.Symbols.GetName(span.FunctionId);
+    private static string NameOf(ExecutionTrace trace, CallSpan span) => trace.Symbols.GetName(span.FunctionId);
 
     private static long Ns(TimeSpan time) => time.Ticks * 100;
 

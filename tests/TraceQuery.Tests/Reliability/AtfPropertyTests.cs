@@ -28,7 +28,7 @@ public sealed class AtfPropertyTests
         Gen.Select(Gen.Long[1, 5_000], FunctionId, Gen.Byte[1, 3], Gen.UInt[1, 9], Gen.Frequency((3, Gen.Const((byte[]?)null)), (1, Gen.Byte.Array[0, 48].Select(b => (byte[]?)b))))
             .Array[0, 40].Select(events => (id, events));
 
-    private static readonly Gen<Trace> ValidTrace =
+    private static readonly Gen<ExecutionTrace> ValidTrace =
         Gen.Select(
             Gen.Int[1, 3].SelectMany(n => Gen.Select(Thread(0), Thread(1), Thread(5), (a, b, c) => new[] { a, b, c }[..n])),
             Gen.Select(FunctionId, Name).Array[0, 8],

@@ -44,11 +44,11 @@ public sealed class FilterPropertyTests
     [TestMethod]
     public void Parse_OverLongFilterOrRegexOrNesting_ThenFilterSyntaxExceptionNamesTheLimit()
     {
-        var longFilter = Assert.ThrowsExactly<FilterSyntaxException>(() => TraceFilter.Parse(new string('x', FilterParser.MaxFilterLength + 1)));
+        var longFilter = Assert.ThrowsExactly<FilterSyntaxException>(() => EventFilter.Parse(new string('x', FilterParser.MaxFilterLength + 1)));
         StringAssert.Contains(longFilter.Message, "too long");
-        var longRegex = Assert.ThrowsExactly<FilterSyntaxException>(() => TraceFilter.Parse("fn:/" + new string('a', FilterParser.MaxRegexLength + 1) + "/"));
+        var longRegex = Assert.ThrowsExactly<FilterSyntaxException>(() => EventFilter.Parse("fn:/" + new string('a', FilterParser.MaxRegexLength + 1) + "/"));
         StringAssert.Contains(longRegex.Message, FilterParser.MaxRegexLength.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var deep = Assert.ThrowsExactly<FilterSyntaxException>(() => TraceFilter.Parse(new string('(', FilterParser.MaxNesting + 1) + "error" + new string(')', FilterParser.MaxNesting + 1)));
+        var deep = Assert.ThrowsExactly<FilterSyntaxException>(() => EventFilter.Parse(new string('(', FilterParser.MaxNesting + 1) + "error" + new string(')', FilterParser.MaxNesting + 1)));
         StringAssert.Contains(deep.Message, "nesting deeper than");
     }
 }

@@ -61,7 +61,7 @@ public sealed class SimdVariantTests
             using var trace = TraceGenerator.Generate(events, new TraceGeneratorOptions { Threads = 1, Seed = events });
             foreach (string text in new[] { "kind:exception", "depth>2 kind:call", "fn:parse_* or kind:return", "not detail:yes" })
             {
-                var filter = TraceFilter.Parse(text);
+                var filter = EventFilter.Parse(text);
                 Assert.AreEqual(string.Join(',', filter.Evaluate(trace, forceScalar: true).Indices()), string.Join(',', filter.Evaluate(trace).Indices()), $"{text} on {events} events");
             }
         }

@@ -127,7 +127,7 @@ public sealed class QueryEngineTests
         using var trace = TraceGenerator.Generate(3_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All, Seed = 9 });
         var engine = new QueryEngine(new Analyzer(Gpt4o));
         const string Filter = "kind:exception or fn:buffer_* or depth>5";
-        int expectedEvents = TraceFilter.Parse(Filter).Evaluate(trace).Count;
+        int expectedEvents = EventFilter.Parse(Filter).Evaluate(trace).Count;
         var seenEvents = new List<string>();
         var seenFindings = new List<string>();
         string? cursor = null;

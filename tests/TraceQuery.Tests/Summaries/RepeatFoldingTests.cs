@@ -16,7 +16,7 @@ public sealed class RepeatFoldingTests
     public void Fold_GeneratedTraces_ThenEveryEventOnceInOrderAndCountAgrees(string filter)
     {
         using var trace = TraceGenerator.Generate(6_000, new TraceGeneratorOptions { Seed = 3, Anomalies = TraceAnomalies.HotLoop | TraceAnomalies.Crash });
-        var selection = (filter.Length == 0 ? TraceFilter.All : TraceFilter.Parse(filter)).Evaluate(trace);
+        var selection = (filter.Length == 0 ? EventFilter.All : EventFilter.Parse(filter)).Evaluate(trace);
         var events = selection.Indices().ToList();
         var runs = RepeatFolding.Fold(trace, events).ToList();
         CollectionAssert.AreEqual(events, runs.SelectMany(r => r.Events).ToList());

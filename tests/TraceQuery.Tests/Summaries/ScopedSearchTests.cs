@@ -152,7 +152,7 @@ public sealed partial class ScopedSearchTests
     }
 
     /// <summary>The event (first reference) of every event or folded line, in the order printed.</summary>
-    internal static List<int> ShownEvents(Trace trace, string text)
+    internal static List<int> ShownEvents(ExecutionTrace trace, string text)
     {
         var shown = new List<int>();
         foreach (string line in text.Split('\n'))
@@ -170,7 +170,7 @@ public sealed partial class ScopedSearchTests
     }
 
     /// <summary>Printed order is time order; ties by thread, then sequence.</summary>
-    internal static void AssertTimeOrder(Trace trace, List<int> shown)
+    internal static void AssertTimeOrder(ExecutionTrace trace, List<int> shown)
     {
         for (int i = 1; i < shown.Count; i++)
         {

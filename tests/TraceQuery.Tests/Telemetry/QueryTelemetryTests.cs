@@ -22,7 +22,7 @@ public sealed class QueryTelemetryTests
         var engine = new QueryEngine(new Analyzer(Gpt4o), meterFactory: factory);
         using var trace = TraceGenerator.Generate(10_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
         const string filter = "fn:parse_* or kind:exception";
-        int expectedMatches = TraceQuery.Filtering.TraceFilter.Parse(filter).Evaluate(trace).Count;
+        int expectedMatches = TraceQuery.Filtering.EventFilter.Parse(filter).Evaluate(trace).Count;
 
         var result = engine.Process(trace, tokenBudget: 300, filter: filter);
 

@@ -72,7 +72,7 @@ internal static class CrashDetector
     }
 
     /// <summary>The distinct messages of the first exceptions (up to <paramref name="limit"/>), as a sentence; empty when none has one.</summary>
-    private static string FirstMessages(Trace trace, List<int> events, int limit)
+    private static string FirstMessages(ExecutionTrace trace, List<int> events, int limit)
     {
         var messages = new List<string>();
         foreach (int e in events)

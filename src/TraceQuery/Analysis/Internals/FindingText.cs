@@ -6,7 +6,7 @@ namespace TraceQuery.Analysis.Internals;
 
 internal static class FindingText
 {
-    public static string Name(Trace trace, ulong functionId) => trace.Symbols.GetName(functionId);
+    public static string Name(ExecutionTrace trace, ulong functionId) => trace.Symbols.GetName(functionId);
 
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 

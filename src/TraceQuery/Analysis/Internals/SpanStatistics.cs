@@ -13,13 +13,13 @@ internal sealed class SpanStatistics
 {
     private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
 
-    private SpanStatistics(Trace trace)
+    private SpanStatistics(ExecutionTrace trace)
     {
         Trace = trace;
         Spans = trace.Spans;
     }
 
-    public Trace Trace { get; }
+    public ExecutionTrace Trace { get; }
     public CallSpans Spans { get; }
     public long[] Durations { get; private set; } = [];
     public long[] SelfTimes { get; private set; } = [];
@@ -46,7 +46,7 @@ internal sealed class SpanStatistics
     /// the detectors read. Streams the span arrays a fixed number of times (ordinals, then durations scattered
     /// straight into per-function runs, then one selection per function); never gathers through span ids.
     /// </summary>
-    public static SpanStatistics Compute(Trace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken, bool perSpan = true)
+    public static SpanStatistics Compute(ExecutionTrace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken, bool perSpan = true)
     {
         var stats = new SpanStatistics(trace);
         var spans = stats.Spans;

@@ -97,15 +97,15 @@ internal readonly struct KindPredicate(byte a, byte b, byte c) : IColumnPredicat
 }
 
 /// <summary><c>value op constant</c> over a <c>uint</c> column (depths).</summary>
-internal readonly struct CompareUInt32Predicate(Comparison op, uint constant) : IColumnPredicate<uint>
+internal readonly struct CompareUInt32Predicate(ComparisonOperator op, uint constant) : IColumnPredicate<uint>
 {
     public bool Invoke(uint value) => op switch
     {
-        Comparison.Equal => value == constant,
-        Comparison.NotEqual => value != constant,
-        Comparison.Less => value < constant,
-        Comparison.LessOrEqual => value <= constant,
-        Comparison.Greater => value > constant,
+        ComparisonOperator.Equal => value == constant,
+        ComparisonOperator.NotEqual => value != constant,
+        ComparisonOperator.Less => value < constant,
+        ComparisonOperator.LessOrEqual => value <= constant,
+        ComparisonOperator.Greater => value > constant,
         _ => value >= constant,
     };
 
@@ -114,11 +114,11 @@ internal readonly struct CompareUInt32Predicate(Comparison op, uint constant) : 
         var c = Vector256.Create(constant);
         return op switch
         {
-            Comparison.Equal => Vector256.Equals(values, c),
-            Comparison.NotEqual => ~Vector256.Equals(values, c),
-            Comparison.Less => Vector256.LessThan(values, c),
-            Comparison.LessOrEqual => Vector256.LessThanOrEqual(values, c),
-            Comparison.Greater => Vector256.GreaterThan(values, c),
+            ComparisonOperator.Equal => Vector256.Equals(values, c),
+            ComparisonOperator.NotEqual => ~Vector256.Equals(values, c),
+            ComparisonOperator.Less => Vector256.LessThan(values, c),
+            ComparisonOperator.LessOrEqual => Vector256.LessThanOrEqual(values, c),
+            ComparisonOperator.Greater => Vector256.GreaterThan(values, c),
             _ => Vector256.GreaterThanOrEqual(values, c),
         };
     }

@@ -90,14 +90,14 @@ internal static class FieldTermParser
         return FilterErrors.At(filter, column, message);
     }
 
-    private static Comparison ToComparison(FieldOperator op) => op switch
+    private static ComparisonOperator ToComparison(FieldOperator op) => op switch
     {
-        FieldOperator.Colon or FieldOperator.Equal => Comparison.Equal,
-        FieldOperator.NotEqual => Comparison.NotEqual,
-        FieldOperator.Less => Comparison.Less,
-        FieldOperator.LessOrEqual => Comparison.LessOrEqual,
-        FieldOperator.Greater => Comparison.Greater,
-        _ => Comparison.GreaterOrEqual,
+        FieldOperator.Colon or FieldOperator.Equal => ComparisonOperator.Equal,
+        FieldOperator.NotEqual => ComparisonOperator.NotEqual,
+        FieldOperator.Less => ComparisonOperator.Less,
+        FieldOperator.LessOrEqual => ComparisonOperator.LessOrEqual,
+        FieldOperator.Greater => ComparisonOperator.Greater,
+        _ => ComparisonOperator.GreaterOrEqual,
     };
 
     private static EventKind[] ParseKinds(string filter, string value, int column)

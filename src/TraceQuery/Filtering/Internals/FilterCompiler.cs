@@ -19,7 +19,7 @@ internal static class FilterCompiler
     /// Compiles <paramref name="node"/> for <paramref name="trace"/>. Span operators are evaluated here (both sides over
     /// the whole trace), with the scalar twins when <paramref name="forceScalar"/> is set.
     /// </summary>
-    public static FilterPlan Compile(FilterNode node, Trace trace, bool forceScalar = false) => Simplify(node switch
+    public static FilterPlan Compile(FilterNode node, ExecutionTrace trace, bool forceScalar = false) => Simplify(node switch
     {
         AllNode => new ConstantPlan(true),
         AndNode and => new AndPlan(Compile(and.Left, trace, forceScalar), Compile(and.Right, trace, forceScalar)),
@@ -59,7 +59,7 @@ internal static class FilterCompiler
         return new KindPlan(a, b, c);
     }
 
-    private static FilterPlan CompileThreads(ThreadTerm term, Trace trace)
+    private static FilterPlan CompileThreads(ThreadTerm term, ExecutionTrace trace)
     {
         var ranges = new List<(int, int)>();
         foreach (var thread in trace.Threads)
@@ -70,7 +70,7 @@ internal static class FilterCompiler
         return ranges.Count == 0 ? new ConstantPlan(false) : new RangesPlan(ranges);
     }
 
-    private static FilterPlan CompileTime(TimeTerm term, Trace trace)
+    private static FilterPlan CompileTime(TimeTerm term, ExecutionTrace trace)
     {
         long from = term.FromNs is { } f ? SaturatingAdd(trace.TimeStartNs, f) : long.MinValue;
         long to = term.ToNs is { } t ? SaturatingAdd(trace.TimeStartNs, t) : long.MaxValue;
@@ -81,7 +81,7 @@ internal static class FilterCompiler
             foreach (var thread in trace.Threads)
             {
                 var times = timestamps.Slice(thread.Start, thread.Count);
-                int lo = Trace.LowerBound(times, from), hi = to == long.MaxValue ? times.Length : Trace.LowerBound(times, to);
+                int lo = ExecutionTrace.LowerBound(times, from), hi = to == long.MaxValue ? times.Length : ExecutionTrace.LowerBound(times, to);
                 if (lo < hi)
                     ranges.Add((thread.Start + lo, thread.Start + hi));
             }
@@ -89,7 +89,7 @@ internal static class FilterCompiler
         return ranges.Count == 0 ? new ConstantPlan(false) : new RangesPlan(ranges);
     }
 
-    private static FilterPlan CompileDuration(DurationTerm term, Trace trace)
+    private static FilterPlan CompileDuration(DurationTerm term, ExecutionTrace trace)
     {
         var words = new ulong[Selection.WordCount(trace.EventCount)];
         var spans = trace.Spans;
@@ -105,11 +105,11 @@ internal static class FilterCompiler
             long duration = timestamps[end] - timestamps[starts[s]];
             bool match = term.Op switch
             {
-                Comparison.Equal => duration == term.Nanoseconds,
-                Comparison.NotEqual => duration != term.Nanoseconds,
-                Comparison.Less => duration < term.Nanoseconds,
-                Comparison.LessOrEqual => duration <= term.Nanoseconds,
-                Comparison.Greater => duration > term.Nanoseconds,
+                ComparisonOperator.Equal => duration == term.Nanoseconds,
+                ComparisonOperator.NotEqual => duration != term.Nanoseconds,
+                ComparisonOperator.Less => duration < term.Nanoseconds,
+                ComparisonOperator.LessOrEqual => duration <= term.Nanoseconds,
+                ComparisonOperator.Greater => duration > term.Nanoseconds,
                 _ => duration >= term.Nanoseconds,
             };
             if (match)
@@ -118,7 +118,7 @@ internal static class FilterCompiler
         return new BitmapPlan(words);
     }
 
-    private static FilterPlan CompileRelation(SpanRelationNode node, Trace trace, bool forceScalar)
+    private static FilterPlan CompileRelation(SpanRelationNode node, ExecutionTrace trace, bool forceScalar)
     {
         var outer = Compile(node.Outer, trace, forceScalar);
         var inner = Compile(node.Inner, trace, forceScalar);
@@ -130,7 +130,7 @@ internal static class FilterCompiler
         return new BitmapPlan(SpanRelations.Evaluate(node.Relation, outerWords, innerWords, trace.Spans, tree));
     }
 
-    private static FilterPlan CompileSpanTimes(Comparison op, long nanoseconds, Trace trace, bool selfTimes)
+    private static FilterPlan CompileSpanTimes(ComparisonOperator op, long nanoseconds, ExecutionTrace trace, bool selfTimes)
     {
         var words = new ulong[Selection.WordCount(trace.EventCount)];
         if (trace.EventCount == 0)
@@ -143,11 +143,11 @@ internal static class FilterCompiler
             long time = times[s];
             bool match = op switch
             {
-                Comparison.Equal => time == nanoseconds,
-                Comparison.NotEqual => time != nanoseconds,
-                Comparison.Less => time < nanoseconds,
-                Comparison.LessOrEqual => time <= nanoseconds,
-                Comparison.Greater => time > nanoseconds,
+                ComparisonOperator.Equal => time == nanoseconds,
+                ComparisonOperator.NotEqual => time != nanoseconds,
+                ComparisonOperator.Less => time < nanoseconds,
+                ComparisonOperator.LessOrEqual => time <= nanoseconds,
+                ComparisonOperator.Greater => time > nanoseconds,
                 _ => time >= nanoseconds,
             };
             if (match)
@@ -159,7 +159,7 @@ internal static class FilterCompiler
         return new BitmapPlan(words);
     }
 
-    private static FilterPlan CompileStatuses(IReadOnlyList<SpanStatus> wanted, Trace trace)
+    private static FilterPlan CompileStatuses(IReadOnlyList<SpanStatus> wanted, ExecutionTrace trace)
     {
         if (wanted.Count == 0)
             return new ConstantPlan(false);
@@ -181,7 +181,7 @@ internal static class FilterCompiler
         return new BitmapPlan(words);
     }
 
-    private static FilterPlan CompileWord(WordTerm term, Trace trace)
+    private static FilterPlan CompileWord(WordTerm term, ExecutionTrace trace)
     {
         var membership = new bool[trace.FunctionIds.Length];
         for (int o = 0; o < membership.Length; o++)
@@ -197,7 +197,7 @@ internal static class FilterCompiler
         return names is ConstantPlan { Value: false } ? exceptions : new OrPlan(names, exceptions);
     }
 
-    private static FilterPlan Functions(Trace trace, bool[] membership)
+    private static FilterPlan Functions(ExecutionTrace trace, bool[] membership)
     {
         int members = 0;
         foreach (bool m in membership)
@@ -209,7 +209,7 @@ internal static class FilterCompiler
         return new FunctionSetPlan(membership);
     }
 
-    internal static bool[] MatchNames(NameTerm term, Trace trace)
+    internal static bool[] MatchNames(NameTerm term, ExecutionTrace trace)
     {
         var membership = new bool[trace.FunctionIds.Length];
         Regex? regex = term.Kind == NamePatternKind.Regex

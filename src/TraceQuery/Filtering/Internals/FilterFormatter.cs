@@ -150,14 +150,14 @@ internal static class FilterFormatter
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a span status the filter language can name."),
     };
 
-    private static string ComparisonText(Comparison op) => op switch
+    private static string ComparisonText(ComparisonOperator op) => op switch
     {
-        Comparison.Equal => "=",
-        Comparison.NotEqual => "!=",
-        Comparison.Less => "<",
-        Comparison.LessOrEqual => "<=",
-        Comparison.Greater => ">",
-        Comparison.GreaterOrEqual => ">=",
+        ComparisonOperator.Equal => "=",
+        ComparisonOperator.NotEqual => "!=",
+        ComparisonOperator.Less => "<",
+        ComparisonOperator.LessOrEqual => "<=",
+        ComparisonOperator.Greater => ">",
+        ComparisonOperator.GreaterOrEqual => ">=",
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 

@@ -19,7 +19,7 @@ internal abstract class FilterPlan
     /// Evaluates <paramref name="plan"/> over every event of <paramref name="trace"/>, chunk by chunk (in parallel for
     /// large traces), into a new bitmap whose bits past the event count are clear.
     /// </summary>
-    public static ulong[] EvaluateAll(FilterPlan plan, Trace trace, bool forceScalar)
+    public static ulong[] EvaluateAll(FilterPlan plan, ExecutionTrace trace, bool forceScalar)
     {
         int n = trace.EventCount;
         var words = new ulong[Selection.WordCount(n)];
@@ -49,13 +49,13 @@ internal abstract class FilterPlan
 }
 
 /// <summary>The columns a plan reads, and whether the scalar twins are forced.</summary>
-internal readonly ref struct EvaluationContext(Trace trace, bool forceScalar)
+internal readonly ref struct EvaluationContext(ExecutionTrace trace, bool forceScalar)
 {
     public readonly ReadOnlySpan<byte> Kinds = trace.Kinds;
     public readonly ReadOnlySpan<int> Ordinals = trace.FunctionOrdinals;
     public readonly ReadOnlySpan<uint> Depths = trace.Depths;
     public readonly ReadOnlySpan<uint> Details = trace.DetailSeqs;
-    public readonly Trace Trace = trace;
+    public readonly ExecutionTrace Trace = trace;
     public readonly bool ForceScalar = forceScalar;
 }
 
@@ -67,11 +67,11 @@ internal sealed class ConstantPlan(bool value) : FilterPlan
         destination.Fill(value ? ulong.MaxValue : 0);
 }
 
-/// <summary>Events of up to three kinds; blocks whose zone map (<see cref="Trace.KindBlockMasks"/>) has none of them are skipped.</summary>
+/// <summary>Events of up to three kinds; blocks whose zone map (<see cref="ExecutionTrace.KindBlockMasks"/>) has none of them are skipped.</summary>
 internal sealed class KindPlan(byte a, byte b, byte c) : FilterPlan
 {
-    private const int WordsPerBlock = Trace.KindBlockSize / 64;
-    private readonly byte _wanted = (byte)(Trace.KindMaskBit(a) | Trace.KindMaskBit(b) | Trace.KindMaskBit(c));
+    private const int WordsPerBlock = ExecutionTrace.KindBlockSize / 64;
+    private readonly byte _wanted = (byte)(ExecutionTrace.KindMaskBit(a) | ExecutionTrace.KindMaskBit(b) | ExecutionTrace.KindMaskBit(c));
 
     public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
     {
@@ -91,7 +91,7 @@ internal sealed class KindPlan(byte a, byte b, byte c) : FilterPlan
     }
 }
 
-internal sealed class DepthPlan(Comparison op, uint value) : FilterPlan
+internal sealed class DepthPlan(ComparisonOperator op, uint value) : FilterPlan
 {
     public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
         ColumnScans.Scan(context.Depths, firstWord, destination, new CompareUInt32Predicate(op, value), context.ForceScalar);
@@ -101,7 +101,7 @@ internal sealed class DetailPlan(bool hasDetail) : FilterPlan
 {
     public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
         ColumnScans.Scan(context.Details, firstWord, destination,
-            new CompareUInt32Predicate(hasDetail ? Comparison.NotEqual : Comparison.Equal, TraceEvent.NoDetail), context.ForceScalar);
+            new CompareUInt32Predicate(hasDetail ? ComparisonOperator.NotEqual : ComparisonOperator.Equal, TraceEvent.NoDetail), context.ForceScalar);
 }
 
 /// <summary>Events whose function ordinal is in a set: vector compares for small sets, a dense lookup table otherwise.</summary>

@@ -7,7 +7,7 @@ namespace TraceQuery.Formats.Atf;
 
 /// <summary>
 /// Reads an ATF v2 session directory (<c>manifest.json</c>, <c>thread_N/index.atf</c>, optional
-/// <c>thread_N/detail.atf</c>) into a <see cref="Trace"/>. Index files are memory-mapped and turned into
+/// <c>thread_N/detail.atf</c>) into a <see cref="ExecutionTrace"/>. Index files are memory-mapped and turned into
 /// columns in one pass; detail files stay mapped for O(1) lookups until the trace is disposed.
 /// </summary>
 /// <remarks>
@@ -25,7 +25,7 @@ public static class AtfReader
     /// <summary>Opens a session directory.</summary>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="TraceFormatException">It is not an ATF session, or a file in it is damaged beyond recovery.</exception>
-    public static Trace Open(string directory, AtfReadOptions? options = null)
+    public static ExecutionTrace Open(string directory, AtfReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= AtfReadOptions.Default;
@@ -137,7 +137,7 @@ public static class AtfReader
                 Warnings = warnings,
             };
             bool anyDetail = detailFiles.Any(d => d is not null);
-            var trace = new Trace(columns, symbols, metadata, anyDetail ? new AtfDetailStore(detailFiles) : null);
+            var trace = new ExecutionTrace(columns, symbols, metadata, anyDetail ? new AtfDetailStore(detailFiles) : null);
             keepDetails = anyDetail;
             return trace;
         }

@@ -7,14 +7,14 @@ using TraceQuery.Model;
 namespace TraceQuery.Formats.Atf;
 
 /// <summary>
-/// Writes a <see cref="Trace"/> as an ATF v2 session directory, the way the original tracer lays it out
+/// Writes a <see cref="ExecutionTrace"/> as an ATF v2 session directory, the way the original tracer lays it out
 /// (header, events, footer; detail records; manifest with symbols) but with real CRC32 checksums.
 /// Reading the result and writing it again gives the same bytes.
 /// </summary>
 public static class AtfWriter
 {
     /// <summary>Writes <paramref name="trace"/> into <paramref name="directory"/> (created if needed; existing session files are replaced).</summary>
-    public static void Write(Trace trace, string directory)
+    public static void Write(ExecutionTrace trace, string directory)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -49,7 +49,7 @@ public static class AtfWriter
         File.WriteAllBytes(Path.Combine(directory, AtfLayout.ManifestFileName), manifest.ToUtf8Json());
     }
 
-    private static void WriteIndex(Trace trace, TraceThread thread, string path, bool hasDetail, byte arch, byte os, byte clock)
+    private static void WriteIndex(ExecutionTrace trace, TraceThread thread, string path, bool hasDetail, byte arch, byte os, byte clock)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         var header = new byte[AtfLayout.HeaderSize];
@@ -109,7 +109,7 @@ public static class AtfWriter
         stream.Write(header);
     }
 
-    private static void WriteDetail(Trace trace, TraceThread thread, int records, string path, byte arch, byte os)
+    private static void WriteDetail(ExecutionTrace trace, TraceThread thread, int records, string path, byte arch, byte os)
     {
         // Each record's index_seq is the position of the event that links it in the file being written.
         var linkedFrom = new Dictionary<uint, uint>();

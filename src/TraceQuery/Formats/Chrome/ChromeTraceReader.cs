@@ -6,7 +6,7 @@ namespace TraceQuery.Formats.Chrome;
 
 /// <summary>
 /// Reads Chrome Trace Event Format JSON (what Chrome, Perfetto, <c>chrome://tracing</c> and many profilers
-/// write), in its object form (<c>{"traceEvents":[…]}</c>) or bare-array form, into a <see cref="Trace"/>.
+/// write), in its object form (<c>{"traceEvents":[…]}</c>) or bare-array form, into a <see cref="ExecutionTrace"/>.
 /// Streams the file with <see cref="Utf8JsonReader"/>: memory grows with the events kept, not the file.
 /// </summary>
 /// <remarks>
@@ -26,7 +26,7 @@ public static class ChromeTraceReader
     /// <summary>Reads a Chrome trace file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">It is not valid Chrome trace JSON; the message names the byte offset.</exception>
-    public static Trace Open(string path, JsonTraceReadOptions? options = null)
+    public static ExecutionTrace Open(string path, JsonTraceReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
@@ -36,7 +36,7 @@ public static class ChromeTraceReader
 
     /// <summary>Reads Chrome trace JSON from <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors and metadata.</summary>
     /// <exception cref="TraceFormatException">It is not valid Chrome trace JSON; the message names the byte offset.</exception>
-    public static Trace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null)
+    public static ExecutionTrace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -58,7 +58,7 @@ public static class ChromeTraceReader
         }
     }
 
-    private static Trace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
+    private static ExecutionTrace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
     {
         options ??= JsonTraceReadOptions.Default;
         var json = new JsonStream(stream, sourceName, options.MaxValueBytes, options.MaxDepth, allowMultipleValues: false);

@@ -346,7 +346,7 @@ internal sealed class ChromeTraceState(string path)
     }
 
     /// <summary>Nests each thread's slices by time, numbers threads, and hands everything to a <see cref="TraceBuilder"/>.</summary>
-    public Trace Build()
+    public ExecutionTrace Build()
     {
         if (_unmatchedEnds > 0)
             _warnings.Add(JsonValues.Invariant($"{_unmatchedEnds} end event(s) ('E' or 'e') had no open begin to close and were ignored."));

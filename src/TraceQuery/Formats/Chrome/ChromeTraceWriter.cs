@@ -5,7 +5,7 @@ using TraceQuery.Model;
 namespace TraceQuery.Formats.Chrome;
 
 /// <summary>
-/// Writes a <see cref="Trace"/> as Chrome Trace Event JSON (object form), for Perfetto or <c>chrome://tracing</c>:
+/// Writes a <see cref="ExecutionTrace"/> as Chrome Trace Event JSON (object form), for Perfetto or <c>chrome://tracing</c>:
 /// CALL → <c>B</c>, RETURN → <c>E</c>, EXCEPTION → an instant with <c>args.error</c> (its message), thread names
 /// as <c>M</c> events; <c>pid</c> 1, <c>tid</c> = thread id, <c>cat</c> = module, <c>ts</c> in microseconds with
 /// three decimals, so nanoseconds survive a round trip through <see cref="ChromeTraceReader"/>.
@@ -13,7 +13,7 @@ namespace TraceQuery.Formats.Chrome;
 public static class ChromeTraceWriter
 {
     /// <summary>Writes the whole trace to <paramref name="stream"/>. O(events); streams, holds nothing per event.</summary>
-    public static void Write(Trace trace, Stream stream)
+    public static void Write(ExecutionTrace trace, Stream stream)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(stream);
@@ -74,7 +74,7 @@ public static class ChromeTraceWriter
     }
 
     /// <summary>Writes the trace to a file.</summary>
-    public static void Write(Trace trace, string path)
+    public static void Write(ExecutionTrace trace, string path)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         Write(trace, stream);

@@ -6,7 +6,7 @@ namespace TraceQuery.Formats.Otlp;
 
 /// <summary>
 /// Reads OpenTelemetry OTLP/JSON (the protobuf JSON mapping of <c>ExportTraceServiceRequest</c> and
-/// <c>ExportLogsServiceRequest</c>) into a <see cref="Trace"/>: one request object, or the collector file
+/// <c>ExportLogsServiceRequest</c>) into a <see cref="ExecutionTrace"/>: one request object, or the collector file
 /// exporter's one-object-per-line form. Streams the file with <see cref="Utf8JsonReader"/>; memory grows with
 /// the spans and logs kept, not the file.
 /// </summary>
@@ -25,7 +25,7 @@ public static class OtlpJsonReader
     /// <summary>Reads an OTLP/JSON file (a request object or JSON lines).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">It is not valid OTLP/JSON; the message names the byte offset.</exception>
-    public static Trace Open(string path, JsonTraceReadOptions? options = null)
+    public static ExecutionTrace Open(string path, JsonTraceReadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
@@ -35,7 +35,7 @@ public static class OtlpJsonReader
 
     /// <summary>Reads OTLP/JSON from <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors and metadata.</summary>
     /// <exception cref="TraceFormatException">It is not valid OTLP/JSON; the message names the byte offset.</exception>
-    public static Trace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null)
+    public static ExecutionTrace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
@@ -57,7 +57,7 @@ public static class OtlpJsonReader
         }
     }
 
-    private static Trace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
+    private static ExecutionTrace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
     {
         options ??= JsonTraceReadOptions.Default;
         var json = new JsonStream(stream, sourceName, options.MaxValueBytes, options.MaxDepth, allowMultipleValues: true);

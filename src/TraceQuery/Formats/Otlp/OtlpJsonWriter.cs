@@ -5,7 +5,7 @@ using TraceQuery.Model;
 namespace TraceQuery.Formats.Otlp;
 
 /// <summary>
-/// Writes a <see cref="Trace"/>'s call spans as OTLP/JSON (<c>ExportTraceServiceRequest</c>), one resource per
+/// Writes a <see cref="ExecutionTrace"/>'s call spans as OTLP/JSON (<c>ExportTraceServiceRequest</c>), one resource per
 /// module (<c>service.name</c>), one trace id per thread, <c>thread.id</c>/<c>thread.name</c> attributes, and
 /// EXCEPTION events as span events named <c>exception</c> with status code 2. A span cut by a crash (or still
 /// open) is written without an end time, so <see cref="OtlpJsonReader"/> reads back the same spans.
@@ -16,7 +16,7 @@ public static class OtlpJsonWriter
     /// Writes the trace to <paramref name="stream"/>: one request object, or with <paramref name="jsonLines"/>
     /// one request per resource per line (the collector file exporter's form). O(spans + events).
     /// </summary>
-    public static void Write(Trace trace, Stream stream, bool jsonLines = false)
+    public static void Write(ExecutionTrace trace, Stream stream, bool jsonLines = false)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(stream);
@@ -107,13 +107,13 @@ public static class OtlpJsonWriter
     }
 
     /// <summary>Writes the trace to a file.</summary>
-    public static void Write(Trace trace, string path, bool jsonLines = false)
+    public static void Write(ExecutionTrace trace, string path, bool jsonLines = false)
     {
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         Write(trace, stream, jsonLines);
     }
 
-    private static void WriteSpan(Utf8JsonWriter w, Trace trace, CallSpans spans, int s, List<int>? exceptions)
+    private static void WriteSpan(Utf8JsonWriter w, ExecutionTrace trace, CallSpans spans, int s, List<int>? exceptions)
     {
         var span = spans.Get(s);
         var thread = trace.Threads[spans.GetThreadIndex(s)];

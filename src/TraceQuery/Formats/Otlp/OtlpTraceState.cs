@@ -401,7 +401,7 @@ internal sealed class OtlpTraceState(string path)
     private static bool PeekNull(ReadOnlySpan<byte> json) => json.Trim(" \t\r\n"u8).SequenceEqual("null"u8);
 
     /// <summary>Resolves parents and threads and hands spans, exceptions and logs to a <see cref="TraceBuilder"/>.</summary>
-    public Trace Build()
+    public ExecutionTrace Build()
     {
         var warnings = new List<string>();
         if (_endsBeforeStart > 0)

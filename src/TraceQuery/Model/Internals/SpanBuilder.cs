@@ -11,7 +11,7 @@ internal sealed class SpanBuilder
 
     public int Count => _starts.Count;
 
-    public void Pair(Trace trace, TraceThread thread, int[] spanOfEvent)
+    public void Pair(ExecutionTrace trace, TraceThread thread, int[] spanOfEvent)
     {
         var kinds = trace.Kinds;
         var ordinals = trace.FunctionOrdinals;
@@ -76,7 +76,7 @@ internal sealed class SpanBuilder
     }
 
     /// <summary>Pairs a span-based thread by the links its source stated (<see cref="ExplicitSpanLinks"/>), not by depth.</summary>
-    public void PairExplicit(Trace trace, TraceThread thread, int[] spanOfEvent, int[] links)
+    public void PairExplicit(ExecutionTrace trace, TraceThread thread, int[] spanOfEvent, int[] links)
     {
         var kinds = trace.Kinds;
         for (int e = thread.Start; e < thread.End; e++)

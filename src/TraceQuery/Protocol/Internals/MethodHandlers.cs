@@ -15,7 +15,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
     public static readonly string[] Methods =
         ["trace.info", "trace.query", "narration.summary", "findings.search", "spans.list", "stats.functionsTopN", "events.get", "search.scoped", "plan.keySymbols"];
 
-    public QueryResult Info(Trace trace, RequestContext request)
+    public QueryResult Info(ExecutionTrace trace, RequestContext request)
     {
         var counter = engine.CounterFor(request.Model);
         var lines = new List<SummaryItem>();
@@ -42,7 +42,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return Fit(trace, counter, headline, lines, request, "info", trace.EventCount, []);
     }
 
-    public QueryResult Query(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult Query(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         var counter = engine.CounterFor(request.Model);
         var filter = ParseFilter(p.String("filter"));
@@ -64,10 +64,10 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return FitWith(trace, counter, headline, items, totals, request, $"query|{filter.Canonical}|{projection}|{limit}", selection.Count, []);
     }
 
-    public QueryResult Summary(Trace trace, RequestContext request, RequestParams p) =>
+    public QueryResult Summary(ExecutionTrace trace, RequestContext request, RequestParams p) =>
         engine.Run(trace, request.Budget, p.String("filter"), new QueryOptions { Model = request.Model }, request.Cursor, request.Cancellation);
 
-    public QueryResult SearchFindings(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult SearchFindings(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         var counter = engine.CounterFor(request.Model);
         string symptom = p.String("query") ?? p.String("symptom") ?? "";
@@ -84,7 +84,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return FitWith(trace, counter, headline, items, totals, request, $"findings|{symptom}|{limit}", trace.EventCount, [.. ranked.Select(x => x.Finding)]);
     }
 
-    public QueryResult ListSpans(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult ListSpans(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         var counter = engine.CounterFor(request.Model);
         string? function = p.String("function");
@@ -126,7 +126,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return FitWith(trace, counter, headline, items, totals, request, $"spans|{function}|{thread}|{min}|{max}|{statusText}|{limit}", trace.EventCount, []);
     }
 
-    public QueryResult TopFunctions(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult TopFunctions(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         var counter = engine.CounterFor(request.Model);
         string metricText = p.String("metric") ?? "self";
@@ -151,7 +151,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return FitWith(trace, counter, headline, items, totals, request, $"top|{metricText}|{n}|{filter.Canonical}", selection?.Count ?? trace.EventCount, []);
     }
 
-    public QueryResult SearchScoped(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult SearchScoped(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         string anchor = p.String("anchor") ?? throw RequestParams.Invalid("anchor", "is required: span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms");
         var options = new ScopedSearchOptions
@@ -166,7 +166,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return engine.RunSearchScoped(trace, options, request.Budget, request.Cursor, request.Cancellation);
     }
 
-    public QueryResult PlanKeySymbols(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult PlanKeySymbols(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         string symptom = p.String("symptom") ?? p.String("query") ?? "";
         if (string.IsNullOrWhiteSpace(symptom))
@@ -183,7 +183,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return engine.RunPlanKeySymbols(trace, symptom, hints, topK, request.Budget, request.Cursor, request.Model, request.Cancellation);
     }
 
-    public QueryResult GetEvents(Trace trace, RequestContext request, RequestParams p)
+    public QueryResult GetEvents(ExecutionTrace trace, RequestContext request, RequestParams p)
     {
         var counter = engine.CounterFor(request.Model);
         var refs = p.Strings("refs") ?? p.Strings("ref") ?? throw RequestParams.Invalid("refs", "is required: a list such as [\"event:1:2\", \"span:3\", \"fn:0x05e4df9100000003\"]");
@@ -201,7 +201,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return Fit(trace, counter, headline, lines, request, "events|" + string.Join(',', refs) + "|" + detail, trace.EventCount, []);
     }
 
-    private static string Resolve(Trace trace, EvidenceRef reference, bool detail)
+    private static string Resolve(ExecutionTrace trace, EvidenceRef reference, bool detail)
     {
         switch (reference.Kind)
         {
@@ -240,14 +240,14 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return text.ToString();
     }
 
-    internal static string RenderEvent(Trace trace, int e, bool full)
+    internal static string RenderEvent(ExecutionTrace trace, int e, bool full)
     {
         if (!full)
             return $"- {trace.GetEventRef(e)} {TraceInfoKind(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])}";
         return NarrativeBuilder.RenderEvent(trace, e) + (trace.DetailSeqs[e] != TraceEvent.NoDetail ? " detail:yes" : "");
     }
 
-    internal static string RenderSpan(Trace trace, int s)
+    internal static string RenderSpan(ExecutionTrace trace, int s)
     {
         var span = trace.Spans.Get(s);
         return $"- span:{s} {trace.Symbols.GetName(span.FunctionId)} thread {span.ThreadId} depth {span.Depth} +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} for {TextFormat.Duration(span.DurationNs)} {span.Status.ToString().ToLowerInvariant()}"
@@ -261,7 +261,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         _ => "EXCEPTION",
     };
 
-    private bool[] MatchFunctions(Trace trace, string pattern)
+    private bool[] MatchFunctions(ExecutionTrace trace, string pattern)
     {
         var node = pattern.Length > 1 && pattern.StartsWith('/') && pattern.EndsWith('/')
             ? new NameTerm(NameField.Function, NamePatternKind.Regex, pattern[1..^1])
@@ -277,14 +277,14 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         }
     }
 
-    private TraceFilter ParseFilter(string? text)
+    private EventFilter ParseFilter(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
-            return TraceFilter.All;
-        TraceFilter filter;
+            return EventFilter.All;
+        EventFilter filter;
         try
         {
-            filter = TraceFilter.Parse(text);
+            filter = EventFilter.Parse(text);
         }
         catch (FilterSyntaxException e)
         {
@@ -346,7 +346,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         return word;
     }
 
-    private static double Relevance(Finding finding, Trace trace, List<string> words)
+    private static double Relevance(Finding finding, ExecutionTrace trace, List<string> words)
     {
         if (words.Count == 0)
             return 0;
@@ -369,13 +369,13 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
 
     private static SummaryItem Line(string text, string section = "## Info", SummaryItemKind kind = SummaryItemKind.Timeline) => new(kind, text, section);
 
-    private static QueryResult Fit(Trace trace, ITokenCounter counter, string headline, List<SummaryItem> lines, RequestContext request, string query, int matched, IReadOnlyList<Finding> findings)
+    private static QueryResult Fit(ExecutionTrace trace, ITokenCounter counter, string headline, List<SummaryItem> lines, RequestContext request, string query, int matched, IReadOnlyList<Finding> findings)
     {
         var totals = lines.GroupBy(l => l.Kind).ToDictionary(g => g.Key, g => (long)g.Count());
         return FitWith(trace, counter, headline, lines, totals, request, query, matched, findings);
     }
 
-    private static QueryResult FitWith(Trace trace, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals, RequestContext request, string query, int matched, IReadOnlyList<Finding> findings) =>
+    private static QueryResult FitWith(ExecutionTrace trace, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals, RequestContext request, string query, int matched, IReadOnlyList<Finding> findings) =>
         QueryEngine.FitPage(trace, counter, headline, items, totals, request.Budget, request.Cursor, query, matched, findings, System.Diagnostics.Stopwatch.GetTimestamp(), request.Cancellation);
 }
 

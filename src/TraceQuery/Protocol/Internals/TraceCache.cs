@@ -15,18 +15,18 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, Query
     private readonly object _gate = new();
     private readonly LinkedList<Entry> _order = new();
     private readonly Dictionary<string, LinkedListNode<Entry>> _byKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Trace> _registered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ExecutionTrace> _registered = new(StringComparer.Ordinal);
     private bool _disposed;
 
-    public sealed class Entry(string key, Lazy<Trace> trace)
+    public sealed class Entry(string key, Lazy<ExecutionTrace> trace)
     {
         public string Key { get; } = key;
-        public Lazy<Trace> Trace { get; } = trace;
+        public Lazy<ExecutionTrace> Trace { get; } = trace;
         public int Users { get; set; }
         public bool Evicted { get; set; }
     }
 
-    public readonly record struct Lease(TraceCache Owner, Entry? Entry, Trace Trace) : IDisposable
+    public readonly record struct Lease(TraceCache Owner, Entry? Entry, ExecutionTrace Trace) : IDisposable
     {
         public void Dispose() => Owner.Release(Entry);
     }
@@ -40,7 +40,7 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, Query
         }
     }
 
-    public void Register(string name, Trace trace)
+    public void Register(string name, ExecutionTrace trace)
     {
         lock (_gate)
             _registered[name] = trace;
@@ -55,7 +55,7 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, Query
         }
     }
 
-    public bool TryGetRegistered(string name, out Trace trace)
+    public bool TryGetRegistered(string name, out ExecutionTrace trace)
     {
         lock (_gate)
             return _registered.TryGetValue(name, out trace!);
@@ -77,7 +77,7 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, Query
             else
             {
                 // A session directory is read with the server's ATF caps; a file by its content (Chrome, OTLP).
-                entry = new Entry(fullPath, new Lazy<Trace>(() => Directory.Exists(fullPath) ? AtfReader.Open(fullPath, readOptions) : TraceFile.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
+                entry = new Entry(fullPath, new Lazy<ExecutionTrace>(() => Directory.Exists(fullPath) ? AtfReader.Open(fullPath, readOptions) : TraceFile.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
                 instruments?.RecordCacheLookup(hit: false);
                 _byKey[fullPath] = _order.AddFirst(entry);
                 while (_order.Count > Math.Max(1, capacity))

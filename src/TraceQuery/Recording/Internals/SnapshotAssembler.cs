@@ -16,7 +16,7 @@ internal static class SnapshotAssembler
         public int Stop;
     }
 
-    public static Trace Build(List<RecordedEvent> entries, RecordedFunction[] functions, Dictionary<int, string?> threadNames, RecordingDrops drops)
+    public static ExecutionTrace Build(List<RecordedEvent> entries, RecordedFunction[] functions, Dictionary<int, string?> threadNames, RecordingDrops drops)
     {
         // Entries in ring order; a span is placed where its first entry was (deterministic for a recording).
         var drafts = new Dictionary<ulong, Draft>();

@@ -11,7 +11,7 @@ internal static class KeySymbolLines
     public const string FunctionsSection = "## Key functions (score · calls · reasons)";
     public const string SetsSection = "## Function sets to trace, per module (base64; first byte 0x01 bitset, 0x02 delta list; FunctionIdSet.DecodeFunctionIds)";
 
-    public static (string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals) Render(Trace trace, KeySymbolPlan plan)
+    public static (string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals) Render(ExecutionTrace trace, KeySymbolPlan plan)
     {
         string headline = $"# Key symbols for \"{plan.Symptom}\": {TextFormat.Count(plan.Functions.Count)} of {TextFormat.Count(plan.Candidates)} matching functions ({TextFormat.Count(trace.FunctionIds.Length)} in the trace)";
         var items = new List<SummaryItem>();

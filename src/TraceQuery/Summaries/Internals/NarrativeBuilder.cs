@@ -19,7 +19,7 @@ internal static class NarrativeBuilder
     public const string TimelineSection = "## Timeline";
     public const string EventsSection = "## Matching events";
 
-    public static string Headline(Trace trace, TraceFilter filter, Selection selection, AnalysisResult analysis)
+    public static string Headline(ExecutionTrace trace, EventFilter filter, Selection selection, AnalysisResult analysis)
     {
         var text = new StringBuilder();
         string source = trace.Metadata.SourcePath is { } path ? Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) : trace.Metadata.SourceFormat;
@@ -40,7 +40,7 @@ internal static class NarrativeBuilder
         return text.ToString();
     }
 
-    public static IEnumerable<SummaryItem> Items(Trace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings)
+    public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings)
     {
         foreach (var finding in analysis.Findings.Take(maxFindings))
             yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), FindingsSection);
@@ -74,7 +74,7 @@ internal static class NarrativeBuilder
     public static string Render(Finding finding) =>
         $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
 
-    public static string RenderEvent(Trace trace, int e)
+    public static string RenderEvent(ExecutionTrace trace, int e)
     {
         string kind = (EventKind)trace.Kinds[e] switch
         {
@@ -103,7 +103,7 @@ internal static class NarrativeBuilder
     /// timestamps are sorted, so slice borders become index ranges by binary search and the per-event work is
     /// one counter increment in a dense slice × function table (no division, no dictionary). O(events).
     /// </summary>
-    private static IEnumerable<string> Timeline(Trace trace, Selection selection)
+    private static IEnumerable<string> Timeline(ExecutionTrace trace, Selection selection)
     {
         const int Slices = 10;
         if (selection.Count == 0)
@@ -143,7 +143,7 @@ internal static class NarrativeBuilder
     }
 
     /// <summary>Per slice: selected events, exceptions among them, and selected events per function ordinal.</summary>
-    private static void CountSlices(Trace trace, Selection selection, long span, Span<long> counts, Span<long> exceptions, Span<int> perFunction)
+    private static void CountSlices(ExecutionTrace trace, Selection selection, long span, Span<long> counts, Span<long> exceptions, Span<int> perFunction)
     {
         int slices = counts.Length;
         int functions = trace.FunctionIds.Length;
@@ -162,7 +162,7 @@ internal static class NarrativeBuilder
             int from = 0;
             for (int i = 0; i < slices; i++)
             {
-                int to = i == slices - 1 ? times.Length : Trace.LowerBound(times, borders[i + 1]);
+                int to = i == slices - 1 ? times.Length : ExecutionTrace.LowerBound(times, borders[i + 1]);
                 if (from < to)
                 {
                     var row = perFunction.Slice(i * functions, functions);

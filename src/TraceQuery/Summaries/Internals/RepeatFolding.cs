@@ -23,7 +23,7 @@ internal static class RepeatFolding
     }
 
     /// <summary>Groups <paramref name="events"/> (event indices, each thread's in time order) into runs.</summary>
-    public static IEnumerable<Run> Fold(Trace trace, IEnumerable<int> events)
+    public static IEnumerable<Run> Fold(ExecutionTrace trace, IEnumerable<int> events)
     {
         var pending = new List<int>();
         int pendingThreadEnd = -1, pendingThreadStart = -1;
@@ -60,7 +60,7 @@ internal static class RepeatFolding
     /// How many single lines and folded lines <see cref="Fold"/> would give, without allocating per event (the same rule:
     /// a run's spans are counted as changes of span along it, since one function's frames at one depth never interleave).
     /// </summary>
-    public static (long Singles, long Folded) Count(Trace trace, IEnumerable<int> events)
+    public static (long Singles, long Folded) Count(ExecutionTrace trace, IEnumerable<int> events)
     {
         long singles = 0, folded = 0;
         int head = -1, previous = -1, length = 0, spans = 0, threadStart = -1, threadEnd = -1;
@@ -102,7 +102,7 @@ internal static class RepeatFolding
     }
 
     /// <summary>Distinct spans of a run's events, in order of first appearance.</summary>
-    public static List<int> SpansOf(Trace trace, IReadOnlyList<int> events)
+    public static List<int> SpansOf(ExecutionTrace trace, IReadOnlyList<int> events)
     {
         var spanOfEvent = trace.Spans.SpanOfEvent;
         var spans = new List<int>();
@@ -120,7 +120,7 @@ internal static class RepeatFolding
     /// A folded run as one line: <c>event:0:100..event:0:219 ×60 checksum_block depth 5 (120 events folded; fastest span:… slowest span:…)</c>,
     /// prefixed by <paramref name="prefix"/> (e.g. a time offset).
     /// </summary>
-    public static string Render(Trace trace, Run run, string prefix = "")
+    public static string Render(ExecutionTrace trace, Run run, string prefix = "")
     {
         var spans = SpansOf(trace, run.Events);
         var exemplars = SpanExemplars.Of(trace, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(spans));
@@ -135,7 +135,7 @@ internal static class RepeatFolding
         return text.Append(')').ToString();
     }
 
-    private static IEnumerable<Run> Flush(Trace trace, List<int> pending)
+    private static IEnumerable<Run> Flush(ExecutionTrace trace, List<int> pending)
     {
         if (pending.Count == 0)
             yield break;

@@ -29,7 +29,7 @@ internal static class ScopedNeighbourhood
     /// <summary>The resolved anchor: its event (for a time, the nearest event), span, interval and description.</summary>
     private readonly record struct Anchor(int Event, int EndEvent, int Span, long StartNs, long EndNs, bool IsTime, string Text, string Description);
 
-    public static Lines Build(Trace trace, ScopedSearchOptions options, CancellationToken cancellationToken)
+    public static Lines Build(ExecutionTrace trace, ScopedSearchOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (trace.EventCount == 0)
@@ -44,7 +44,7 @@ internal static class ScopedNeighbourhood
         ahead = options.LookAheadNs ?? ahead;
         long from = anchor.StartNs - back; // timestamps are non-negative: no overflow
         long to = ahead > long.MaxValue - 1 - anchor.EndNs ? long.MaxValue - 1 : anchor.EndNs + ahead;
-        var filter = string.IsNullOrWhiteSpace(options.Filter) ? TraceFilter.All : TraceFilter.Parse(options.Filter);
+        var filter = string.IsNullOrWhiteSpace(options.Filter) ? EventFilter.All : EventFilter.Parse(options.Filter);
         var selection = filter.Root is AllNode ? null : filter.Evaluate(trace);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -54,7 +54,7 @@ internal static class ScopedNeighbourhood
         foreach (var thread in trace.Threads)
         {
             var times = trace.Timestamps.Slice(thread.Start, thread.Count);
-            ranges[thread.Index] = (thread.Start + Trace.LowerBound(times, from), thread.Start + Trace.LowerBound(times, to + 1));
+            ranges[thread.Index] = (thread.Start + ExecutionTrace.LowerBound(times, from), thread.Start + ExecutionTrace.LowerBound(times, to + 1));
             inWindow += ranges[thread.Index].Hi - ranges[thread.Index].Lo;
         }
         bool narrowed = inWindow > MaxConsidered;
@@ -63,7 +63,7 @@ internal static class ScopedNeighbourhood
             int perSide = MaxConsidered / (2 * trace.Threads.Count);
             foreach (var thread in trace.Threads)
             {
-                int middle = thread.Start + Trace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), anchor.StartNs);
+                int middle = thread.Start + ExecutionTrace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), anchor.StartNs);
                 var (lo, hi) = ranges[thread.Index];
                 ranges[thread.Index] = (Math.Max(lo, middle - perSide), Math.Min(hi, middle + perSide));
             }
@@ -179,7 +179,7 @@ internal static class ScopedNeighbourhood
     private static long Distance(long t, Anchor anchor) =>
         t <= anchor.StartNs ? anchor.StartNs - t : t >= anchor.EndNs ? t - anchor.EndNs : Math.Min(t - anchor.StartNs, anchor.EndNs - t);
 
-    private static Anchor Resolve(Trace trace, string? text)
+    private static Anchor Resolve(ExecutionTrace trace, string? text)
     {
         const string Forms = "use span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms";
         text = text?.Trim() ?? "";
@@ -219,7 +219,7 @@ internal static class ScopedNeighbourhood
     }
 
     /// <summary>The event nearest <paramref name="at"/> on any thread (ties: earlier, then lower thread).</summary>
-    private static int NearestEvent(Trace trace, long at)
+    private static int NearestEvent(ExecutionTrace trace, long at)
     {
         int best = -1;
         long bestDistance = long.MaxValue;
@@ -227,7 +227,7 @@ internal static class ScopedNeighbourhood
         {
             if (thread.Count == 0)
                 continue;
-            int i = thread.Start + Trace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), at);
+            int i = thread.Start + ExecutionTrace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), at);
             foreach (int e in new[] { i - 1, i })
             {
                 if (e < thread.Start || e >= thread.End)
@@ -240,7 +240,7 @@ internal static class ScopedNeighbourhood
         return best;
     }
 
-    private static (long Back, long Ahead) DefaultWindows(Trace trace, Anchor anchor)
+    private static (long Back, long Ahead) DefaultWindows(ExecutionTrace trace, Anchor anchor)
     {
         long duration = anchor.Span >= 0 ? trace.Spans.GetDuration(anchor.Span) : 0;
         var thread = trace.GetThreadOfEvent(anchor.Event);
@@ -255,7 +255,7 @@ internal static class ScopedNeighbourhood
     }
 
     /// <summary>The line saying the window has no detail, and where the nearest detail record is.</summary>
-    private static string NearestDetail(Trace trace, Anchor anchor, (int Lo, int Hi)[] ranges)
+    private static string NearestDetail(ExecutionTrace trace, Anchor anchor, (int Lo, int Hi)[] ranges)
     {
         int best = -1;
         long bestDistance = long.MaxValue;
@@ -296,7 +296,7 @@ internal static class ScopedNeighbourhood
         }
     }
 
-    private static string RenderEvent(Trace trace, int e, Anchor anchor, string mark)
+    private static string RenderEvent(ExecutionTrace trace, int e, Anchor anchor, string mark)
     {
         var text = new StringBuilder("- ").Append(mark).Append(Offset(trace.Timestamps[e] - anchor.StartNs)).Append(' ')
             .Append(trace.GetEventRef(e)).Append(' ').Append(Kind(trace.Kinds[e])).Append(' ')

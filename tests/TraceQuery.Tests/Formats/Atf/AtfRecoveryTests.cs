@@ -9,7 +9,7 @@ namespace TraceQuery.Tests.Formats.Atf;
 [TestClass]
 public sealed class AtfRecoveryTests
 {
-    private static (string Dir, Trace Original) WriteSession(bool withDetail = false, int threads = 2, int events = 4_000)
+    private static (string Dir, ExecutionTrace Original) WriteSession(bool withDetail = false, int threads = 2, int events = 4_000)
     {
         var trace = TraceGenerator.Generate(events, new TraceGeneratorOptions { Threads = threads, WithDetail = withDetail });
         string dir = TestPaths.NewTempDirectory("recover");

@@ -58,7 +58,7 @@ public sealed class AtfRoundTripTests
         Assert.AreEqual(System.IO.Hashing.Crc32.HashToUInt32(detail.AsSpan(64, detail.Length - 128)), detailStored);
     }
 
-    internal static void AssertSameTrace(Trace expected, Trace actual)
+    internal static void AssertSameTrace(ExecutionTrace expected, ExecutionTrace actual)
     {
         Assert.AreEqual(expected.EventCount, actual.EventCount);
         CollectionAssert.AreEqual(expected.Threads.Select(t => (t.Id, t.Count)).ToList(), actual.Threads.Select(t => (t.Id, t.Count)).ToList());

@@ -17,7 +17,7 @@ public sealed class GoldenFormatsTests
     /// Findings as text, with function ids replaced by names (ids are format-specific hashes). Detectors break
     /// ties between functions by id, so lists of equally ranked items ("a ×1, b ×1") and evidence are sorted.
     /// </summary>
-    private static string Render(Trace trace)
+    private static string Render(ExecutionTrace trace)
     {
         var result = Analyzer.Analyze(trace);
         return string.Join("\n", result.Findings.Select(f =>
@@ -49,12 +49,12 @@ public sealed class GoldenFormatsTests
             OtlpJsonWriter.Write(generated, Path.Combine(dir, "otlp.json"));
             OtlpJsonWriter.Write(generated, Path.Combine(dir, "otlp.jsonl"), jsonLines: true);
         }
-        using var atf = Trace.Open(Path.Combine(dir, "atf"));
+        using var atf = ExecutionTrace.Open(Path.Combine(dir, "atf"));
         string expected = Render(atf);
         StringAssert.Contains(expected, GoldenTraces.CulpritOf(golden));
         foreach (string file in new[] { "trace.json", "otlp.json", "otlp.jsonl" })
         {
-            using var other = Trace.Open(Path.Combine(dir, file));
+            using var other = ExecutionTrace.Open(Path.Combine(dir, file));
             Assert.AreEqual(atf.EventCount, other.EventCount, file);
             Assert.AreEqual(expected, Render(other), file);
         }

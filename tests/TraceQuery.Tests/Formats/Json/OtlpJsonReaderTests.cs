@@ -54,7 +54,7 @@ public sealed class OtlpJsonReaderTests
     public void Open_JsonLinesWithLogs_ThenLogsAreInstantsUnderTheirSpanAndErrorFindsThem()
     {
         Assert.AreEqual(TraceFileFormat.OtlpJson, TraceFile.DetectFormat(Fixture("lines.jsonl")));
-        using var trace = Trace.Open(Fixture("lines.jsonl"));
+        using var trace = ExecutionTrace.Open(Fixture("lines.jsonl"));
         CollectionAssert.AreEqual(new uint[] { 3, 4 }, trace.Threads.Select(t => t.Id).ToArray());
         Assert.AreEqual("logs api", trace.Threads[1].Name);
         SpanText.AreEqual(
@@ -73,7 +73,7 @@ public sealed class OtlpJsonReaderTests
         ], SpanText.Events(trace, 4));
         Assert.AreEqual(2, trace.Metadata.SkippedEvents, string.Join(" | ", trace.Metadata.Warnings));
 
-        var selected = TraceFilter.Parse("error").Evaluate(trace);
+        var selected = EventFilter.Parse("error").Evaluate(trace);
         CollectionAssert.AreEqual(new[] { 1, 2 }, selected.Indices().ToArray());
     }
 

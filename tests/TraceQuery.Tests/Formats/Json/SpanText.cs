@@ -7,7 +7,7 @@ namespace TraceQuery.Tests.Formats.Json;
 internal static class SpanText
 {
     /// <summary><c>thread fn start..end depth status [parent fn]</c>, times in ns relative to the trace start, spans ordered by thread then start.</summary>
-    public static string[] Spans(Trace trace)
+    public static string[] Spans(ExecutionTrace trace)
     {
         var spans = trace.Spans;
         var lines = new List<string>();
@@ -23,7 +23,7 @@ internal static class SpanText
     }
 
     /// <summary><c>kind fn @time [message]</c> for the events of one thread.</summary>
-    public static string[] Events(Trace trace, uint threadId)
+    public static string[] Events(ExecutionTrace trace, uint threadId)
     {
         Assert.IsTrue(trace.TryGetThread(threadId, out var thread), $"no thread {threadId}");
         var lines = new List<string>();

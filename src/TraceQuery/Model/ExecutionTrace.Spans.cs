@@ -1,6 +1,6 @@
 namespace TraceQuery.Model;
 
-public sealed partial class Trace
+public sealed partial class ExecutionTrace
 {
     private CallSpans? _spans;
 

@@ -1,6 +1,6 @@
 namespace TraceQuery.Model;
 
-public sealed partial class Trace
+public sealed partial class ExecutionTrace
 {
     /// <summary>
     /// Opens a trace of any supported format, chosen by content: an ATF session directory, Chrome Trace Event
@@ -8,5 +8,5 @@ public sealed partial class Trace
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing exists at the path.</exception>
     /// <exception cref="Formats.TraceFormatException">The content is not a supported trace, or is damaged.</exception>
-    public static Trace Open(string path) => Formats.TraceFile.Open(path);
+    public static ExecutionTrace Open(string path) => Formats.TraceFile.Open(path);
 }

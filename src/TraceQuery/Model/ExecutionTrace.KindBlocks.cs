@@ -1,6 +1,6 @@
 namespace TraceQuery.Model;
 
-public sealed partial class Trace
+public sealed partial class ExecutionTrace
 {
     /// <summary>Events per block of <see cref="KindBlockMasks"/> (64 bitmap words).</summary>
     internal const int KindBlockSize = 4096;

@@ -12,7 +12,7 @@ namespace TraceQuery.Model;
 /// range and an event's global index is stable for the life of the trace. Managed memory held per event:
 /// 8 (timestamp) + 4 (function ordinal) + 1 (kind) + 4 (depth) + 4 (detail link) = 21 bytes.
 /// </remarks>
-public sealed partial class Trace : IDisposable
+public sealed partial class ExecutionTrace : IDisposable
 {
     private readonly int[]?[] _sequenceMaps;
     private readonly Dictionary<uint, int> _threadIndexById;
@@ -20,7 +20,7 @@ public sealed partial class Trace : IDisposable
 
     private readonly Dictionary<EventRef, string> _messages;
 
-    internal Trace(BuiltColumns columns, SymbolTable symbols, TraceMetadata metadata, DetailStore? details,
+    internal ExecutionTrace(BuiltColumns columns, SymbolTable symbols, TraceMetadata metadata, DetailStore? details,
         ExplicitSpanLinks? spanLinks = null, Dictionary<EventRef, string>? messages = null)
     {
         SpanLinks = spanLinks;
