@@ -1,79 +1,9 @@
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using TraceQuery.Model.Internals;
 
-namespace TraceQuery.Model.Internals;
-
-/// <summary>A thread's events as a source hands them over: a managed array or memory the source has mapped.</summary>
-internal readonly unsafe struct EventSource
-{
-    private readonly TraceEvent[]? _array;
-    private readonly TraceEvent* _pointer;
-
-    public EventSource(TraceEvent[] array)
-    {
-        _array = array;
-        Length = array.Length;
-    }
-
-    public EventSource(TraceEvent* pointer, int length)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(length);
-        _pointer = pointer;
-        Length = length;
-    }
-
-    public int Length { get; }
-
-    public ReadOnlySpan<TraceEvent> Span => _array is not null ? _array : new ReadOnlySpan<TraceEvent>(_pointer, Length);
-}
-
-/// <summary>One thread handed to <see cref="TraceColumnBuilder"/>.</summary>
-internal sealed class ThreadInput
-{
-    public required uint ThreadId { get; init; }
-    public required EventSource Events { get; init; }
-
-    /// <summary>Complete detail records available; links at or past this are dangling.</summary>
-    public uint DetailRecordCount { get; init; }
-
-    /// <summary>True when the detail lane is known complete, so a dangling link is corruption, not a crash.</summary>
-    public bool DetailComplete { get; init; }
-
-    /// <summary>CRC-32 the event bytes must hash to, verified during the column pass; 0 = do not verify.</summary>
-    public uint ExpectedChecksum { get; init; }
-
-    public ThreadRecovery Recovery { get; init; } = ThreadRecovery.Clean;
-    public string? Name { get; init; }
-}
-
-internal enum EventDefect
-{
-    None,
-    InvalidKind,
-    ThreadIdMismatch,
-    TimestampOutOfRange,
-    DetailSeqOutOfRange,
-    ChecksumMismatch,
-}
-
-/// <summary>The first event of a thread that no real writer would produce (or, for a checksum mismatch, the hash found).</summary>
-internal readonly record struct ColumnBuildError(int ThreadIndex, int Position, EventDefect Defect, TraceEvent Event, uint ActualChecksum = 0);
-
-internal sealed class BuiltColumns
-{
-    public required long[] Timestamps { get; init; }
-    public required int[] FunctionOrdinals { get; init; }
-    public required byte[] Kinds { get; init; }
-    public required uint[] Depths { get; init; }
-    public required uint[] DetailSeqs { get; init; }
-    public required int Count { get; init; }
-    public required ulong[] FunctionIds { get; init; }
-    public required TraceThread[] Threads { get; init; }
-
-    /// <summary>Per thread: original sequence number of each kept event, or null when it is the position itself.</summary>
-    public required int[]?[] SequenceMaps { get; init; }
-}
+namespace TraceQuery.Model;
 
 /// <summary>
 /// Turns per-thread event arrays (ATF's row layout) into the trace's columns in one pass: validates
