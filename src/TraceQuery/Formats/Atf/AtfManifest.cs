@@ -4,11 +4,6 @@ using TraceQuery.Model;
 
 namespace TraceQuery.Formats.Atf;
 
-/// <summary>A thread entry of manifest.json.</summary>
-/// <param name="Id">Thread slot.</param>
-/// <param name="HasDetail">What the manifest claims (the original tracer says true for every thread; trust the file's presence instead).</param>
-public readonly record struct AtfManifestThread(uint Id, bool HasDetail);
-
 /// <summary>The contents of an ATF session's manifest.json.</summary>
 public sealed record AtfManifest
 {
