@@ -6,8 +6,11 @@ using TraceQuery.Model;
 
 namespace TraceQuery.Formats.Chrome;
 
-/// <summary>What <see cref="ChromeTraceReader"/> keeps while streaming: slices per thread, open async events, names.</summary>
-internal sealed class ChromeTraceState(string path)
+/// <summary>
+/// Collects what <see cref="ChromeTraceReader"/> streams past (slices per thread, open async events, thread and
+/// process names, skipped phases), then builds the trace from it in <see cref="Build"/>.
+/// </summary>
+internal sealed class ChromeEventCollector(string path)
 {
     private const ulong Open = ulong.MaxValue;
     private const string NoCategory = "chrome";

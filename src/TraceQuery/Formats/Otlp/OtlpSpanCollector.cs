@@ -6,8 +6,11 @@ using TraceQuery.Model;
 
 namespace TraceQuery.Formats.Otlp;
 
-/// <summary>What <see cref="OtlpJsonReader"/> keeps while streaming: resources, spans, exceptions and log records.</summary>
-internal sealed class OtlpTraceState(string path)
+/// <summary>
+/// Collects what <see cref="OtlpJsonReader"/> streams past (resources, spans with their exceptions, log records,
+/// skipped signals), then builds the trace from it in <see cref="Build"/>: log records become zero-length spans.
+/// </summary>
+internal sealed class OtlpSpanCollector(string path)
 {
     private const string UnknownService = "unknown_service";
 
@@ -47,8 +50,6 @@ internal sealed class OtlpTraceState(string path)
     private long _endsBeforeStart;
     private long _firstEndBeforeStart = -1;
     private long _logsWithoutTime;
-
-    public string Path => path;
 
     public int NewResource()
     {
