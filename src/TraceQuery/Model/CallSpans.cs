@@ -97,18 +97,7 @@ public sealed partial class CallSpans
     {
         ArgumentOutOfRangeException.ThrowIfNegative(spanId);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(spanId, Count);
-        int lo = 0, hi = _threadSpanStart.Length - 2;
-        while (lo < hi)
-        {
-            int mid = (lo + hi + 1) >> 1;
-            if (_threadSpanStart[mid] <= spanId)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        while (_threadSpanStart[lo + 1] <= spanId)
-            lo++;
-        return lo;
+        return RangeSearch.Find(_threadSpanStart, spanId);
     }
 
     /// <summary>Writes every span's duration into <paramref name="destination"/> (length ≥ <see cref="Count"/>). O(spans).</summary>
