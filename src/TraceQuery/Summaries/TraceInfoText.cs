@@ -51,7 +51,7 @@ public static class TraceInfoText
                 int e = merged[i];
                 text.Append("  +").Append(TextFormat.Duration(trace.Timestamps[e] - trace.TimeStartNs)).Append("  ")
                     .Append(trace.GetEventRef(e)).Append("  ")
-                    .Append(KindName(trace.Kinds[e])).Append(' ')
+                    .Append(TraceText.KindInLine(trace.Kinds[e])).Append(' ')
                     .Append(trace.GetFunctionName(trace.FunctionOrdinals[e]))
                     .Append(" (").Append(trace.Symbols.GetModuleName(trace.GetFunctionId(e))).Append(") depth ")
                     .Append(trace.Depths[e]);
@@ -84,14 +84,6 @@ public static class TraceInfoText
             parts.Add("events sorted by time");
         return "recovered: " + string.Join(", ", parts);
     }
-
-    internal static string KindName(byte kind) => kind switch
-    {
-        (byte)EventKind.Call => "call",
-        (byte)EventKind.Return => "return",
-        (byte)EventKind.Exception => "exception",
-        _ => "kind" + kind,
-    };
 
     private static string Name(TraceOs os) => os switch
     {

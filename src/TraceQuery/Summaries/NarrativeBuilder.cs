@@ -3,9 +3,10 @@ using System.Text;
 using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
-namespace TraceQuery.Summaries.Internals;
+namespace TraceQuery.Summaries;
 
 /// <summary>
 /// Turns a trace, a selection and an analysis into the summary's headline and its ranked candidate
@@ -53,7 +54,7 @@ internal static class NarrativeBuilder
             var f = top[i];
             yield return new SummaryItem(SummaryItemKind.Function,
                 $"- {f.Name} ({f.Module}) ×{TextFormat.Count(f.Count)} · self {TextFormat.Duration(f.SelfTotalNs)} · total {TextFormat.Duration(f.TotalNs)}"
-                + $" · p50 {Duration(f.P50Ns)} · p99 {Duration(f.P99Ns)} · max {TextFormat.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}"
+                + $" · p50 {TraceText.Duration(f.P50Ns)} · p99 {TraceText.Duration(f.P99Ns)} · max {TextFormat.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}"
                 + (exemplars[i] is { } x ? " · " + x : ""),
                 FunctionsSection);
         }
@@ -67,36 +68,12 @@ internal static class NarrativeBuilder
         if (filtered)
         {
             foreach (int e in selection.Indices())
-                yield return new SummaryItem(SummaryItemKind.Event, RenderEvent(trace, e), EventsSection);
+                yield return new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e), EventsSection);
         }
     }
 
     public static string Render(Finding finding) =>
         $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
-
-    public static string RenderEvent(ExecutionTrace trace, int e)
-    {
-        string kind = (EventKind)trace.Kinds[e] switch
-        {
-            EventKind.Call => "call",
-            EventKind.Return => "return",
-            _ => "EXCEPTION",
-        };
-        var text = new StringBuilder();
-        text.Append("- +").Append(TextFormat.Duration(trace.Timestamps[e] - trace.TimeStartNs)).Append(' ')
-            .Append(trace.GetEventRef(e)).Append(' ').Append(kind).Append(' ')
-            .Append(trace.GetFunctionName(trace.FunctionOrdinals[e])).Append(" depth ").Append(trace.Depths[e]);
-        if ((EventKind)trace.Kinds[e] == EventKind.Return)
-        {
-            var spans = trace.Spans;
-            int s = spans.SpanOfEvent[e];
-            if (s >= 0 && spans.Statuses[s] == SpanStatus.Complete)
-                text.Append(" after ").Append(TextFormat.Duration(spans.GetDuration(s))).Append(" span:").Append(s);
-        }
-        if (trace.TryGetMessage(e, out string message))
-            text.Append(' ').Append(TextFormat.Message(message));
-        return text.ToString();
-    }
 
     /// <summary>
     /// Ten equal time slices: how many (selected) events, the busiest function, exceptions. Each thread's
@@ -208,8 +185,6 @@ internal static class NarrativeBuilder
         }
         return (selected, raised);
     }
-
-    private static string Duration(double ns) => TextFormat.Duration((long)Math.Round(ns));
 
     private static string SeverityName(Severity severity) => severity switch
     {

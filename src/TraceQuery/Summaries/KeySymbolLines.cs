@@ -1,9 +1,10 @@
 using System.Globalization;
 using TraceQuery.Analysis;
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
-namespace TraceQuery.Summaries.Internals;
+namespace TraceQuery.Summaries;
 
 /// <summary>Renders a <see cref="KeySymbolPlan"/> as a headline and ranked lines: the functions with their reasons, then the per-module sets.</summary>
 internal static class KeySymbolLines
