@@ -382,41 +382,46 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         return _cache.Acquire(path);
     }
 
-    private static string SuccessResponse(Envelope envelope, MethodResult method)
+    private static string SuccessResponse(Envelope envelope, MethodResult method) => Respond(envelope, w =>
     {
         var result = method.Result;
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            if (envelope.JsonRpc)
-            {
-                w.WriteString("jsonrpc", "2.0");
-                WriteId(w, envelope.Id);
-                w.WriteStartObject("result");
-            }
-            w.WriteString("status", "success");
-            w.WriteString("data", result.Summary);
-            w.WriteNumber("tokens_used", result.TokenCount);
-            w.WriteNumber("token_budget", result.TokenBudget);
-            if (method.Clamped)
-                w.WriteString("budget_note", $"token_budget {method.RequestedBudget} was clamped to the server's maximum of {result.TokenBudget}");
-            w.WriteBoolean("did_truncate", result.DidTruncate);
-            if (result.NextCursor is null)
-                w.WriteNull("next_cursor");
-            else
-                w.WriteString("next_cursor", result.NextCursor);
-            w.WriteString("model", result.Model);
-            w.WriteNumber("events_processed", result.EventsProcessed);
-            w.WriteNumber("events_matched", result.EventsMatched);
-            if (envelope.JsonRpc)
-                w.WriteEndObject();
+        if (envelope.JsonRpc)
+            w.WriteStartObject("result");
+        w.WriteString("status", "success");
+        w.WriteString("data", result.Summary);
+        w.WriteNumber("tokens_used", result.TokenCount);
+        w.WriteNumber("token_budget", result.TokenBudget);
+        if (method.Clamped)
+            w.WriteString("budget_note", $"token_budget {method.RequestedBudget} was clamped to the server's maximum of {result.TokenBudget}");
+        w.WriteBoolean("did_truncate", result.DidTruncate);
+        if (result.NextCursor is null)
+            w.WriteNull("next_cursor");
+        else
+            w.WriteString("next_cursor", result.NextCursor);
+        w.WriteString("model", result.Model);
+        w.WriteNumber("events_processed", result.EventsProcessed);
+        w.WriteNumber("events_matched", result.EventsMatched);
+        if (envelope.JsonRpc)
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    });
 
-    private static string ErrorResponse(Envelope envelope, RpcException error)
+    private static string ErrorResponse(Envelope envelope, RpcException error) => Respond(envelope, w =>
+    {
+        if (!envelope.JsonRpc)
+            w.WriteString("status", "error");
+        w.WriteStartObject("error");
+        w.WriteNumber("code", error.Code);
+        w.WriteString("message", error.Message);
+        w.WriteStartObject("data");
+        w.WriteString("status", "error");
+        if (error.Parameter is not null)
+            w.WriteString("parameter", error.Parameter);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    /// <summary>One response object: the JSON-RPC header (version and id) when the request had one, then <paramref name="body"/>.</summary>
+    private static string Respond(Envelope envelope, Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
@@ -427,19 +432,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
                 w.WriteString("jsonrpc", "2.0");
                 WriteId(w, envelope.Id);
             }
-            else
-            {
-                w.WriteString("status", "error");
-            }
-            w.WriteStartObject("error");
-            w.WriteNumber("code", error.Code);
-            w.WriteString("message", error.Message);
-            w.WriteStartObject("data");
-            w.WriteString("status", "error");
-            if (error.Parameter is not null)
-                w.WriteString("parameter", error.Parameter);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            body(w);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());
