@@ -1,8 +1,8 @@
 using TraceQuery.Analysis;
 using TraceQuery.Model;
 using TraceQuery.Summaries;
-using TraceQuery.Text;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Analysis;
 

@@ -2,9 +2,9 @@ using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Generation;
 using TraceQuery.Summaries;
-using TraceQuery.Text;
 using TraceQuery.Tests.Analysis;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Summaries;
 

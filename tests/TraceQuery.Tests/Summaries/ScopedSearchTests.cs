@@ -5,9 +5,9 @@ using TraceQuery.Generation;
 using TraceQuery.Model;
 using TraceQuery.Protocol;
 using TraceQuery.Summaries;
-using TraceQuery.Text;
 using TraceQuery.Tests.Analysis;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Summaries;
 
