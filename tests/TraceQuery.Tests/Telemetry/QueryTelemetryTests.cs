@@ -48,6 +48,26 @@ public sealed class QueryTelemetryTests
     }
 
     [TestMethod]
+    public void TypedMethods_EachCall_ThenOneQueryTaggedWithItsMethodName()
+    {
+        using var factory = new TestMeterFactory();
+        using var recorder = new MeasurementRecorder(factory);
+        var engine = new QueryEngine(tokenCounter: Gpt4o, meterFactory: factory);
+        using var trace = TraceGenerator.Generate(4_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.Crash });
+
+        engine.Info(trace, new TraceInfoRequest());
+        engine.TopFunctions(trace, new TopFunctionsRequest { Count = 3 });
+        engine.ListSpans(trace, new SpanListRequest { Limit = 2 });
+        Assert.ThrowsExactly<TokenBudgetException>(() => engine.Summarize(trace, new SummaryRequest { TokenBudget = 3 }));
+
+        var queries = recorder.Of(TraceQueryTelemetry.Queries);
+        CollectionAssert.AreEqual(
+            new[] { RequestMethods.TraceInfo, RequestMethods.StatsFunctionsTopN, RequestMethods.SpansList, RequestMethods.NarrationSummary },
+            queries.Select(q => (string?)q.Tags[TraceQueryTelemetry.OperationTag]).ToArray());
+        Assert.AreEqual(typeof(TokenBudgetException).FullName, queries[3].Tags[TraceQueryTelemetry.ErrorTypeTag]);
+    }
+
+    [TestMethod]
     public async Task Server_TwoRequestsOnOneSession_ThenOneCacheMissOneHitAndMethodTags()
     {
         using var factory = new TestMeterFactory();
