@@ -160,12 +160,12 @@ internal static class ScopedNeighbourhood
         var headline = new StringBuilder("# Around ").Append(anchor.Text).Append(" (").Append(anchor.Description).Append("): ")
             .Append(TraceText.Offset(-back)).Append(anchor.EndNs > anchor.StartNs ? " before its start .. " : " .. ").Append(TraceText.Offset(ahead))
             .Append(anchor.EndNs > anchor.StartNs ? " after its end" : "").Append(", ")
-            .Append(TextFormat.Count(kept)).Append(kept == 1 ? " event on " : " events on ")
-            .Append(TextFormat.Count(threadsSeen)).Append(threadsSeen == 1 ? " thread" : " threads");
+            .Append(TraceText.Count(kept)).Append(kept == 1 ? " event on " : " events on ")
+            .Append(TraceText.Count(threadsSeen)).Append(threadsSeen == 1 ? " thread" : " threads");
         if (selection is not null)
             headline.Append(" matching `").Append(filterCanonical).Append('`');
         if (narrowed)
-            headline.Append("; the window holds ").Append(TextFormat.Count(inWindow)).Append(" events, the nearest ").Append(TextFormat.Count(MaxConsidered)).Append(" are considered");
+            headline.Append("; the window holds ").Append(TraceText.Count(inWindow)).Append(" events, the nearest ").Append(TraceText.Count(MaxConsidered)).Append(" are considered");
 
         var totals = new Dictionary<SummaryItemKind, long>
         {
@@ -193,9 +193,9 @@ internal static class ScopedNeighbourhood
             if (!int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
                 throw new QueryArgumentException("anchor", $"'{text}' is not a span reference; {Forms}.");
             if (id >= spans.Count)
-                throw new QueryArgumentException("anchor", $"{text} does not exist: this trace has {TextFormat.Count(spans.Count)} spans (span:0 to span:{spans.Count - 1}).");
+                throw new QueryArgumentException("anchor", $"{text} does not exist: this trace has {TraceText.Count(spans.Count)} spans (span:0 to span:{spans.Count - 1}).");
             var span = spans.Get(id);
-            string description = $"{trace.Symbols.GetName(span.FunctionId)} on thread {span.ThreadId}, {TextFormat.Duration(span.DurationNs)} {TraceText.Status(span.Status)}, +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} into the trace";
+            string description = $"{trace.Symbols.GetName(span.FunctionId)} on thread {span.ThreadId}, {TraceText.Duration(span.DurationNs)} {TraceText.Status(span.Status)}, +{TraceText.Duration(span.StartNs - trace.TimeStartNs)} into the trace";
             return new Anchor(span.StartEvent, span.EndEvent, id, span.StartNs, span.EndNs, false, text, description);
         }
         if (text.StartsWith("event:", StringComparison.Ordinal))
@@ -206,7 +206,7 @@ internal static class ScopedNeighbourhood
                 throw new QueryArgumentException("anchor", $"{text} does not exist in this trace (no such thread or sequence number).");
             int s = spans.SpanOfEvent[e];
             long t = trace.Timestamps[e];
-            string description = $"{TraceText.KindInLine(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TextFormat.Duration(t - trace.TimeStartNs)} into the trace";
+            string description = $"{TraceText.KindInLine(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TraceText.Duration(t - trace.TimeStartNs)} into the trace";
             return new Anchor(e, -1, s, t, t, false, reference.ToString(), description);
         }
         string body = text.StartsWith("time:", StringComparison.Ordinal) ? text[5..] : text;
@@ -215,7 +215,7 @@ internal static class ScopedNeighbourhood
             throw new QueryArgumentException("anchor", $"'{text}' is not an anchor; {Forms}.");
         long at = trace.TimeStartNs + offset;
         int nearest = NearestEvent(trace, at);
-        string timeText = "+" + TextFormat.Duration(offset);
+        string timeText = "+" + TraceText.Duration(offset);
         return new Anchor(nearest, -1, -1, at, at, true, "time " + timeText,
             $"time {timeText} into the trace; nearest event {trace.GetEventRef(nearest)}");
     }
