@@ -2,7 +2,7 @@ namespace TraceQuery;
 
 /// <summary>
 /// The names of the engine's operations, as they appear on the <c>TraceQuery</c> meter, activity source and log, and as
-/// the protocol's method names (<see cref="Protocol.RequestMethods"/> repeats these constants).
+/// the protocol's method names (the server's method constants are these).
 /// </summary>
 internal static class QueryOperations
 {
