@@ -1,42 +1,60 @@
 using System.Runtime.Intrinsics;
 
-namespace TraceQuery.Vectorized.Internals;
+namespace TraceQuery.Vectorized;
 
 /// <summary>
-/// Decides between a kernel's <see cref="Vector256{T}"/> body and its scalar twin. Tests set
-/// <see cref="ForceScalar"/> to compare both paths in one process; CI also runs everything with
-/// <c>DOTNET_EnableHWIntrinsic=0</c>, where <see cref="Vector256.IsHardwareAccelerated"/> is false.
+/// The one switch between a kernel's <see cref="Vector256{T}"/> body and its scalar twin, for every driver (the numeric
+/// kernels and Filtering's column scans and bitmap operations). The scalar twins run when the hardware does not
+/// accelerate <see cref="Vector256"/> (also under <c>DOTNET_EnableHWIntrinsic=0</c>), when the environment variable
+/// <c>TRACEQUERY_SIMD=scalar</c> was set at start, or inside a <see cref="ForceScalarScope"/> (tests comparing both paths).
 /// </summary>
 internal static class KernelDispatch
 {
-    [ThreadStatic]
-    private static bool _forceScalar;
+    /// <summary>The environment variable read once at start; the value <c>scalar</c> (any case) forces every scalar twin.</summary>
+    public const string EnvironmentVariable = "TRACEQUERY_SIMD";
 
-    /// <summary>When true on the current thread, every driver takes its scalar path.</summary>
-    public static bool ForceScalar
-    {
-        get => _forceScalar;
-        set => _forceScalar = value;
-    }
+    private static readonly bool s_environmentScalar =
+        string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariable), "scalar", StringComparison.OrdinalIgnoreCase);
+
+    // An async-local override flows into the tasks a scope starts (Parallel.For chunks) and into nothing else, so tests
+    // that force the scalar twins can run in parallel with tests that do not. While no scope is open (every run outside
+    // tests), the check costs one static read.
+    private static readonly AsyncLocal<bool> s_scopedScalar = new();
+    private static int s_openScopes;
+
+    /// <summary>Whether <c>TRACEQUERY_SIMD=scalar</c> forced the scalar twins for this process.</summary>
+    public static bool EnvironmentForcesScalar => s_environmentScalar;
+
+    /// <summary>True when every driver takes its scalar path here (environment or an enclosing <see cref="ForceScalarScope"/>).</summary>
+    public static bool ForceScalar => s_environmentScalar || (Volatile.Read(ref s_openScopes) != 0 && s_scopedScalar.Value);
 
     /// <summary>Whether <see cref="Vector256{T}"/> code for <typeparamref name="T"/> runs accelerated here.</summary>
     public static bool UseVector256<T>() =>
-        Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && !_forceScalar;
+        Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported && !ForceScalar;
 
-    /// <summary>Sets <see cref="ForceScalar"/> to <paramref name="force"/> on this thread until the scope is disposed.</summary>
+    /// <summary>
+    /// Forces (or, with <paramref name="force"/> false, un-forces) the scalar twins for the current flow of execution,
+    /// including work it starts in parallel, until the scope is disposed. The environment override still wins.
+    /// </summary>
     public static ScalarScope ForceScalarScope(bool force = true) => new(force);
 
-    /// <summary>Restores the previous <see cref="ForceScalar"/> value on dispose.</summary>
+    /// <summary>Restores the previous scalar override of the current flow on dispose.</summary>
     public readonly struct ScalarScope : IDisposable
     {
         private readonly bool _previous;
 
         internal ScalarScope(bool force)
         {
-            _previous = _forceScalar;
-            _forceScalar = force;
+            Interlocked.Increment(ref s_openScopes);
+            _previous = s_scopedScalar.Value;
+            s_scopedScalar.Value = force;
         }
 
-        public void Dispose() => _forceScalar = _previous;
+        /// <summary>Restores the override that held before the scope.</summary>
+        public void Dispose()
+        {
+            s_scopedScalar.Value = _previous;
+            Interlocked.Decrement(ref s_openScopes);
+        }
     }
 }

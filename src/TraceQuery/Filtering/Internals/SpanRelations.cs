@@ -1,5 +1,6 @@
 using System.Numerics;
 using TraceQuery.Model;
+using TraceQuery.Vectorized;
 
 namespace TraceQuery.Filtering.Internals;
 
@@ -25,8 +26,8 @@ internal static class SpanRelations
         var opening = tree.OpeningEvents;
         var outerSpans = new ulong[opening.Length];
         var result = new ulong[opening.Length];
-        BitmapOps.And(outer, opening, outerSpans);
-        BitmapOps.And(inner, opening, result); // the inner spans; narrowed in place below
+        BitmapKernels.And(outer, opening, outerSpans);
+        BitmapKernels.And(inner, opening, result); // the inner spans; narrowed in place below
         switch (relation)
         {
             case SpanRelation.Child or SpanRelation.NotChild:

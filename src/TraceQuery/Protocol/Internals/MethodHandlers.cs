@@ -269,7 +269,7 @@ internal sealed class MethodHandlers(QueryEngine engine, int maxRegexLength = in
         CheckRegexLength(node, "function");
         try
         {
-            return TraceQuery.Filtering.Internals.FilterCompiler.MatchNames(node, trace);
+            return FunctionNameMatcher.Match(node, trace);
         }
         catch (ArgumentException e)
         {
