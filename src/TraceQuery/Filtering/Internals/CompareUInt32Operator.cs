@@ -6,15 +6,7 @@ namespace TraceQuery.Filtering.Internals;
 /// <summary><c>value op constant</c> over a <c>uint</c> column (depths, detail records).</summary>
 internal readonly struct CompareUInt32Operator(ComparisonOperator op, uint constant) : IBooleanUnaryOperator<uint>
 {
-    public bool Invoke(uint value) => op switch
-    {
-        ComparisonOperator.Equal => value == constant,
-        ComparisonOperator.NotEqual => value != constant,
-        ComparisonOperator.Less => value < constant,
-        ComparisonOperator.LessOrEqual => value <= constant,
-        ComparisonOperator.Greater => value > constant,
-        _ => value >= constant,
-    };
+    public bool Invoke(uint value) => ComparisonEvaluator.Holds(op, value, constant);
 
     public Vector256<uint> Invoke(Vector256<uint> values)
     {

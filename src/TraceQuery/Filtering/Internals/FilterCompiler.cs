@@ -100,15 +100,7 @@ internal static class FilterCompiler
                 continue;
             int end = ends[s];
             long duration = timestamps[end] - timestamps[starts[s]];
-            bool match = term.Op switch
-            {
-                ComparisonOperator.Equal => duration == term.Nanoseconds,
-                ComparisonOperator.NotEqual => duration != term.Nanoseconds,
-                ComparisonOperator.Less => duration < term.Nanoseconds,
-                ComparisonOperator.LessOrEqual => duration <= term.Nanoseconds,
-                ComparisonOperator.Greater => duration > term.Nanoseconds,
-                _ => duration >= term.Nanoseconds,
-            };
+            bool match = ComparisonEvaluator.Holds(term.Op, duration, term.Nanoseconds);
             if (match)
                 words[end >> 6] |= 1UL << end;
         }
@@ -138,15 +130,7 @@ internal static class FilterCompiler
         for (int s = 0; s < times.Length; s++)
         {
             long time = times[s];
-            bool match = op switch
-            {
-                ComparisonOperator.Equal => time == nanoseconds,
-                ComparisonOperator.NotEqual => time != nanoseconds,
-                ComparisonOperator.Less => time < nanoseconds,
-                ComparisonOperator.LessOrEqual => time <= nanoseconds,
-                ComparisonOperator.Greater => time > nanoseconds,
-                _ => time >= nanoseconds,
-            };
+            bool match = ComparisonEvaluator.Holds(op, time, nanoseconds);
             if (match)
             {
                 int start = starts[s];
