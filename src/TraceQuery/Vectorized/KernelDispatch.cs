@@ -13,20 +13,20 @@ internal static class KernelDispatch
     /// <summary>The environment variable read once at start; the value <c>scalar</c> (any case) forces every scalar twin.</summary>
     public const string EnvironmentVariable = "TRACEQUERY_SIMD";
 
-    private static readonly bool s_environmentScalar =
+    private static readonly bool EnvironmentScalar =
         string.Equals(Environment.GetEnvironmentVariable(EnvironmentVariable), "scalar", StringComparison.OrdinalIgnoreCase);
 
     // An async-local override flows into the tasks a scope starts (Parallel.For chunks) and into nothing else, so tests
     // that force the scalar twins can run in parallel with tests that do not. While no scope is open (every run outside
     // tests), the check costs one static read.
-    private static readonly AsyncLocal<bool> s_scopedScalar = new();
-    private static int s_openScopes;
+    private static readonly AsyncLocal<bool> ScopedScalar = new();
+    private static int _openScopes;
 
     /// <summary>Whether <c>TRACEQUERY_SIMD=scalar</c> forced the scalar twins for this process.</summary>
-    public static bool EnvironmentForcesScalar => s_environmentScalar;
+    public static bool EnvironmentForcesScalar => EnvironmentScalar;
 
     /// <summary>True when every driver takes its scalar path here (environment or an enclosing <see cref="ForceScalarScope"/>).</summary>
-    public static bool ForceScalar => s_environmentScalar || (Volatile.Read(ref s_openScopes) != 0 && s_scopedScalar.Value);
+    public static bool ForceScalar => EnvironmentScalar || (Volatile.Read(ref _openScopes) != 0 && ScopedScalar.Value);
 
     /// <summary>Whether <see cref="Vector256{T}"/> code for <typeparamref name="T"/> runs accelerated here.</summary>
     public static bool UseVector256<T>() =>
@@ -45,16 +45,16 @@ internal static class KernelDispatch
 
         internal ScalarScope(bool force)
         {
-            Interlocked.Increment(ref s_openScopes);
-            _previous = s_scopedScalar.Value;
-            s_scopedScalar.Value = force;
+            Interlocked.Increment(ref _openScopes);
+            _previous = ScopedScalar.Value;
+            ScopedScalar.Value = force;
         }
 
         /// <summary>Restores the override that held before the scope.</summary>
         public void Dispose()
         {
-            s_scopedScalar.Value = _previous;
-            Interlocked.Decrement(ref s_openScopes);
+            ScopedScalar.Value = _previous;
+            Interlocked.Decrement(ref _openScopes);
         }
     }
 }
