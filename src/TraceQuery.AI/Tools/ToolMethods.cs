@@ -34,7 +34,7 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         "Trace relative to the server's trace root: an ATF session directory or a Chrome/OTLP JSON file, e.g. \"indexer\", \"runs/crash1\" or \"runs/app.json\". Omit it when the root is itself a session.";
 
     private const string BudgetDescription =
-        "Largest answer in tokens, counted with the model's tokenizer. Default 4096; the server caps it at its maximum (20000 unless configured) and says so. The answer never exceeds it; a budget under about 70 tokens is refused.";
+        "Largest answer in tokens, counted with the model's tokenizer. Default 4096; the server caps it at its maximum (20000 unless configured) and says so. The answer never exceeds it; a budget under about 110 tokens is refused.";
 
     private const string ModelDescription =
         "Model whose tokenizer counts token_budget: gpt-4o (default), gpt-4o-mini, gpt-4.1, gpt-4.1-mini, o1, o3, o3-mini, o4-mini, gpt-4, gpt-3.5-turbo, or an encoding: o200k_base, cl100k_base.";

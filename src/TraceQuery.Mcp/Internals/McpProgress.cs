@@ -6,14 +6,17 @@ using TraceQuery.Protocol;
 namespace TraceQuery.Mcp.Internals;
 
 /// <summary>
-/// Sends the server's stages as <c>notifications/progress</c> for the client's progress token, in order, one per report;
-/// the progress value counts the notifications (so it always grows) and the message says the stage and what it did.
-/// <see cref="FlushAsync"/> waits for every notification to be sent, so none arrives after the tool's result.
+/// Sends the server's stages as <c>notifications/progress</c> for the client's progress token, one per report; the progress
+/// value counts the notifications (so it always grows) and the message says the stage and what it did. Each notification is
+/// on its way before the work goes on: the analysis may keep every pool thread busy, and a notification queued behind it
+/// would reach the client after the result, when clients drop it.
 /// </summary>
 internal sealed class McpProgress(McpServer server, ProgressToken token) : IProgress<TraceQueryProgress>
 {
+    /// <summary>Longest wait for one notification to be handed to the transport; a client that stalls longer only misses progress.</summary>
+    private static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(10);
+
     private readonly Lock _gate = new();
-    private Task _sent = Task.CompletedTask;
     private int _steps;
 
     /// <summary>A reporter for <paramref name="request"/>, or null when the client asked for no progress.</summary>
@@ -25,23 +28,15 @@ internal sealed class McpProgress(McpServer server, ProgressToken token) : IProg
         lock (_gate)
         {
             var notification = new ProgressNotificationValue { Progress = ++_steps, Message = value.Stage + ": " + value.Message };
-            _sent = _sent.ContinueWith(_ => server.NotifyProgressAsync(token, notification), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
-        }
-    }
-
-    /// <summary>Waits until every notification reported so far was handed to the transport (a failed send is not an error of the call).</summary>
-    public async Task FlushAsync()
-    {
-        Task sent;
-        lock (_gate)
-            sent = _sent;
-        try
-        {
-            await sent.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The client went away: the result will not reach it either.
+            try
+            {
+                // The server reports from its worker thread, never from a synchronization context: waiting here cannot deadlock.
+                _ = server.NotifyProgressAsync(token, notification).Wait(SendTimeout);
+            }
+            catch (AggregateException e) when (e.InnerException is IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The client went away: the result will not reach it either.
+            }
         }
     }
 }

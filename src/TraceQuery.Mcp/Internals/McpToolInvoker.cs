@@ -18,6 +18,12 @@ internal sealed partial class McpToolInvoker(TraceQueryServer server, RequestCon
     /// <summary>Tries of the text budget before giving up (the second nearly always fits: it is cut by the measured excess).</summary>
     private const int Attempts = 4;
 
+    /// <summary>
+    /// Tokens added to a stated minimum budget: the server's own minimum moves by a token or two with the budget (the
+    /// cursor in its notice encodes the page's budget), and a minimum the client is told must work when asked for.
+    /// </summary>
+    private const int MinimumMargin = 8;
+
     /// <summary>A cursor of a few pages, for the estimate (the real one is measured).</summary>
     private const string EstimateCursor = "tq1.AAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
@@ -30,40 +36,32 @@ internal sealed partial class McpToolInvoker(TraceQueryServer server, RequestCon
         string? noteText = budgetNote is null ? null : "Note: " + budgetNote + ".";
         string? model = toolRequest.Parameters.FirstOrDefault(p => p.Key == "model").Value?.GetValue<string>();
         var progress = McpProgress.For(request);
-        try
+        var counter = TokenCounters.For(model);
+        if (counter is null || requested < 1)
         {
-            var counter = TokenCounters.For(model);
-            if (counter is null || requested < 1)
-            {
-                // An unknown model or a budget below 1: the server says what is wrong, in its own words.
-                var refused = await ServerCall.SendAsync(server, toolRequest.Method, toolRequest.Parameters, cancellationToken, progress).ConfigureAwait(false);
-                if (refused.IsError)
-                    return Error(refused.Text);
-                counter = TokenCounters.For(refused.Fields["model"]?.GetValue<string>()) ?? TokenCounters.For(null)!;
-            }
-            int noteTokens = noteText is null ? 0 : counter.CountTokens(noteText);
-            int reserve = noteTokens + StructuredAnswer.Build(counter, 0, 0, int.MaxValue, true, EstimateCursor, budgetNote, []).TokensUsed + ReferenceRoom(budget);
-            int textBudget = budget - reserve;
-            for (int attempt = 0; attempt < Attempts && textBudget >= 1; attempt++)
-            {
-                var reply = await ServerCall.SendAsync(server, toolRequest.Method, toolRequest.WithTokenBudget(textBudget).Parameters, cancellationToken, progress).ConfigureAwait(false);
-                if (reply.IsError)
-                    return Error(TooSmall(reply, requested, budget - textBudget) ?? reply.Text);
-                int textTokens = reply.Fields["tokens_used"]!.GetValue<int>();
-                string? nextCursor = reply.Fields["next_cursor"]?.GetValue<string>();
-                bool didTruncate = reply.Fields["did_truncate"]!.GetValue<bool>();
-                var structured = StructuredAnswer.Build(counter, textTokens, noteTokens, budget, didTruncate, nextCursor, budgetNote, StructuredAnswer.References(reply.Text));
-                if (structured.TokensUsed <= budget)
-                    return Success(reply.Text, noteText, structured.Json);
-                textBudget -= structured.TokensUsed - budget;
-            }
-            return Error($"Invalid params: 'token_budget' {requested} leaves no room for an answer beside its structured content ({reserve} tokens); ask for a larger budget.");
+            // An unknown model or a budget below 1: the server says what is wrong, in its own words.
+            var refused = await ServerCall.SendAsync(server, toolRequest.Method, toolRequest.Parameters, cancellationToken, progress).ConfigureAwait(false);
+            if (refused.IsError)
+                return Error(refused.Text);
+            counter = TokenCounters.For(refused.Fields["model"]?.GetValue<string>()) ?? TokenCounters.For(null)!;
         }
-        finally
+        int noteTokens = noteText is null ? 0 : counter.CountTokens(noteText);
+        int reserve = noteTokens + StructuredAnswer.Build(counter, 0, 0, int.MaxValue, true, EstimateCursor, budgetNote, []).TokensUsed + ReferenceRoom(budget);
+        int textBudget = budget - reserve;
+        for (int attempt = 0; attempt < Attempts && textBudget >= 1; attempt++)
         {
-            if (progress is not null)
-                await progress.FlushAsync().ConfigureAwait(false);
+            var reply = await ServerCall.SendAsync(server, toolRequest.Method, toolRequest.WithTokenBudget(textBudget).Parameters, cancellationToken, progress).ConfigureAwait(false);
+            if (reply.IsError)
+                return Error(TooSmall(reply, requested, budget - textBudget) ?? reply.Text);
+            int textTokens = reply.Fields["tokens_used"]!.GetValue<int>();
+            string? nextCursor = reply.Fields["next_cursor"]?.GetValue<string>();
+            bool didTruncate = reply.Fields["did_truncate"]!.GetValue<bool>();
+            var structured = StructuredAnswer.Build(counter, textTokens, noteTokens, budget, didTruncate, nextCursor, budgetNote, StructuredAnswer.References(reply.Text));
+            if (structured.TokensUsed <= budget)
+                return Success(reply.Text, noteText, structured.Json);
+            textBudget -= structured.TokensUsed - budget;
         }
+        return Error($"Invalid params: 'token_budget' {requested} leaves no room for an answer beside its structured content ({reserve} tokens); ask for a larger budget.");
     }
 
     /// <summary>Tokens kept for references: none under 1,000 (the text needs them more), then 5% up to 200.</summary>
@@ -74,9 +72,10 @@ internal sealed partial class McpToolInvoker(TraceQueryServer server, RequestCon
     {
         if (reply.Fields["data"]?["parameter"]?.GetValue<string>() != "token_budget" || AtLeast().Match(reply.Text) is not { Success: true } match)
             return null;
-        int minimum = int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) + reserved;
+        int text = int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+        int minimum = text + reserved + MinimumMargin;
         return $"Invalid params: 'token_budget' A budget of {requested} tokens is below the minimum of {minimum} for this trace and query: "
-            + $"the headline and the truncation notice need {minimum - reserved} and the structured content of the result {reserved}. Ask for at least {minimum}.";
+            + $"the headline and the truncation notice need about {text} and the structured content of the result {reserved}. Ask for at least {minimum}.";
     }
 
     private static CallToolResult Success(string text, string? noteText, string structuredJson)

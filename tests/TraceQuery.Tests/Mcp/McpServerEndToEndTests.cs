@@ -79,6 +79,28 @@ public sealed partial class McpServerEndToEndTests
     }
 
     [TestMethod]
+    public async Task Resources_ListAndRead_ThenTraceInfoAndResolvedReferences()
+    {
+        var resources = await Client.ListResourcesAsync();
+        var indexer = resources.Single().ProtocolResource;
+        Assert.AreEqual("trace://indexer", indexer.Uri);
+        Assert.AreEqual("atf", indexer.Meta!["format"]!.GetValue<string>());
+        StringAssert.StartsWith(indexer.Description, "ATF session, ");
+        var templates = await Client.ListResourceTemplatesAsync();
+        CollectionAssert.AreEqual(new[] { "trace://{+trace}/event/{thread}/{seq}", "trace://{+trace}/span/{id}", "trace://{+trace}" },
+            templates.Select(t => t.UriTemplate).ToArray());
+
+        // Reading the trace gives trace_info's text; reading an evidence reference gives get_events' text.
+        string info = ((TextResourceContents)(await Client.ReadResourceAsync("trace://indexer")).Contents.Single()).Text;
+        Assert.AreEqual(SingleText(await CallAsync("trace_info", new() { ["trace"] = "indexer" })), info);
+        string crash = ((TextResourceContents)(await Client.ReadResourceAsync("trace://indexer/event/1/601")).Contents.Single()).Text;
+        StringAssert.Contains(crash, "event:1:601");
+        StringAssert.Contains(crash, "parse_header");
+        var missing = await Assert.ThrowsAsync<ModelContextProtocol.McpException>(() => Client.ReadResourceAsync("trace://nothing-here").AsTask());
+        StringAssert.Contains(missing.Message, "'nothing-here' does not exist under the server's trace root");
+    }
+
+    [TestMethod]
     public void Initialize_ThenInstructionsNameTheSessions()
     {
         Assert.AreEqual("tracequery", Client.ServerInfo?.Name);
@@ -279,7 +301,7 @@ public sealed partial class McpServerEndToEndTests
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void CopyDirectory(string source, string target)
+    internal static void CopyDirectory(string source, string target)
     {
         Directory.CreateDirectory(target);
         foreach (string file in Directory.GetFiles(source))
