@@ -97,6 +97,33 @@ public sealed class HostEmbeddingTests
     }
 
     [TestMethod]
+    [DataRow("trace_summary", 120)]
+    [DataRow("trace_summary", 999)]
+    [DataRow("trace_summary", 1000)]
+    [DataRow("trace_query", 333)]
+    [DataRow("trace_query", 2500)]
+    [DataRow("search_around", 777)]
+    [DataRow("find_findings", 1500)]
+    [DataRow("top_functions", 150)]
+    public async Task Tool_AnyBudget_ThenTextAndStructuredContentTogetherWithinIt(string tool, int budget)
+    {
+        var arguments = new Dictionary<string, object?> { ["trace"] = "indexer", ["token_budget"] = budget };
+        if (tool == "trace_query")
+            arguments["filter"] = "kind:call";
+        if (tool == "search_around")
+            arguments["anchor"] = "event:1:601";
+        var result = await Client.CallToolAsync(tool, arguments);
+        Assert.AreNotEqual(true, result.IsError, ((TextContentBlock)result.Content[0]).Text);
+        string text = ((TextContentBlock)result.Content.Single()).Text;
+        var structured = result.StructuredContent!.Value;
+        int total = Counter.CountTokens(text) + Counter.CountTokens(McpServerEndToEndTests.Compact(structured));
+        Assert.AreEqual(total, structured.GetProperty("tokens_used").GetInt32());
+        Assert.IsTrue(total <= budget, $"{total} tokens for a budget of {budget}");
+        if (structured.GetProperty("did_truncate").GetBoolean())
+            Assert.IsTrue(total >= budget * 8 / 10, $"a cut answer uses most of the budget: {total} of {budget}");
+    }
+
+    [TestMethod]
     public async Task TraceSummary_BudgetBelowMinimum_ThenRefusedWithAMinimumThatWorks()
     {
         var refused = await Client.CallToolAsync("trace_summary", new Dictionary<string, object?> { ["trace"] = "indexer", ["token_budget"] = 60 });
