@@ -26,7 +26,7 @@ internal static partial class CliApp
         command.Options.Add(filter);
         command.Options.Add(noDetail);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.SearchScoped, output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, TraceQueryMethods.SearchScoped, output, error, showProgress,
             ("anchor", result.GetValue(anchor)), ("back", result.GetValue(back)), ("ahead", result.GetValue(ahead)),
             ("filter", result.GetValue(filter)), ("detail", result.GetValue(noDetail) ? false : null))));
         return command;
@@ -47,7 +47,7 @@ internal static partial class CliApp
         command.Options.Add(functions);
         command.Options.Add(files);
         command.Options.Add(topK);
-        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.PlanKeySymbols, output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, TraceQueryMethods.PlanKeySymbols, output, error, showProgress,
             ("symptom", result.GetValue(symptom)), ("modules", Strings(result.GetValue(modules))), ("functions", Strings(result.GetValue(functions))),
             ("files", Strings(result.GetValue(files))), ("top_k", result.GetValue(topK)))));
         return command;

@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
 using TraceQuery.Cli.Mcp;
 using TraceQuery.Formats;
 using TraceQuery.Protocol;
 using TraceQuery.Text;
+using TraceQuery.Tools;
 
 namespace TraceQuery.Cli;
 
@@ -57,7 +59,7 @@ internal static partial class CliApp
         command.Options.Add(limit);
         command.Options.Add(full);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.Query, output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, TraceQueryMethods.Query, output, error, showProgress,
             ("filter", result.GetValue(filter)), ("limit", result.GetValue(limit)), ("projection", result.GetValue(full) ? "full" : null))));
         return command;
     }
@@ -69,7 +71,7 @@ internal static partial class CliApp
         var command = new Command("summary", "Summarize a trace within a token budget: findings, hot functions, timeline, events (server method narration.summary).");
         command.Options.Add(filter);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.NarrationSummary, output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, TraceQueryMethods.NarrationSummary, output, error, showProgress,
             ("filter", result.GetValue(filter)))));
         return command;
     }
@@ -86,7 +88,7 @@ internal static partial class CliApp
         command.Options.Add(n);
         command.Options.Add(filter);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.StatsFunctionsTopN, output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, TraceQueryMethods.StatsFunctionsTopN, output, error, showProgress,
             ("metric", result.GetValue(by)), ("n", result.GetValue(n)), ("filter", result.GetValue(filter)))));
         return command;
     }
@@ -96,9 +98,23 @@ internal static partial class CliApp
         var root = new Option<string>("--root") { Description = "Directory whose trace sessions the tools may read (their 'trace' argument is relative to it).", Required = true };
         var maxBudget = new Option<int>("--max-budget") { Description = "Largest token budget a tool call gets; larger requests are clamped and told so.", DefaultValueFactory = _ => 20_000 };
         var verbose = new Option<bool>("--verbose") { Description = "Log protocol activity (to stderr; stdout carries only the protocol)." };
-        var command = new Command("mcp", "Serve the trace tools to an MCP client over stdio (trace_info, trace_query, trace_summary, find_findings, list_spans, top_functions, get_events, search_around, plan_key_symbols).")
+        var http = new Option<string?>("--http")
         {
-            root, maxBudget, verbose,
+            Description = "Serve Streamable HTTP at http://<address:port>/mcp instead of stdio, e.g. 127.0.0.1:8080 (port 0 picks a free one). "
+                + "Any address other than loopback needs a bearer token.",
+        };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = $"With --http: file holding the bearer token every request must send (Authorization: Bearer <token>); default the {McpHttpSettings.TokenVariable} environment variable.",
+        };
+        var allowOrigin = new Option<string[]>("--allow-origin")
+        {
+            Description = "With --http: a browser origin allowed besides loopback ones, e.g. https://tools.example.com (repeatable). Other origins are refused.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("mcp", "Serve the trace tools to an MCP client over stdio, or Streamable HTTP with --http (trace_info, trace_query, trace_summary, find_findings, list_spans, top_functions, get_events, search_around, plan_key_symbols).")
+        {
+            root, maxBudget, verbose, http, tokenFile, allowOrigin,
         };
         command.SetAction(result => Guard(error, () =>
         {
@@ -114,17 +130,32 @@ internal static partial class CliApp
                 MaxTokenBudget = max,
                 DefaultTokenBudget = Math.Min(4096, max),
             };
-            ServeAsync(options, result.GetValue(verbose)).GetAwaiter().GetResult();
+            if (result.GetValue(http) is not { } address)
+            {
+                if (result.GetValue(tokenFile) is not null || result.GetValue(allowOrigin) is { Length: > 0 })
+                    throw new UsageException("--token-file and --allow-origin apply to --http only.");
+                McpHost.RunStdioAsync(options, result.GetValue(verbose), CancellationToken.None).GetAwaiter().GetResult();
+                return Success;
+            }
+            McpHttpSettings settings;
+            try
+            {
+                settings = McpHttpSettings.Parse(address, result.GetValue(tokenFile), Environment.GetEnvironmentVariable(McpHttpSettings.TokenVariable), result.GetValue(allowOrigin) ?? []);
+            }
+            catch (FormatException e)
+            {
+                throw new UsageException(e.Message);
+            }
+            ServeHttpAsync(options, settings, result.GetValue(verbose)).GetAwaiter().GetResult();
             return Success;
         }));
         return command;
     }
 
-    private static async Task ServeAsync(TraceQueryServerOptions options, bool verbose)
+    private static async Task ServeHttpAsync(TraceQueryServerOptions options, McpHttpSettings settings, bool verbose)
     {
-        await using var server = new TraceQueryServer(new QueryEngine(), options);
-        await server.StartAsync().ConfigureAwait(false);
-        await McpHost.RunAsync(server, verbose, CancellationToken.None).ConfigureAwait(false);
+        await using var app = await McpHost.StartHttpAsync(options, settings, verbose, CancellationToken.None).ConfigureAwait(false);
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
     }
 
     /// <summary>

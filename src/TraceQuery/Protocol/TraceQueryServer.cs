@@ -72,10 +72,13 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     public TraceQueryServerOptions Options { get; }
 
     /// <summary>The methods the server answers.</summary>
-    public static IReadOnlyList<string> Methods { get; } = RequestMethods.All;
+    public static IReadOnlyList<string> Methods { get; } = TraceQueryMethods.All;
 
     /// <summary>Traces currently loaded in the cache.</summary>
     public int CachedTraceCount => _cache.Count;
+
+    /// <summary>Requests being answered right now (each holds a lease on its trace until it ends, by answer, error or cancellation).</summary>
+    public int RequestsInFlight => Volatile.Read(ref _inFlight);
 
     /// <summary>Starts serving. Requests before this call are refused.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
@@ -123,7 +126,15 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     /// Handles one request (or batch) given as JSON text and returns the response text; empty for a
     /// notification or a batch of notifications. Never throws for bad input.
     /// </summary>
-    public async Task<string> HandleRequestAsync(string request, CancellationToken cancellationToken = default)
+    public Task<string> HandleRequestAsync(string request, CancellationToken cancellationToken = default) =>
+        HandleRequestAsync(request, progress: null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="HandleRequestAsync(string, CancellationToken)"/>, reporting each stage of the work to <paramref name="progress"/>:
+    /// reading the trace (bytes), pairing its calls into spans, answering. Every stage reports at least once, even when the
+    /// trace is already loaded, so a caller can rely on seeing each one.
+    /// </summary>
+    public async Task<string> HandleRequestAsync(string request, IProgress<TraceQueryProgress>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         // Cheap bound first (a char is at most 3 UTF-8 bytes), exact count only near the limit.
@@ -143,11 +154,14 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
                 $"Parse error: the request is not valid JSON (line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}): {e.Message}"));
         }
         using (document)
-            return await HandleRequestAsync(document.RootElement, cancellationToken).ConfigureAwait(false);
+            return await HandleElementAsync(document.RootElement, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Handles one request (or batch) given as a JSON element.</summary>
-    public async Task<string> HandleRequestAsync(JsonElement request, CancellationToken cancellationToken = default)
+    public Task<string> HandleRequestAsync(JsonElement request, CancellationToken cancellationToken = default) =>
+        HandleElementAsync(request, progress: null, cancellationToken);
+
+    private async Task<string> HandleElementAsync(JsonElement request, IProgress<TraceQueryProgress>? progress, CancellationToken cancellationToken)
     {
         if (request.ValueKind == JsonValueKind.Array)
         {
@@ -156,13 +170,13 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             var responses = new List<string>();
             foreach (var item in request.EnumerateArray())
             {
-                string response = await HandleSingleAsync(item, cancellationToken).ConfigureAwait(false);
+                string response = await HandleSingleAsync(item, progress, cancellationToken).ConfigureAwait(false);
                 if (response.Length > 0)
                     responses.Add(response);
             }
             return responses.Count == 0 ? "" : "[" + string.Join(",", responses) + "]";
         }
-        return await HandleSingleAsync(request, cancellationToken).ConfigureAwait(false);
+        return await HandleSingleAsync(request, progress, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -190,7 +204,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 
     private readonly record struct Envelope(bool JsonRpc, JsonElement? Id, bool Notification = false);
 
-    private async Task<string> HandleSingleAsync(JsonElement request, CancellationToken cancellationToken)
+    private async Task<string> HandleSingleAsync(JsonElement request, IProgress<TraceQueryProgress>? progress, CancellationToken cancellationToken)
     {
         var envelope = new Envelope(true, null);
         try
@@ -229,7 +243,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             if (!_methods.TryGet(method, out var handler))
                 throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
 
-            var result = await MeasuredDispatchAsync(method, handler, new RequestParams(parameters, Options.MaxStringLength), cancellationToken).ConfigureAwait(false);
+            var result = await MeasuredDispatchAsync(method, handler, new RequestParams(parameters, Options.MaxStringLength), progress, cancellationToken).ConfigureAwait(false);
             if (notification)
                 return "";
             string response = SuccessResponse(envelope, result);
@@ -254,13 +268,13 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 
     private sealed record MethodResult(QueryResult Result, bool Clamped, int RequestedBudget);
 
-    private async Task<MethodResult> MeasuredDispatchAsync(string method, MethodHandler handler, RequestParams p, CancellationToken cancellationToken)
+    private async Task<MethodResult> MeasuredDispatchAsync(string method, MethodHandler handler, RequestParams p, IProgress<TraceQueryProgress>? progress, CancellationToken cancellationToken)
     {
         var scope = _instruments.Start(method);
         MethodResult result;
         try
         {
-            result = await DispatchAsync(method, handler, p, cancellationToken).ConfigureAwait(false);
+            result = await DispatchAsync(method, handler, p, progress, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
@@ -278,7 +292,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         return result;
     }
 
-    private async Task<MethodResult> DispatchAsync(string method, MethodHandler handler, RequestParams p, CancellationToken cancellationToken)
+    private async Task<MethodResult> DispatchAsync(string method, MethodHandler handler, RequestParams p, IProgress<TraceQueryProgress>? progress, CancellationToken cancellationToken)
     {
         if (!_started || _stopped)
             throw new RpcException(RpcException.InternalError, _stopped ? "The server is shutting down." : "The server has not been started (call StartAsync).");
@@ -306,8 +320,18 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await Task.Run(() =>
             {
-                using var lease = Acquire(traceName);
-                return handler(lease.Trace, p, new RequestContext(displayName, budget, cursor, model, token));
+                using var lease = Acquire(traceName, displayName, progress);
+                // Loading cannot stop half-way; a cancelled request stops here, and the lease is released on the way out.
+                token.ThrowIfCancellationRequested();
+                progress?.Report(new TraceQueryProgress(TraceQueryProgress.SpansStage, $"pairing calls into spans over {Text.TextFormat.Count(lease.Trace.EventCount)} events", 0, 0));
+                int spans = lease.Trace.Spans.Count;
+                progress?.Report(new TraceQueryProgress(TraceQueryProgress.SpansStage, $"{Text.TextFormat.Count(spans)} spans", 0, 0));
+                token.ThrowIfCancellationRequested();
+                progress?.Report(new TraceQueryProgress(TraceQueryProgress.AnswerStage, $"answering {method} within {budget} tokens", 0, 0));
+                var context = new RequestContext(displayName, budget, cursor, model, token);
+                var answer = handler(lease.Trace, p, context);
+                progress?.Report(new TraceQueryProgress(TraceQueryProgress.AnswerStage, $"answered in {answer.TokenCount} tokens", 0, 0));
+                return answer;
             }, token).ConfigureAwait(false);
             // The timer may not have fired on a busy machine: the limit holds either way.
             if ((Options.RequestTimeout != Timeout.InfiniteTimeSpan && System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout)
@@ -370,17 +394,31 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         throw RequestParams.Invalid("trace", "is required: name a trace session relative to the server's trace root");
     }
 
-    private TraceCache.Lease Acquire(string name)
+    private TraceCache.Lease Acquire(string name, string displayName, IProgress<TraceQueryProgress>? progress)
     {
         if (_cache.TryGetRegistered(name, out var registered))
+        {
+            progress?.Report(new TraceQueryProgress(TraceQueryProgress.ReadStage, $"{displayName} is in memory", 0, 0));
             return new TraceCache.Lease(_cache, null, registered);
+        }
         if (Options.TraceRoot is null)
             throw RequestParams.Invalid("trace", $"'{name}' is not a registered trace and the server has no trace root");
         string path = TracePaths.Resolve(Options.TraceRoot, name);
         if (!Directory.Exists(path) && !File.Exists(path))
             throw RequestParams.Invalid("trace", $"'{name}' does not exist under the server's trace root");
-        return _cache.Acquire(path);
+        if (progress is null)
+            return _cache.Acquire(path);
+        long bytes = TracePaths.SizeInBytes(path);
+        bool loaded = _cache.IsLoaded(path);
+        progress.Report(new TraceQueryProgress(TraceQueryProgress.ReadStage,
+            loaded ? $"{displayName} is already loaded ({Bytes(bytes)})" : $"reading {displayName}: 0 of {Bytes(bytes)}", loaded ? bytes : 0, bytes));
+        var lease = _cache.Acquire(path);
+        if (!loaded)
+            progress.Report(new TraceQueryProgress(TraceQueryProgress.ReadStage, $"read {Bytes(bytes)}: {Text.TextFormat.Count(lease.Trace.EventCount)} events", bytes, bytes));
+        return lease;
     }
+
+    private static string Bytes(long bytes) => Text.TextFormat.Count(bytes) + " bytes";
 
     private static string SuccessResponse(Envelope envelope, MethodResult method) => Respond(envelope, w =>
     {

@@ -58,6 +58,7 @@ public sealed partial class McpServerEndToEndTests
         string[] expected = ["trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events", "search_around", "plan_key_symbols"];
         CollectionAssert.AreEquivalent(expected, tools.Select(t => t.Name).ToArray());
         var text = new StringBuilder();
+        string? outputSchema = null;
         foreach (var tool in tools.OrderBy(t => Array.IndexOf(expected, t.Name)))
         {
             var protocol = tool.ProtocolTool;
@@ -67,8 +68,36 @@ public sealed partial class McpServerEndToEndTests
             text.Append("## ").Append(protocol.Name).Append(" — ").Append(protocol.Title).Append('\n')
                 .Append(protocol.Description).Append('\n')
                 .Append(Indented(protocol.InputSchema)).Append("\n\n");
+            // Every tool declares the same output schema: the answer's metadata beside the text.
+            Assert.IsNotNull(protocol.OutputSchema, protocol.Name);
+            string schema = Indented(protocol.OutputSchema.Value);
+            Assert.AreEqual(outputSchema ?? schema, schema, protocol.Name);
+            outputSchema = schema;
         }
+        text.Append("## outputSchema (every tool)\n").Append(outputSchema).Append('\n');
         Snapshot.Verify(text.ToString());
+    }
+
+    [TestMethod]
+    public async Task Resources_ListAndRead_ThenTraceInfoAndResolvedReferences()
+    {
+        var resources = await Client.ListResourcesAsync();
+        var indexer = resources.Single().ProtocolResource;
+        Assert.AreEqual("trace://indexer", indexer.Uri);
+        Assert.AreEqual("atf", indexer.Meta!["format"]!.GetValue<string>());
+        StringAssert.StartsWith(indexer.Description, "ATF session, ");
+        var templates = await Client.ListResourceTemplatesAsync();
+        CollectionAssert.AreEqual(new[] { "trace://{+trace}/event/{thread}/{seq}", "trace://{+trace}/span/{id}", "trace://{+trace}" },
+            templates.Select(t => t.UriTemplate).ToArray());
+
+        // Reading the trace gives trace_info's text; reading an evidence reference gives get_events' text.
+        string info = ((TextResourceContents)(await Client.ReadResourceAsync("trace://indexer")).Contents.Single()).Text;
+        Assert.AreEqual(SingleText(await CallAsync("trace_info", new() { ["trace"] = "indexer" })), info);
+        string crash = ((TextResourceContents)(await Client.ReadResourceAsync("trace://indexer/event/1/601")).Contents.Single()).Text;
+        StringAssert.Contains(crash, "event:1:601");
+        StringAssert.Contains(crash, "parse_header");
+        var missing = await Assert.ThrowsAsync<ModelContextProtocol.McpException>(() => Client.ReadResourceAsync("trace://nothing-here").AsTask());
+        StringAssert.Contains(missing.Message, "'nothing-here' does not exist under the server's trace root");
     }
 
     [TestMethod]
@@ -86,10 +115,11 @@ public sealed partial class McpServerEndToEndTests
     {
         var result = await CallAsync("trace_summary", new() { ["trace"] = "indexer", ["token_budget"] = budget });
         string text = SingleText(result);
-        int tokens = Counter.CountTokens(text);
+        var meta = Structured(result);
+        // The budget covers what the client receives: the text and the structured content, each counted.
+        int tokens = Counter.CountTokens(text) + Counter.CountTokens(Compact(meta));
         Assert.IsTrue(tokens <= budget, $"{tokens} tokens for a budget of {budget}");
-        var meta = Meta(result);
-        Assert.AreEqual(tokens, meta.GetProperty("tokens_used").GetInt32(), "tokens_used counts exactly the returned text");
+        Assert.AreEqual(tokens, meta.GetProperty("tokens_used").GetInt32(), "tokens_used counts exactly the text and the structured content");
         Assert.AreEqual(budget, meta.GetProperty("token_budget").GetInt32());
         StringAssert.StartsWith(text, "# Trace indexer: 4,000 events");
         if (meta.GetProperty("did_truncate").GetBoolean())
@@ -100,7 +130,7 @@ public sealed partial class McpServerEndToEndTests
     public async Task TraceSummary_WithCursor_ThenNextPageWithinBudget()
     {
         var first = await CallAsync("trace_summary", new() { ["trace"] = "indexer", ["token_budget"] = 200 });
-        string cursor = Meta(first).GetProperty("next_cursor").GetString()!;
+        string cursor = Structured(first).GetProperty("next_cursor").GetString()!;
         var second = await CallAsync("trace_summary", new() { ["trace"] = "indexer", ["token_budget"] = 200, ["cursor"] = cursor });
         string text = SingleText(second);
         Assert.IsTrue(Counter.CountTokens(text) <= 200);
@@ -128,7 +158,7 @@ public sealed partial class McpServerEndToEndTests
         var result = await CallAsync("search_around", new() { ["trace"] = "indexer", ["anchor"] = "event:1:601", ["back"] = "40us", ["token_budget"] = 3000 });
         string text = SingleText(result);
         Assert.IsTrue(Counter.CountTokens(text) <= 3000);
-        Assert.AreEqual(Counter.CountTokens(text), Meta(result).GetProperty("tokens_used").GetInt32());
+        Assert.AreEqual(Counter.CountTokens(text) + Counter.CountTokens(Compact(Structured(result))), Structured(result).GetProperty("tokens_used").GetInt32());
         StringAssert.StartsWith(text, "# Around event:1:601 (EXCEPTION parse_header on thread 1");
         StringAssert.Contains(text, "- [anchor] ±0 event:1:601 EXCEPTION parse_header");
         // Every span reference in the answer (returns and folded exemplars) resolves.
@@ -174,15 +204,17 @@ public sealed partial class McpServerEndToEndTests
             string text = SingleText(result);
             Assert.IsTrue(text.Length > 20, tool);
             Assert.IsTrue(Counter.CountTokens(text) <= 4096, tool);
-            Assert.AreEqual(4096, Meta(result).GetProperty("token_budget").GetInt32(), tool);
+            Assert.AreEqual(4096, Structured(result).GetProperty("token_budget").GetInt32(), tool);
+            Assert.IsTrue(Structured(result).GetProperty("tokens_used").GetInt32() <= 4096, tool);
 
             // A small budget holds too; one above the server's maximum is clamped, and the answer says so.
             var small = await CallAsync(tool, new Dictionary<string, object?>(arguments) { ["token_budget"] = 200 });
-            Assert.IsTrue(Counter.CountTokens(SingleText(small)) <= 200, tool + " at 200");
+            Assert.IsTrue(Counter.CountTokens(SingleText(small)) + Counter.CountTokens(Compact(Structured(small))) <= 200, tool + " at 200");
             var large = await Client.CallToolAsync(tool, new Dictionary<string, object?>(arguments) { ["token_budget"] = 30_000 });
             Assert.AreNotEqual(true, large.IsError, tool);
             Assert.IsTrue(Counter.CountTokens(((TextContentBlock)large.Content[0]).Text) <= 20_000, tool + " at 30,000");
-            Assert.AreEqual(20_000, Meta(large).GetProperty("token_budget").GetInt32(), tool);
+            Assert.AreEqual(20_000, Structured(large).GetProperty("token_budget").GetInt32(), tool);
+            Assert.IsTrue(Structured(large).GetProperty("tokens_used").GetInt32() <= 20_000, tool + " at 30,000");
             Assert.AreEqual("Note: token_budget 30000 was clamped to the server's maximum of 20000.", ((TextContentBlock)large.Content[^1]).Text, tool);
         }
     }
@@ -196,7 +228,13 @@ public sealed partial class McpServerEndToEndTests
         string data = ((TextContentBlock)result.Content[0]).Text;
         Assert.IsTrue(Counter.CountTokens(data) <= 20_000);
         Assert.AreEqual("Note: token_budget 50000 was clamped to the server's maximum of 20000.", ((TextContentBlock)result.Content[1]).Text);
-        Assert.AreEqual(20_000, Meta(result).GetProperty("token_budget").GetInt32());
+        var structured = Structured(result);
+        Assert.AreEqual(20_000, structured.GetProperty("token_budget").GetInt32());
+        Assert.AreEqual("token_budget 50000 was clamped to the server's maximum of 20000", structured.GetProperty("budget_note").GetString());
+        // Text, note and structured content together stay within the clamped budget, and tokens_used says how much they take.
+        int total = Counter.CountTokens(data) + Counter.CountTokens(((TextContentBlock)result.Content[1]).Text) + Counter.CountTokens(Compact(structured));
+        Assert.AreEqual(total, structured.GetProperty("tokens_used").GetInt32());
+        Assert.IsTrue(total <= 20_000);
     }
 
     [TestMethod]
@@ -240,8 +278,20 @@ public sealed partial class McpServerEndToEndTests
         return ((TextContentBlock)result.Content[0]).Text;
     }
 
-    private static JsonElement Meta(CallToolResult result) =>
-        JsonSerializer.SerializeToElement(result.Meta!["tracequery"]);
+    private static JsonElement Structured(CallToolResult result)
+    {
+        Assert.IsNotNull(result.StructuredContent, "a successful tool result carries structured content");
+        return result.StructuredContent.Value;
+    }
+
+    /// <summary>The structured content as the server counted it: compact JSON, without escaping beyond what JSON needs.</summary>
+    internal static string Compact(JsonElement element)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            element.WriteTo(writer);
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
     private static string Indented(JsonElement element)
     {
@@ -251,7 +301,7 @@ public sealed partial class McpServerEndToEndTests
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static void CopyDirectory(string source, string target)
+    internal static void CopyDirectory(string source, string target)
     {
         Directory.CreateDirectory(target);
         foreach (string file in Directory.GetFiles(source))

@@ -32,23 +32,23 @@ public sealed class FacadeParityTests
     /// <summary>One row per method: the JSON request and the same request made through the typed façade.</summary>
     public static IEnumerable<object[]> Methods()
     {
-        yield return Row(RequestMethods.TraceInfo, """{"token_budget":600}""",
+        yield return Row(TraceQueryMethods.TraceInfo, """{"token_budget":600}""",
             (e, t) => e.Info(t, new TraceInfoRequest { TraceName = TraceName, TokenBudget = 600 }));
-        yield return Row(RequestMethods.Query, """{"filter":"kind:exception or fn:open_store","projection":"full","limit":40,"token_budget":400}""",
+        yield return Row(TraceQueryMethods.Query, """{"filter":"kind:exception or fn:open_store","projection":"full","limit":40,"token_budget":400}""",
             (e, t) => e.Query(t, new EventQueryRequest { Filter = "kind:exception or fn:open_store", Projection = EventProjection.Full, Limit = 40, TokenBudget = 400 }));
-        yield return Row(RequestMethods.NarrationSummary, """{"filter":"depth>2","token_budget":500}""",
+        yield return Row(TraceQueryMethods.NarrationSummary, """{"filter":"depth>2","token_budget":500}""",
             (e, t) => e.Summarize(t, new SummaryRequest { Filter = "depth>2", TokenBudget = 500 }));
-        yield return Row(RequestMethods.FindingsSearch, """{"query":"memory grows when allocating buffers","limit":5,"token_budget":400}""",
+        yield return Row(TraceQueryMethods.FindingsSearch, """{"query":"memory grows when allocating buffers","limit":5,"token_budget":400}""",
             (e, t) => e.SearchFindings(t, new FindingSearchRequest { Symptom = "memory grows when allocating buffers", Limit = 5, TokenBudget = 400 }));
-        yield return Row(RequestMethods.SpansList, """{"function":"open_*","thread":0,"status":"complete","min_duration":"1us","max_duration":"1s","limit":5,"token_budget":400}""",
+        yield return Row(TraceQueryMethods.SpansList, """{"function":"open_*","thread":0,"status":"complete","min_duration":"1us","max_duration":"1s","limit":5,"token_budget":400}""",
             (e, t) => e.ListSpans(t, new SpanListRequest { Function = "open_*", ThreadId = 0, Status = SpanStatus.Complete, MinDurationNs = 1_000, MaxDurationNs = 1_000_000_000, Limit = 5, TokenBudget = 400 }));
-        yield return Row(RequestMethods.StatsFunctionsTopN, """{"metric":"p95","n":4,"filter":"depth>1","token_budget":400}""",
+        yield return Row(TraceQueryMethods.StatsFunctionsTopN, """{"metric":"p95","n":4,"filter":"depth>1","token_budget":400}""",
             (e, t) => e.TopFunctions(t, new TopFunctionsRequest { Metric = FunctionMetric.P95, Count = 4, Filter = "depth>1", TokenBudget = 400 }));
-        yield return Row(RequestMethods.EventsGet, """{"refs":["event:0:1","span:3","fn:0x05e4df9100000006","event:9:9"],"token_budget":600}""",
+        yield return Row(TraceQueryMethods.EventsGet, """{"refs":["event:0:1","span:3","fn:0x05e4df9100000006","event:9:9"],"token_budget":600}""",
             (e, t) => e.GetEvents(t, new EventLookupRequest { References = ["event:0:1", "span:3", "fn:0x05e4df9100000006", "event:9:9"], TokenBudget = 600 }));
-        yield return Row(RequestMethods.SearchScoped, """{"anchor":"span:3","back":"2us","ahead":"1μs","filter":"depth<4","token_budget":500}""",
+        yield return Row(TraceQueryMethods.SearchScoped, """{"anchor":"span:3","back":"2us","ahead":"1μs","filter":"depth<4","token_budget":500}""",
             (e, t) => e.SearchScoped(t, new ScopedSearchRequest { Anchor = "span:3", LookBackNs = 2_000, LookAheadNs = 1_000, Filter = "depth<4", TokenBudget = 500 }));
-        yield return Row(RequestMethods.PlanKeySymbols, """{"symptom":"crash while parsing the header","hints":{"modules":["libstore"]},"top_k":4,"token_budget":400}""",
+        yield return Row(TraceQueryMethods.PlanKeySymbols, """{"symptom":"crash while parsing the header","hints":{"modules":["libstore"]},"top_k":4,"token_budget":400}""",
             (e, t) => e.PlanKeySymbols(t, new KeySymbolRequest { Symptom = "crash while parsing the header", Hints = new KeySymbolHints { Modules = ["libstore"] }, TopK = 4, TokenBudget = 400 }));
     }
 
@@ -78,10 +78,10 @@ public sealed class FacadeParityTests
     [TestMethod]
     public void RequestMethods_All_ThenEveryNameOnceAndTheServersList()
     {
-        CollectionAssert.AllItemsAreUnique(RequestMethods.All.ToList());
-        Assert.AreEqual(9, RequestMethods.All.Count);
-        CollectionAssert.AreEqual(RequestMethods.All.ToList(), TraceQueryServer.Methods.ToList());
-        CollectionAssert.AreEquivalent(RequestMethods.All.ToList(), Methods().Select(row => (string)row[0]).ToList());
+        CollectionAssert.AllItemsAreUnique(TraceQueryMethods.All.ToList());
+        Assert.AreEqual(9, TraceQueryMethods.All.Count);
+        CollectionAssert.AreEqual(TraceQueryMethods.All.ToList(), TraceQueryServer.Methods.ToList());
+        CollectionAssert.AreEquivalent(TraceQueryMethods.All.ToList(), Methods().Select(row => (string)row[0]).ToList());
     }
 
     [TestMethod]

@@ -6,7 +6,8 @@ namespace TraceQuery.Tests.PublicApi;
 /// Hosts import <c>System</c>, <c>System.Diagnostics</c>, <c>System.IO</c>, <c>System.Linq</c>,
 /// <c>System.Collections.Generic</c> and <c>System.Threading.Tasks</c> almost everywhere; a public type of ours
 /// with the same simple name (generic arity ignored) would make them write an alias (CS0104). This test lists the
-/// public types of those namespaces from every assembly of the shared framework and fails on any clash.
+/// public types of those namespaces from every assembly of the shared framework and fails on any clash in a shipped
+/// library package (TraceQuery, TraceQuery.Mcp, TraceQuery.AI).
 /// </summary>
 [TestClass]
 public sealed class PublicNameCollisionTests
@@ -23,7 +24,7 @@ public sealed class PublicNameCollisionTests
         Assert.IsTrue(systemNames.ContainsKey("Comparison"), "System.Comparison<T> not found: the framework scan is broken");
 
         var clashes = new List<string>();
-        foreach (var assembly in new[] { typeof(QueryEngine).Assembly })
+        foreach (var assembly in new[] { typeof(QueryEngine).Assembly, typeof(TraceQuery.Mcp.TraceQueryMcpOptions).Assembly, typeof(TraceQuery.AI.TraceQueryFunctions).Assembly })
         {
             foreach (var type in assembly.GetExportedTypes())
             {

@@ -62,7 +62,7 @@ public sealed class QueryTelemetryTests
 
         var queries = recorder.Of(TraceQueryTelemetry.Queries);
         CollectionAssert.AreEqual(
-            new[] { RequestMethods.TraceInfo, RequestMethods.StatsFunctionsTopN, RequestMethods.SpansList, RequestMethods.NarrationSummary },
+            new[] { TraceQueryMethods.TraceInfo, TraceQueryMethods.StatsFunctionsTopN, TraceQueryMethods.SpansList, TraceQueryMethods.NarrationSummary },
             queries.Select(q => (string?)q.Tags[TraceQueryTelemetry.OperationTag]).ToArray());
         Assert.AreEqual(typeof(TokenBudgetException).FullName, queries[3].Tags[TraceQueryTelemetry.ErrorTypeTag]);
     }

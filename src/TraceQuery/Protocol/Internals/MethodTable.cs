@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 
 namespace TraceQuery.Protocol.Internals;
 
-/// <summary>The one table from a method name (<see cref="RequestMethods"/>) to its handler: bind the parameters, call the façade.</summary>
+/// <summary>The one table from a method name (<see cref="TraceQueryMethods"/>) to its handler: bind the parameters, call the façade.</summary>
 internal sealed class MethodTable
 {
     private readonly FrozenDictionary<string, MethodHandler> _handlers;
@@ -12,15 +12,15 @@ internal sealed class MethodTable
         var bind = new RequestBinder(maxRegexLength);
         _handlers = new Dictionary<string, MethodHandler>(StringComparer.Ordinal)
         {
-            [RequestMethods.TraceInfo] = (t, p, c) => engine.AnswerInfo(t, bind.Info(p, c), c.Cancellation),
-            [RequestMethods.Query] = (t, p, c) => engine.AnswerQuery(t, bind.Query(p, c), c.Cancellation),
-            [RequestMethods.NarrationSummary] = (t, p, c) => engine.AnswerSummary(t, bind.Summary(p, c), c.Cancellation),
-            [RequestMethods.FindingsSearch] = (t, p, c) => engine.AnswerFindings(t, bind.Findings(p, c), c.Cancellation),
-            [RequestMethods.SpansList] = (t, p, c) => engine.AnswerSpans(t, bind.Spans(p, c), c.Cancellation),
-            [RequestMethods.StatsFunctionsTopN] = (t, p, c) => engine.AnswerTopFunctions(t, bind.TopFunctions(p, c), c.Cancellation),
-            [RequestMethods.EventsGet] = (t, p, c) => engine.AnswerEvents(t, bind.Events(p, c), c.Cancellation),
-            [RequestMethods.SearchScoped] = (t, p, c) => engine.AnswerScoped(t, bind.Scoped(p, c), c.Cancellation),
-            [RequestMethods.PlanKeySymbols] = (t, p, c) => engine.AnswerKeySymbols(t, bind.KeySymbols(p, c), c.Cancellation),
+            [TraceQueryMethods.TraceInfo] = (t, p, c) => engine.AnswerInfo(t, bind.Info(p, c), c.Cancellation),
+            [TraceQueryMethods.Query] = (t, p, c) => engine.AnswerQuery(t, bind.Query(p, c), c.Cancellation),
+            [TraceQueryMethods.NarrationSummary] = (t, p, c) => engine.AnswerSummary(t, bind.Summary(p, c), c.Cancellation),
+            [TraceQueryMethods.FindingsSearch] = (t, p, c) => engine.AnswerFindings(t, bind.Findings(p, c), c.Cancellation),
+            [TraceQueryMethods.SpansList] = (t, p, c) => engine.AnswerSpans(t, bind.Spans(p, c), c.Cancellation),
+            [TraceQueryMethods.StatsFunctionsTopN] = (t, p, c) => engine.AnswerTopFunctions(t, bind.TopFunctions(p, c), c.Cancellation),
+            [TraceQueryMethods.EventsGet] = (t, p, c) => engine.AnswerEvents(t, bind.Events(p, c), c.Cancellation),
+            [TraceQueryMethods.SearchScoped] = (t, p, c) => engine.AnswerScoped(t, bind.Scoped(p, c), c.Cancellation),
+            [TraceQueryMethods.PlanKeySymbols] = (t, p, c) => engine.AnswerKeySymbols(t, bind.KeySymbols(p, c), c.Cancellation),
         }.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -60,6 +60,13 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, Query
             return _registered.TryGetValue(name, out trace!);
     }
 
+    /// <summary>True when <paramref name="fullPath"/> is cached and already read (a request for it will not read again).</summary>
+    public bool IsLoaded(string fullPath)
+    {
+        lock (_gate)
+            return _byKey.TryGetValue(fullPath, out var node) && node.Value.Trace.IsValueCreated;
+    }
+
     public Lease Acquire(string fullPath)
     {
         Entry entry;

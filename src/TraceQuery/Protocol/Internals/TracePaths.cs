@@ -3,6 +3,22 @@ namespace TraceQuery.Protocol.Internals;
 /// <summary>Resolves a client-supplied trace name inside the server's root and refuses anything that leads out of it.</summary>
 internal static class TracePaths
 {
+    /// <summary>Bytes a reader will read for <paramref name="path"/>: the file's length, or the files of a session directory two levels deep.</summary>
+    public static long SizeInBytes(string path)
+    {
+        try
+        {
+            if (File.Exists(path))
+                return new FileInfo(path).Length;
+            var options = new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 1, IgnoreInaccessible = true };
+            return new DirectoryInfo(path).EnumerateFiles("*", options).Sum(f => f.Length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+
     public static string Resolve(string root, string name)
     {
         if (string.IsNullOrWhiteSpace(name))

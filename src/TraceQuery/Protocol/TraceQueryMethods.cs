@@ -2,10 +2,10 @@ namespace TraceQuery.Protocol;
 
 /// <summary>
 /// The names of the methods <see cref="TraceQueryServer"/> answers, in one place (as the MCP C# SDK's
-/// <c>RequestMethods</c>). Each maps onto one typed <see cref="QueryEngine"/> entry point; the same names tag the
+/// <c>TraceQueryMethods</c>). Each maps onto one typed <see cref="QueryEngine"/> entry point; the same names tag the
 /// engine's telemetry.
 /// </summary>
-public static class RequestMethods
+public static class TraceQueryMethods
 {
     /// <summary>The trace's source, time range, counts, per-thread recovery and warnings (<see cref="QueryEngine.Info"/>).</summary>
     public const string TraceInfo = QueryOperations.Info;

@@ -1,25 +1,40 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Reflection;
 using System.Text.Json.Nodes;
-using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 using TraceQuery.Protocol;
 
-namespace TraceQuery.Cli.Mcp;
+namespace TraceQuery.Tools;
 
 /// <summary>
-/// The MCP tools: each one builds a request for one <see cref="TraceQueryServer"/> method and returns the
-/// answer's text, which is exactly what the server's <c>tokens_used</c> counts. No logic of their own; the SDK
-/// makes one instance per call, around the process's single server.
+/// The TraceQuery tools, defined once for every agent surface (MCP tools, Microsoft.Extensions.AI functions): each
+/// method's name, description and parameters are what a model sees, and each builds a request for one
+/// <see cref="TraceQueryServer"/> method and hands it to the surface's <see cref="IToolInvoker"/>, which shapes the
+/// answer. No logic of their own; one instance per call. (One source file, compiled into each assembly that needs it.)
 /// </summary>
-[McpServerToolType]
-internal sealed class TraceQueryTools(TraceQueryServer server)
+internal sealed class ToolMethods(IToolInvoker invoker)
 {
+    /// <summary>Every tool in the order clients list them: wire name, title, and the method that defines it.</summary>
+    public static IReadOnlyList<ToolDefinition> Definitions { get; } =
+    [
+        new("trace_info", "Trace info", Method(nameof(Info))),
+        new("trace_query", "Query trace events", Method(nameof(Query))),
+        new("trace_summary", "Summarize a trace", Method(nameof(Summary))),
+        new("find_findings", "Find findings for a symptom", Method(nameof(FindFindings))),
+        new("list_spans", "List call spans", Method(nameof(ListSpans))),
+        new("top_functions", "Top functions", Method(nameof(TopFunctions))),
+        new("get_events", "Resolve evidence references", Method(nameof(GetEvents))),
+        new("search_around", "Search around an anchor", Method(nameof(SearchAround))),
+        new("plan_key_symbols", "Plan key symbols for a symptom", Method(nameof(PlanKeySymbols))),
+    ];
+
+    private static MethodInfo Method(string name) => typeof(ToolMethods).GetMethod(name) ?? throw new InvalidOperationException("No tool method " + name + ".");
+
     private const string TraceDescription =
         "Trace relative to the server's trace root: an ATF session directory or a Chrome/OTLP JSON file, e.g. \"indexer\", \"runs/crash1\" or \"runs/app.json\". Omit it when the root is itself a session.";
 
     private const string BudgetDescription =
-        "Largest answer in tokens, counted with the model's tokenizer. Default 4096; the server caps it at its maximum (20000 unless configured) and says so. The answer never exceeds it; a budget under about 70 tokens is refused.";
+        "Largest answer in tokens, counted with the model's tokenizer. Default 4096; the server caps it at its maximum (20000 unless configured) and says so. The answer never exceeds it; a budget under about 110 tokens is refused.";
 
     private const string ModelDescription =
         "Model whose tokenizer counts token_budget: gpt-4o (default), gpt-4o-mini, gpt-4.1, gpt-4.1-mini, o1, o3, o3-mini, o4-mini, gpt-4, gpt-3.5-turbo, or an encoding: o200k_base, cl100k_base.";
@@ -40,22 +55,20 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         " The text fits token_budget; when something was left out, its last line says what and gives a cursor for the next page.";
 
     /// <summary>trace.info: a trace's shape and recovery report.</summary>
-    [McpServerTool(Name = "trace_info", Title = "Trace info", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Describe a trace session: format, OS and architecture, time range, event, span, thread and function counts, "
         + "and per thread what was recovered from a tracer that was killed (missing footers, ignored bytes). A good first call." + Paging)]
-    public Task<CallToolResult> Info(
+    public Task<object?> Info(
         [Description(TraceDescription)] string? trace = null,
         [Description(BudgetDescription)] int token_budget = 4096,
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("trace.info", Common(trace, token_budget, model, cursor), cancellationToken);
+        CallAsync(TraceQueryMethods.TraceInfo, Common(trace, token_budget, model, cursor), cancellationToken);
 
     /// <summary>trace.query: the events a filter selects.</summary>
-    [McpServerTool(Name = "trace_query", Title = "Query trace events", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("List the events a filter selects (thread by thread, each in time order), with a headline of how many matched on how many threads. "
         + "Each event line starts with its reference (event:<thread>:<seq>), which get_events resolves." + Paging)]
-    public Task<CallToolResult> Query(
+    public Task<object?> Query(
         [Description(FilterDescription)] string? filter = null,
         [Description(TraceDescription)] string? trace = null,
         [Description("minimal (reference, kind, function) or full (adds time, thread, depth, module, duration of the call, detail flag).")][AllowedValues("minimal", "full")] string projection = "minimal",
@@ -64,27 +77,25 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("trace.query", With(Common(trace, token_budget, model, cursor), ("filter", filter), ("projection", projection), ("limit", limit)), cancellationToken);
+        CallAsync(TraceQueryMethods.Query, With(Common(trace, token_budget, model, cursor), ("filter", filter), ("projection", projection), ("limit", limit)), cancellationToken);
 
     /// <summary>narration.summary: the budgeted narrative.</summary>
-    [McpServerTool(Name = "trace_summary", Title = "Summarize a trace", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Summarize a trace, or the part a filter selects, as ranked text: findings by severity (crashes with the open call stack, "
         + "exceptions, hangs, leak-like growth, latency outliers, hot spots) with evidence references (event:, span:, fn:), "
         + "hot functions with count, self and total time and percentiles, a timeline, then matching events." + Paging)]
-    public Task<CallToolResult> Summary(
+    public Task<object?> Summary(
         [Description(TraceDescription)] string? trace = null,
         [Description(FilterDescription)] string? filter = null,
         [Description(BudgetDescription)] int token_budget = 4096,
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("narration.summary", With(Common(trace, token_budget, model, cursor), ("filter", filter)), cancellationToken);
+        CallAsync(TraceQueryMethods.NarrationSummary, With(Common(trace, token_budget, model, cursor), ("filter", filter)), cancellationToken);
 
     /// <summary>findings.search: findings ranked for a symptom.</summary>
-    [McpServerTool(Name = "find_findings", Title = "Find findings for a symptom", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Rank the trace's findings (crash, exception, hang, latency outlier, leak-like imbalance, unmatched spans, hot spot) "
         + "against a symptom described in plain words; each finding gives its severity, why it was raised and evidence references." + Paging)]
-    public Task<CallToolResult> FindFindings(
+    public Task<object?> FindFindings(
         [Description("The symptom in plain words, e.g. \"crash while parsing the header\" or \"memory grows\". Omit to list findings by severity.")] string? query = null,
         [Description(TraceDescription)] string? trace = null,
         [Description("At most this many findings.")] int limit = 20,
@@ -92,13 +103,12 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("findings.search", With(Common(trace, token_budget, model, cursor), ("query", query), ("limit", limit)), cancellationToken);
+        CallAsync(TraceQueryMethods.FindingsSearch, With(Common(trace, token_budget, model, cursor), ("query", query), ("limit", limit)), cancellationToken);
 
     /// <summary>spans.list: call spans by function, thread, duration and status.</summary>
-    [McpServerTool(Name = "list_spans", Title = "List call spans", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("List call spans (a CALL paired with its RETURN, or with the EXCEPTION that unwound it) that match every given condition; "
         + "each line gives span:<id>, function, thread, depth, start offset, duration, status and parent span." + Paging)]
-    public Task<CallToolResult> ListSpans(
+    public Task<object?> ListSpans(
         [Description(TraceDescription)] string? trace = null,
         [Description("Function name: a glob over the whole name (open_*) or /regex/.")] string? function = null,
         [Description("Thread id (the ATF slot number).")] int? thread = null,
@@ -110,14 +120,13 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("spans.list", With(Common(trace, token_budget, model, cursor),
+        CallAsync(TraceQueryMethods.SpansList, With(Common(trace, token_budget, model, cursor),
             ("function", function), ("thread", thread), ("min_duration", min_duration), ("max_duration", max_duration), ("status", status), ("limit", limit)), cancellationToken);
 
     /// <summary>stats.functionsTopN: functions ranked by a metric.</summary>
-    [McpServerTool(Name = "top_functions", Title = "Top functions", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Rank functions by call count, total time, self time or p95 latency, over the whole trace or the events a filter selects; "
         + "each line gives count, total, self, p50, p95, p99, max and the function's fn: reference." + Paging)]
-    public Task<CallToolResult> TopFunctions(
+    public Task<object?> TopFunctions(
         [Description("count, total, self (time not spent in callees) or p95.")][AllowedValues("count", "total", "self", "p95")] string metric = "self",
         [Description("How many functions.")] int n = 10,
         [Description(FilterDescription)] string? filter = null,
@@ -126,13 +135,12 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("stats.functionsTopN", With(Common(trace, token_budget, model, cursor), ("metric", metric), ("n", n), ("filter", filter)), cancellationToken);
+        CallAsync(TraceQueryMethods.StatsFunctionsTopN, With(Common(trace, token_budget, model, cursor), ("metric", metric), ("n", n), ("filter", filter)), cancellationToken);
 
     /// <summary>events.get: resolve evidence references.</summary>
-    [McpServerTool(Name = "get_events", Title = "Resolve evidence references", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Resolve evidence references quoted by the other tools to full detail: an event's time, thread, depth, function, module "
         + "and its detail record (registers, stack bytes) when it has one; a span's timing and status; a function's module." + Paging)]
-    public Task<CallToolResult> GetEvents(
+    public Task<object?> GetEvents(
         [Description("References to resolve, at most 1,000: event:<thread>:<seq>, span:<id> or fn:0x<16 hex digits>.")] string[] refs,
         [Description(TraceDescription)] string? trace = null,
         [Description("Include detail records (registers, stack).")] bool detail = true,
@@ -140,16 +148,15 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("events.get", With(Common(trace, token_budget, model, cursor),
+        CallAsync(TraceQueryMethods.EventsGet, With(Common(trace, token_budget, model, cursor),
             ("refs", refs is null ? null : new JsonArray([.. refs.Select(r => (JsonNode?)r)])), ("detail", detail)), cancellationToken);
 
     /// <summary>search.scoped: what happened around an anchor.</summary>
-    [McpServerTool(Name = "search_around", Title = "Search around an anchor", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Show what happened around an anchor (a span, an event such as a crash quoted by trace_summary, or a time) on every thread: "
         + "events merged in time order with offsets from the anchor, the anchor marked [anchor], repeated calls folded into one line with "
         + "exemplar spans (fastest, median, p95, p99, slowest) that get_events resolves, and detail records (arguments, return values, registers) "
         + "where the window has them, else a pointer to the nearest event that has one. When the budget is short the lines nearest the anchor are kept; the cursor widens the view." + Paging)]
-    public Task<CallToolResult> SearchAround(
+    public Task<object?> SearchAround(
         [Description("span:<id>, event:<thread>:<seq>, or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
         [Description(TraceDescription)] string? trace = null,
         [Description("How far before the anchor to look: nanoseconds or text with a unit such as \"1ms\". Default: the anchor span's duration or the time back to the 32nd earlier event of its thread, whichever is longer.")] string? back = null,
@@ -160,16 +167,15 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("search.scoped", With(Common(trace, token_budget, model, cursor),
+        CallAsync(TraceQueryMethods.SearchScoped, With(Common(trace, token_budget, model, cursor),
             ("anchor", anchor), ("back", back), ("ahead", ahead), ("filter", filter), ("detail", detail)), cancellationToken);
 
     /// <summary>plan.keySymbols: the functions that matter for a symptom.</summary>
-    [McpServerTool(Name = "plan_key_symbols", Title = "Plan key symbols for a symptom", ReadOnly = true, Idempotent = true, Destructive = false, OpenWorld = false)]
     [Description("Rank the functions that matter for a symptom described in plain words, each with a score and its reasons: name_match (identifier parts "
         + "sharing a stem with the symptom's words), hint_match, in_finding (part of a finding), neighbour (caller or callee of a strong match); "
         + "then per module the set of those functions in base64 (a bitset or a delta-encoded list, whichever is smaller; see the README) so a "
         + "tracer can trace exactly them next time." + Paging)]
-    public Task<CallToolResult> PlanKeySymbols(
+    public Task<object?> PlanKeySymbols(
         [Description("The symptom in plain words, e.g. \"hang when saving the journal\" or \"memory grows, buffers never released\".")] string symptom,
         [Description(TraceDescription)] string? trace = null,
         [Description("Module hints: module file names or parts of them, e.g. libstore.")] string[]? modules = null,
@@ -180,7 +186,7 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
-        CallAsync("plan.keySymbols", With(Common(trace, token_budget, model, cursor),
+        CallAsync(TraceQueryMethods.PlanKeySymbols, With(Common(trace, token_budget, model, cursor),
             ("symptom", symptom), ("modules", Array(modules)), ("functions", Array(functions)), ("files", Array(files)), ("top_k", top_k)), cancellationToken);
 
     private static JsonArray? Array(string[]? values) => values is null ? null : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
@@ -200,19 +206,7 @@ internal sealed class TraceQueryTools(TraceQueryServer server)
         return parameters;
     }
 
-    /// <summary>The answer's text as the tool result; an error response becomes an error result with the server's message.</summary>
-    private async Task<CallToolResult> CallAsync(string method, List<KeyValuePair<string, JsonNode?>> parameters, CancellationToken cancellationToken)
-    {
-        var reply = await ServerCall.SendAsync(server, method, parameters, cancellationToken).ConfigureAwait(false);
-        var result = new CallToolResult
-        {
-            Content = [new TextContentBlock { Text = reply.Text }],
-            IsError = reply.IsError ? true : null,
-            Meta = new JsonObject { ["tracequery"] = reply.Fields },
-        };
-        // The data block stays exactly what tokens_used counts; the clamp is said in a block of its own.
-        if (reply.BudgetNote is { } note)
-            result.Content.Add(new TextContentBlock { Text = "Note: " + note + "." });
-        return result;
-    }
+    /// <summary>Hands the request to the surface, which calls the server and shapes the answer.</summary>
+    private Task<object?> CallAsync(string method, List<KeyValuePair<string, JsonNode?>> parameters, CancellationToken cancellationToken) =>
+        invoker.InvokeAsync(new ToolRequest(method, parameters), cancellationToken);
 }

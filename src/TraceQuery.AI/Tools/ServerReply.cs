@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace TraceQuery.Cli;
+namespace TraceQuery.Tools;
 
 /// <summary>
 /// One answer of <see cref="TraceQuery.Protocol.TraceQueryServer"/>, read from its JSON-RPC response: the text
