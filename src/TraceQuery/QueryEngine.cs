@@ -19,7 +19,7 @@ namespace TraceQuery;
 /// findings and a cursor when more remains. Thread-safe; tokenizers are created once and shared.
 /// Each call is measured on the <c>TraceQuery</c> meter and activity source (<see cref="TraceQueryTelemetry"/>).
 /// </summary>
-public sealed class QueryEngine
+public sealed partial class QueryEngine
 {
     private const string ProcessOperation = "process";
 

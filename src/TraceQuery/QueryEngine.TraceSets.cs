@@ -1,0 +1,84 @@
+using TraceQuery.Analysis;
+using TraceQuery.Fleet;
+using TraceQuery.Model;
+using TraceQuery.Summaries;
+using TraceQuery.Summaries.Internals;
+using TraceQuery.Text;
+
+namespace TraceQuery;
+
+public sealed partial class QueryEngine
+{
+    /// <summary>
+    /// Compares two runs and answers within <paramref name="tokenBudget"/>: errors and findings new in the candidate (with
+    /// messages), functions whose count, p50, p95 or self time changed beyond the thresholds of <paramref name="options"/>
+    /// (largest impact first), functions that appear or vanish, what is gone, and the functions that did not change.
+    /// Evidence names its run (<c>trace:&lt;name&gt; event:1:3001</c>); <paramref name="cursor"/> continues a cut answer.
+    /// </summary>
+    /// <param name="baseline">The earlier (reference) run.</param>
+    /// <param name="candidate">The run to judge.</param>
+    /// <param name="tokenBudget">Largest token count of the answer.</param>
+    /// <param name="options">Thresholds and model; null for the defaults.</param>
+    /// <param name="cursor">The <see cref="QueryResult.NextCursor"/> of the previous page.</param>
+    /// <param name="baselineName">How the answer names the baseline (<c>trace:&lt;name&gt;</c>).</param>
+    /// <param name="candidateName">How the answer names the candidate.</param>
+    /// <param name="cancellationToken">Checked between the stages.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer, or a threshold is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another diff, or the model is unknown.</exception>
+    public QueryResult Diff(ExecutionTrace baseline, ExecutionTrace candidate, int tokenBudget = 4096, RunDiffOptions? options = null, string? cursor = null,
+        string baselineName = "baseline", string candidateName = "candidate", CancellationToken cancellationToken = default) =>
+        Measured("traces.diff", () => RunDiff(baseline, candidate, tokenBudget, options, cursor, baselineName, candidateName, cancellationToken));
+
+    /// <summary><see cref="Diff"/> without measuring (the server measures its requests itself).</summary>
+    internal QueryResult RunDiff(ExecutionTrace baseline, ExecutionTrace candidate, int tokenBudget, RunDiffOptions? options, string? cursor,
+        string baselineName, string candidateName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baselineName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(candidateName);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
+        options ??= RunDiffOptions.Default;
+        options.Validate();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var counter = CounterFor(options.Model);
+        var diff = RunComparer.Compare(baseline, candidate, options, Analyzer, cancellationToken);
+        var (headline, items, totals) = RunDiffText.Render(diff, baselineName, candidateName, options);
+        string query = $"diff|{baselineName}|{candidateName}|{options.MinRelativeChange}|{options.MinAbsoluteChangeNs}|{options.MinCalls}|{options.MinCountChange}";
+        ulong fingerprint = Fingerprint(candidate, query + "|" + Fingerprint(baseline, query, counter.Model), counter.Model);
+        var findings = diff.NewFindings;
+        return FitSetPage(fingerprint, counter, headline, items, totals, tokenBudget, cursor, Saturated((long)baseline.EventCount + candidate.EventCount),
+            Saturated((long)baseline.EventCount + candidate.EventCount), findings, started, cancellationToken);
+    }
+
+    private static int Saturated(long value) => (int)Math.Min(int.MaxValue, value);
+
+    /// <summary>
+    /// As <see cref="FitPage"/>, for answers over more than one trace: the cursor is bound to <paramref name="fingerprint"/>
+    /// (the traces and the query) instead of one trace.
+    /// </summary>
+    internal static QueryResult FitSetPage(
+        ulong fingerprint, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals,
+        int tokenBudget, string? cursorText, int eventsProcessed, int eventsMatched, IReadOnlyList<Finding> findings, long started, CancellationToken cancellationToken)
+    {
+        var fitter = new BudgetFitter(counter, headline, items, totals);
+        var previous = cursorText is null ? [] : QueryCursor.Decode(cursorText, fingerprint).PageBudgets;
+        var emitted = new HashSet<int>();
+        for (int served = 0; served < previous.Count; served++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var replay = fitter.Fit(previous[served], emitted, new QueryCursor(fingerprint, [.. previous.Take(served + 1)]).Encode());
+            emitted.UnionWith(replay.Selected);
+        }
+        string nextCursor = new QueryCursor(fingerprint, [.. previous, tokenBudget]).Encode();
+        int minimum = fitter.HeadlineTokens + fitter.FooterReserve(nextCursor);
+        if (tokenBudget < minimum)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokenBudget), tokenBudget,
+                $"A budget of {tokenBudget} tokens is below the minimum of {minimum} for these traces and this query: the headline and the truncation notice alone need that many ({counter.Model} tokens). Ask for at least {minimum}.");
+        }
+        var page = fitter.Fit(tokenBudget, emitted, nextCursor);
+        return new QueryResult(page.Text, page.TokenCount, tokenBudget, counter.Model, eventsProcessed, eventsMatched, findings,
+            page.Truncated, page.Truncated ? nextCursor : null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+}
