@@ -14,7 +14,55 @@ internal static partial class CliApp
     {
         root.Subcommands.Add(ExportCommand(output, error, showProgress));
         root.Subcommands.Add(DiffCommand(output, error, showProgress));
+        root.Subcommands.Add(FleetCommand(output, error, showProgress));
     }
+
+    private static Command FleetCommand(TextWriter output, TextWriter error, bool showProgress)
+    {
+        var folder = new Argument<string>("folder") { Description = "A folder of traces (ATF session directories, Chrome or OTLP JSON files), searched recursively." };
+        var budget = new Option<int>("--budget", "-b") { Description = "Largest answer in tokens, counted with the model's tokenizer.", DefaultValueFactory = _ => 4096 };
+        var filter = new Option<string?>("--filter", "-f") { Description = FilterHelp + " Applied to every trace. Default: whole traces." };
+        var model = new Option<string?>("--model", "-m") { Description = "Model whose tokenizer counts the budget (default gpt-4o)." };
+        var cursor = new Option<string?>("--cursor") { Description = "Continue a cut answer: the cursor from its last line (same other options)." };
+        var parallel = new Option<int>("--parallel") { Description = "Traces analysed at once (each held in memory while it is analysed).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("fleet", "One answer over a folder of traces within a token budget: which runs failed and where (grouped by culprit), hot functions that differ most between runs, outlier runs, and every run in a line.")
+        {
+            folder, budget, filter, model, cursor, parallel,
+        };
+        command.SetAction(result => Guard(error, () =>
+        {
+            if (result.GetValue(parallel) < 1)
+                throw new UsageException("--parallel must be 1 or more.");
+            string path = result.GetValue(folder)!;
+            var set = TraceSet.FromPath(path);
+            string name = DisplayName(Directory.Exists(path) && !AtfReaderIsSession(path) ? path : set.Root);
+            var options = new FleetOptions
+            {
+                Filter = result.GetValue(filter),
+                Model = result.GetValue(model),
+                MaxDegreeOfParallelism = result.GetValue(parallel),
+                // Names as the single-trace commands take them from here: "runs/run-17".
+                TraceNamePrefix = name == "." ? "" : name + "/",
+            };
+            QueryResult answer;
+            using (var progress = new ProgressIndicator(error, showProgress, $"analysing {TextFormat.Count(set.Count)} traces"))
+            {
+                try
+                {
+                    answer = BudgetedAnswer(() => new QueryEngine().SummarizeFleet(set, result.GetValue(budget), options, result.GetValue(cursor), name));
+                }
+                catch (Filtering.FilterSyntaxException e)
+                {
+                    throw new UsageException("--filter: " + e.Message);
+                }
+            }
+            output.Write(answer.Summary);
+            return Success;
+        }));
+        return command;
+    }
+
+    private static bool AtfReaderIsSession(string path) => Formats.Atf.AtfReader.IsSession(path);
 
     /// <summary>How an answer over several traces names a trace given on the command line: its path relative to the working directory, with <c>/</c>.</summary>
     private static string DisplayName(string path)

@@ -1,4 +1,7 @@
+using System.IO.Hashing;
+using System.Text;
 using TraceQuery.Analysis;
+using TraceQuery.Filtering;
 using TraceQuery.Fleet;
 using TraceQuery.Model;
 using TraceQuery.Summaries;
@@ -49,6 +52,50 @@ public sealed partial class QueryEngine
         var findings = diff.NewFindings;
         return FitSetPage(fingerprint, counter, headline, items, totals, tokenBudget, cursor, Saturated((long)baseline.EventCount + candidate.EventCount),
             Saturated((long)baseline.EventCount + candidate.EventCount), findings, started, cancellationToken);
+    }
+
+    /// <summary>
+    /// One answer over a set of traces within <paramref name="tokenBudget"/>: how many traces, which failed and where —
+    /// findings grouped by culprit ("crash in parse_header: 9 of 200 runs; first in run-17") — the hot functions whose p95
+    /// differs most between traces, the traces that stand out by errors or duration, then one line per trace. Traces are
+    /// analysed <see cref="FleetOptions.MaxDegreeOfParallelism"/> at a time and released (see <see cref="FleetAnalyzer"/>).
+    /// Evidence names its trace (<c>trace:&lt;name&gt; event:1:3001</c>); <paramref name="cursor"/> continues a cut answer.
+    /// </summary>
+    /// <param name="set">The traces.</param>
+    /// <param name="tokenBudget">Largest token count of the answer.</param>
+    /// <param name="options">Filter, parallelism, naming and model; null for the defaults.</param>
+    /// <param name="cursor">The <see cref="QueryResult.NextCursor"/> of the previous page.</param>
+    /// <param name="setName">How the headline names the set (a folder); null for its root folder's name.</param>
+    /// <param name="cancellationToken">Checked between traces and stages.</param>
+    /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer, or an option is out of range.</exception>
+    /// <exception cref="ArgumentException">The cursor is malformed or belongs to another answer, or the model is unknown.</exception>
+    public QueryResult SummarizeFleet(TraceSet set, int tokenBudget = 4096, FleetOptions? options = null, string? cursor = null, string? setName = null, CancellationToken cancellationToken = default) =>
+        Measured("traces.fleet", () => RunFleet(set, tokenBudget, options, cursor, setName, cancellationToken));
+
+    /// <summary><see cref="SummarizeFleet"/> without measuring (the server measures its requests itself).</summary>
+    internal QueryResult RunFleet(TraceSet set, int tokenBudget, FleetOptions? options, string? cursor, string? setName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
+        options ??= FleetOptions.Default;
+        options.Validate();
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var counter = CounterFor(options.Model);
+        // Parse first: a malformed filter is refused before any trace is opened.
+        string canonical = string.IsNullOrWhiteSpace(options.Filter) ? "" : EventFilter.Parse(options.Filter).Canonical;
+        var report = FleetAnalyzer.Analyze(set, options, Analyzer, progress: null, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        string name = setName ?? (Path.GetFileName(Path.TrimEndingDirectorySeparator(set.Root)) is { Length: > 0 } folder ? folder : "the set");
+        var (headline, items, totals) = FleetText.Render(report, name, options.TraceNamePrefix);
+        var hash = new XxHash64();
+        hash.Append(Encoding.UTF8.GetBytes($"fleet|{canonical}|{options.MinCalls}|{options.HotFunctions}|{options.TraceNamePrefix}|{name}|{counter.Model.ToLowerInvariant()}"));
+        foreach (var entry in set.Entries)
+            hash.Append(Encoding.UTF8.GetBytes($"|{entry.Name}|{entry.Bytes}|{entry.Format}"));
+        foreach (var digest in report.Traces)
+            hash.Append(Encoding.UTF8.GetBytes($"|{digest.Events}|{digest.DurationNs}"));
+        return FitSetPage(hash.GetCurrentHashAsUInt64(), counter, headline, items, totals, tokenBudget, cursor,
+            Saturated(report.Events), Saturated(report.EventsMatched), [], started, cancellationToken);
     }
 
     private static int Saturated(long value) => (int)Math.Min(int.MaxValue, value);
