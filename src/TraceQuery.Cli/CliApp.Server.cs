@@ -96,7 +96,7 @@ internal static partial class CliApp
         var root = new Option<string>("--root") { Description = "Directory whose trace sessions the tools may read (their 'trace' argument is relative to it).", Required = true };
         var maxBudget = new Option<int>("--max-budget") { Description = "Largest token budget a tool call gets; larger requests are clamped and told so.", DefaultValueFactory = _ => 20_000 };
         var verbose = new Option<bool>("--verbose") { Description = "Log protocol activity (to stderr; stdout carries only the protocol)." };
-        var command = new Command("mcp", "Serve the trace tools to an MCP client over stdio (trace_info, trace_query, trace_summary, find_findings, list_spans, top_functions, get_events, search_around, plan_key_symbols).")
+        var command = new Command("mcp", "Serve the trace tools to an MCP client over stdio (trace_info, trace_query, trace_summary, find_findings, list_spans, top_functions, get_events, search_around, plan_key_symbols, fleet_summary, diff_runs).")
         {
             root, maxBudget, verbose,
         };

@@ -24,6 +24,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 
     private readonly JsonDocumentOptions _documentOptions;
     private readonly MethodHandlers _handlers;
+    private readonly TraceSetHandlers _traceSets;
     private readonly QueryInstruments _instruments;
     private readonly ILogger _logger;
     private readonly TraceCache _cache;
@@ -44,6 +45,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         ValidateOptions(Options);
         _documentOptions = new JsonDocumentOptions { MaxDepth = Math.Min(Options.MaxJsonDepth, 1000) };
         _handlers = new MethodHandlers(queryEngine, Options.MaxRegexLength);
+        _traceSets = new TraceSetHandlers(queryEngine, Options, Acquire);
         _instruments = queryEngine.Instruments;
         _logger = logger ?? queryEngine.Logger;
         _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions, _instruments);
@@ -71,7 +73,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     public TraceQueryServerOptions Options { get; }
 
     /// <summary>The methods the server answers.</summary>
-    public static IReadOnlyList<string> Methods { get; } = MethodHandlers.Methods;
+    public static IReadOnlyList<string> Methods { get; } = [.. MethodHandlers.Methods, .. TraceSetHandlers.Methods];
 
     /// <summary>Traces currently loaded in the cache.</summary>
     public int CachedTraceCount => _cache.Count;
@@ -295,7 +297,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         {
             int requested = p.Int("token_budget", 1, int.MaxValue) ?? Options.DefaultTokenBudget;
             int budget = Math.Min(requested, Options.MaxTokenBudget);
-            string traceName = p.String("trace") ?? DefaultTraceName();
+            string traceName = TraceSetHandlers.Handles(method) ? "" : p.String("trace") ?? DefaultTraceName();
             string? cursor = p.String("cursor");
             string? model = p.String("model");
             string displayName = traceName == "." && Options.TraceRoot is { } root
@@ -305,6 +307,8 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await Task.Run(() =>
             {
+                if (TraceSetHandlers.Handles(method))
+                    return _traceSets.Handle(method, new RequestContext(displayName, budget, cursor, model, token), p);
                 using var lease = Acquire(traceName);
                 var context = new RequestContext(displayName, budget, cursor, model, token);
                 return method switch

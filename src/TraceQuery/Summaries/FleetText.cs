@@ -25,7 +25,7 @@ internal static class FleetText
         int crashed = report.Traces.Count(t => t.ReadError is null && t.Failed);
         int unreadable = report.Traces.Count(t => t.ReadError is not null);
         long errors = report.Traces.Sum(t => t.Errors);
-        string headline = $"# Fleet of {TextFormat.Count(total)} traces in {setName}: {TextFormat.Count(report.Failed)} failed ({TextFormat.Count(crashed)} crashed, {TextFormat.Count(unreadable)} unreadable), "
+        string headline = $"# Fleet of {TextFormat.Count(total)} {(total == 1 ? "trace" : "traces")} in {setName}: {TextFormat.Count(report.Failed)} failed ({TextFormat.Count(crashed)} crashed, {TextFormat.Count(unreadable)} unreadable), "
             + $"{TextFormat.Count(report.Events)} events, {TextFormat.Count(errors)} {(errors == 1 ? "error" : "errors")}"
             + (report.Filter is { } filter ? $"; filter `{filter}` matched {TextFormat.Count(report.EventsMatched)} events" : "")
             + $"; {TextFormat.Count(report.Groups.Count)} kinds of finding, {TextFormat.Count(report.Outliers.Count)} outlier {(report.Outliers.Count == 1 ? "trace" : "traces")}";

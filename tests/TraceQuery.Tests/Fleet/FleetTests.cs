@@ -16,23 +16,7 @@ namespace TraceQuery.Tests.Fleet;
 [TestClass]
 public sealed class FleetTests
 {
-    private static readonly Lazy<string> Folder = new(() =>
-    {
-        string root = TestPaths.NewTempDirectory("fleet");
-        for (int i = 1; i <= 12; i++)
-        {
-            var anomalies = i is 3 or 7 or 11 ? TraceAnomalies.Crash : TraceAnomalies.None;
-            if (i == 7)
-                anomalies |= TraceAnomalies.Leak;
-            if (i == 12)
-                anomalies |= TraceAnomalies.Hang;
-            TraceFolders.Generate(Path.Combine(root, "runs", $"run-{i:00}"), anomalies, seed: i, events: 4_000);
-        }
-        File.WriteAllText(Path.Combine(root, "runs", "run-13.json"), "{\"traceEvents\": [ {\"ph\": \"B\", \"ts\": ");
-        return root;
-    });
-
-    private static string Runs => Path.Combine(Folder.Value, "runs");
+    private static string Runs => Path.Combine(TraceFolders.FleetFolder, "runs");
 
     [TestMethod]
     public void Analyze_TwelveRunsThreeCrashes_ThenGroupsCrashesByCulpritWithFirstRun()

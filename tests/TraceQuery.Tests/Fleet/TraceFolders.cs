@@ -8,6 +8,7 @@ namespace TraceQuery.Tests.Fleet;
 internal static class TraceFolders
 {
     private static readonly Lazy<string> Mixed = new(BuildMixed);
+    private static readonly Lazy<string> Fleet = new(BuildFleet);
 
     /// <summary>
     /// A folder (built once per test run) holding <c>original/&lt;session&gt;</c> (the three original-writer sessions),
@@ -15,6 +16,28 @@ internal static class TraceFolders
     /// (Chrome, with messages). Read-only for tests.
     /// </summary>
     public static string MixedFolder => Mixed.Value;
+
+    /// <summary>
+    /// A folder (built once per test run) holding <c>runs/run-01</c> … <c>runs/run-12</c> (generated ATF runs of 4,000 events:
+    /// 03, 07 and 11 crash in parse_header, 07 also leaks, 12 hangs) and <c>runs/run-13.json</c> (a cut Chrome file). Read-only.
+    /// </summary>
+    public static string FleetFolder => Fleet.Value;
+
+    private static string BuildFleet()
+    {
+        string root = TestPaths.NewTempDirectory("fleet");
+        for (int i = 1; i <= 12; i++)
+        {
+            var anomalies = i is 3 or 7 or 11 ? TraceAnomalies.Crash : TraceAnomalies.None;
+            if (i == 7)
+                anomalies |= TraceAnomalies.Leak;
+            if (i == 12)
+                anomalies |= TraceAnomalies.Hang;
+            Generate(Path.Combine(root, "runs", $"run-{i:00}"), anomalies, seed: i, events: 4_000);
+        }
+        File.WriteAllText(Path.Combine(root, "runs", "run-13.json"), "{\"traceEvents\": [ {\"ph\": \"B\", \"ts\": ");
+        return root;
+    }
 
     private static string BuildMixed()
     {
