@@ -136,6 +136,12 @@ public static class TraceLakeExporter
             MaximumSmallPoolFreeBytes = 16 << 20,
             MaximumLargePoolFreeBytes = 64 << 20,
         };
+        // Times, sequence numbers and ids grow steadily row to row: delta encoding stores them in a few bits each.
+        foreach (var field in TraceLakeSchema.Of(table).DataFields)
+        {
+            if (field.ClrType == typeof(long))
+                parquetOptions.ColumnEncodingHints[field.Path.ToString()] = EncodingHint.DeltaBinaryPacked;
+        }
         var stream = new FileStream(temporary, FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16);
         await using (stream.ConfigureAwait(false))
         {
