@@ -5,7 +5,6 @@ using TraceQuery.Filtering;
 using TraceQuery.Fleet;
 using TraceQuery.Model;
 using TraceQuery.Summaries;
-using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
 namespace TraceQuery;
@@ -30,7 +29,7 @@ public sealed partial class QueryEngine
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another diff, or the model is unknown.</exception>
     public QueryResult Diff(ExecutionTrace baseline, ExecutionTrace candidate, int tokenBudget = 4096, RunDiffOptions? options = null, string? cursor = null,
         string baselineName = "baseline", string candidateName = "candidate", CancellationToken cancellationToken = default) =>
-        Measured("traces.diff", () => RunDiff(baseline, candidate, tokenBudget, options, cursor, baselineName, candidateName, cancellationToken));
+        Measured(QueryOperations.TracesDiff, () => RunDiff(baseline, candidate, tokenBudget, options, cursor, baselineName, candidateName, cancellationToken));
 
     /// <summary><see cref="Diff"/> without measuring (the server measures its requests itself).</summary>
     internal QueryResult RunDiff(ExecutionTrace baseline, ExecutionTrace candidate, int tokenBudget, RunDiffOptions? options, string? cursor,
@@ -48,10 +47,10 @@ public sealed partial class QueryEngine
         var diff = RunComparer.Compare(baseline, candidate, options, Analyzer, cancellationToken);
         var (headline, items, totals) = RunDiffText.Render(diff, baselineName, candidateName, options);
         string query = $"diff|{baselineName}|{candidateName}|{options.MinRelativeChange}|{options.MinAbsoluteChangeNs}|{options.MinCalls}|{options.MinCountChange}";
-        ulong fingerprint = Fingerprint(candidate, query + "|" + Fingerprint(baseline, query, counter.Model), counter.Model);
-        var findings = diff.NewFindings;
-        return FitSetPage(fingerprint, counter, headline, items, totals, tokenBudget, cursor, Saturated((long)baseline.EventCount + candidate.EventCount),
-            Saturated((long)baseline.EventCount + candidate.EventCount), findings, started, cancellationToken);
+        ulong fingerprint = PageFitter.Fingerprint(candidate, query + "|" + PageFitter.Fingerprint(baseline, query, counter.Model), counter.Model);
+        int events = Saturated((long)baseline.EventCount + candidate.EventCount);
+        var lines = new AnswerLines(headline, items, totals, query, events, diff.NewFindings);
+        return Page(fingerprint, counter, lines, tokenBudget, cursor, events, started, cancellationToken);
     }
 
     /// <summary>
@@ -71,7 +70,7 @@ public sealed partial class QueryEngine
     /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer, or an option is out of range.</exception>
     /// <exception cref="ArgumentException">The cursor is malformed or belongs to another answer, or the model is unknown.</exception>
     public QueryResult SummarizeFleet(TraceSet set, int tokenBudget = 4096, FleetOptions? options = null, string? cursor = null, string? setName = null, CancellationToken cancellationToken = default) =>
-        Measured("traces.fleet", () => RunFleet(set, tokenBudget, options, cursor, setName, cancellationToken));
+        Measured(QueryOperations.TracesFleet, () => RunFleet(set, tokenBudget, options, cursor, setName, cancellationToken));
 
     /// <summary><see cref="SummarizeFleet"/> without measuring (the server measures its requests itself).</summary>
     internal QueryResult RunFleet(TraceSet set, int tokenBudget, FleetOptions? options, string? cursor, string? setName, CancellationToken cancellationToken)
@@ -94,38 +93,17 @@ public sealed partial class QueryEngine
             hash.Append(Encoding.UTF8.GetBytes($"|{entry.Name}|{entry.Bytes}|{entry.Format}"));
         foreach (var digest in report.Traces)
             hash.Append(Encoding.UTF8.GetBytes($"|{digest.Events}|{digest.DurationNs}"));
-        return FitSetPage(hash.GetCurrentHashAsUInt64(), counter, headline, items, totals, tokenBudget, cursor,
-            Saturated(report.Events), Saturated(report.EventsMatched), [], started, cancellationToken);
+        var lines = new AnswerLines(headline, items, totals, "fleet|" + canonical, Saturated(report.EventsMatched), []);
+        return Page(hash.GetCurrentHashAsUInt64(), counter, lines, tokenBudget, cursor, Saturated(report.Events), started, cancellationToken);
     }
 
     private static int Saturated(long value) => (int)Math.Min(int.MaxValue, value);
 
-    /// <summary>
-    /// As <see cref="FitPage"/>, for answers over more than one trace: the cursor is bound to <paramref name="fingerprint"/>
-    /// (the traces and the query) instead of one trace.
-    /// </summary>
-    internal static QueryResult FitSetPage(
-        ulong fingerprint, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals,
-        int tokenBudget, string? cursorText, int eventsProcessed, int eventsMatched, IReadOnlyList<Finding> findings, long started, CancellationToken cancellationToken)
+    /// <summary>Fits an answer over several traces into one page and wraps it as the result.</summary>
+    private static QueryResult Page(ulong fingerprint, ITokenCounter counter, AnswerLines lines, int tokenBudget, string? cursor, int eventsProcessed, long started, CancellationToken cancellationToken)
     {
-        var fitter = new BudgetFitter(counter, headline, items, totals);
-        var previous = cursorText is null ? [] : QueryCursor.Decode(cursorText, fingerprint).PageBudgets;
-        var emitted = new HashSet<int>();
-        for (int served = 0; served < previous.Count; served++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var replay = fitter.Fit(previous[served], emitted, new QueryCursor(fingerprint, [.. previous.Take(served + 1)]).Encode());
-            emitted.UnionWith(replay.Selected);
-        }
-        string nextCursor = new QueryCursor(fingerprint, [.. previous, tokenBudget]).Encode();
-        int minimum = fitter.HeadlineTokens + fitter.FooterReserve(nextCursor);
-        if (tokenBudget < minimum)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tokenBudget), tokenBudget,
-                $"A budget of {tokenBudget} tokens is below the minimum of {minimum} for these traces and this query: the headline and the truncation notice alone need that many ({counter.Model} tokens). Ask for at least {minimum}.");
-        }
-        var page = fitter.Fit(tokenBudget, emitted, nextCursor);
-        return new QueryResult(page.Text, page.TokenCount, tokenBudget, counter.Model, eventsProcessed, eventsMatched, findings,
-            page.Truncated, page.Truncated ? nextCursor : null, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        var page = PageFitter.Fit(fingerprint, counter, lines, tokenBudget, cursor, cancellationToken);
+        return new QueryResult(page.Text, page.TokenCount, tokenBudget, counter.Model, eventsProcessed, lines.Matched, lines.Findings,
+            page.Truncated, page.NextCursor, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 }

@@ -27,7 +27,7 @@ public static class FleetAnalyzer
             filter = null;
         analyzer ??= new Analyzer();
         // One trace per core: each analysis runs on one thread, so the fleet does not oversubscribe the machine.
-        var single = new Analyzer(analyzer.TokenCounter, analyzer.Options with { MaxDegreeOfParallelism = 1 });
+        var single = new Analyzer(analyzer.Options with { MaxDegreeOfParallelism = 1 });
         var digests = new TraceDigest[set.Count];
         Parallel.For(0, set.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism, CancellationToken = cancellationToken }, i =>
         {

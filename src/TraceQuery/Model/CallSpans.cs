@@ -2,25 +2,6 @@ using TraceQuery.Model.Internals;
 
 namespace TraceQuery.Model;
 
-/// <summary>How a call span ended.</summary>
-public enum SpanStatus : byte
-{
-    /// <summary>Closed by its own RETURN.</summary>
-    Complete = 0,
-
-    /// <summary>
-    /// Never closed by its own RETURN: still open when the thread's events end (<see cref="CallSpans.GetEndEvent"/>
-    /// is -1), or skipped when an outer frame returned (end = that RETURN).
-    /// </summary>
-    Unmatched = 1,
-
-    /// <summary>Closed by an EXCEPTION raised in it or in a frame it called (end = the EXCEPTION event).</summary>
-    Unwound = 2,
-
-    /// <summary>A RETURN with no open CALL to close; the span starts and ends at that RETURN.</summary>
-    OrphanReturn = 3,
-}
-
 /// <summary>
 /// The call spans of a trace: every CALL paired with the RETURN that closes it (by function and depth,
 /// per thread, or by the span identity a span-based source states, see <see cref="TraceBuilder.AddSpan"/>),
@@ -116,18 +97,7 @@ public sealed partial class CallSpans
     {
         ArgumentOutOfRangeException.ThrowIfNegative(spanId);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(spanId, Count);
-        int lo = 0, hi = _threadSpanStart.Length - 2;
-        while (lo < hi)
-        {
-            int mid = (lo + hi + 1) >> 1;
-            if (_threadSpanStart[mid] <= spanId)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        while (_threadSpanStart[lo + 1] <= spanId)
-            lo++;
-        return lo;
+        return RangeSearch.Find(_threadSpanStart, spanId);
     }
 
     /// <summary>Writes every span's duration into <paramref name="destination"/> (length ≥ <see cref="Count"/>). O(spans).</summary>
@@ -215,27 +185,4 @@ public sealed partial class CallSpans
         }
         return new CallSpans(trace, starts, ends, parents, statuses, raised, spanOfEvent, threadSpanStart);
     }
-}
-
-/// <summary>One call span with everything resolved.</summary>
-/// <param name="Id">Span id (<c>span:&lt;id&gt;</c>).</param>
-/// <param name="ThreadId">Thread id.</param>
-/// <param name="FunctionId">Function id.</param>
-/// <param name="Depth">Call depth (1 = outermost).</param>
-/// <param name="StartNs">Start timestamp.</param>
-/// <param name="EndNs">End timestamp (the thread's last timestamp when still open).</param>
-/// <param name="Status">How it ended.</param>
-/// <param name="ParentId">Enclosing span id, or -1.</param>
-/// <param name="StartEvent">Index of the opening event.</param>
-/// <param name="EndEvent">Index of the closing event, or -1.</param>
-/// <param name="RaisedException">True when an EXCEPTION was raised in this frame.</param>
-public readonly record struct CallSpan(
-    int Id, uint ThreadId, ulong FunctionId, uint Depth, long StartNs, long EndNs, SpanStatus Status,
-    int ParentId, int StartEvent, int EndEvent, bool RaisedException)
-{
-    /// <summary>End minus start.</summary>
-    public long DurationNs => EndNs - StartNs;
-
-    /// <summary>The evidence reference, <c>span:&lt;id&gt;</c>.</summary>
-    public string Ref => "span:" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

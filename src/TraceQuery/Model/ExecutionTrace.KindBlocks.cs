@@ -1,3 +1,5 @@
+using TraceQuery.Model.Internals;
+
 namespace TraceQuery.Model;
 
 public sealed partial class ExecutionTrace
@@ -13,17 +15,8 @@ public sealed partial class ExecutionTrace
     /// filter skip blocks that cannot match
     /// (EXCEPTION events are rare). Built on first use and cached; 1 byte per 4,096 events, O(events) once.
     /// </summary>
-    internal ReadOnlySpan<byte> KindBlockMasks
-    {
-        get
-        {
-            var masks = Volatile.Read(ref _kindBlockMasks);
-            if (masks is not null)
-                return masks;
-            masks = BuildKindBlockMasks(Kinds);
-            return Interlocked.CompareExchange(ref _kindBlockMasks, masks, null) ?? masks;
-        }
-    }
+    internal ReadOnlySpan<byte> KindBlockMasks =>
+        Volatile.Read(ref _kindBlockMasks) ?? BuiltOnce.Publish(ref _kindBlockMasks, BuildKindBlockMasks(Kinds));
 
     /// <summary>The mask bit of one kind value, as in <see cref="KindBlockMasks"/>.</summary>
     internal static byte KindMaskBit(byte kind) => (byte)(kind is >= 1 and <= 6 ? 1 << kind : 0x80);

@@ -1,3 +1,5 @@
+using TraceQuery.Model.Internals;
+
 namespace TraceQuery.Model;
 
 public sealed partial class ExecutionTrace
@@ -8,15 +10,6 @@ public sealed partial class ExecutionTrace
     /// The interval encoding of the span forest (<see cref="Model.SpanTree"/>), for structural filters. Built on
     /// first use from <see cref="Spans"/> and cached; thread-safe; O(spans) once.
     /// </summary>
-    internal SpanTree SpanTree
-    {
-        get
-        {
-            var tree = Volatile.Read(ref _spanTree);
-            if (tree is not null)
-                return tree;
-            tree = SpanTree.Build(this, Spans, forceUnnested: false);
-            return Interlocked.CompareExchange(ref _spanTree, tree, null) ?? tree;
-        }
-    }
+    internal SpanTree SpanTree =>
+        Volatile.Read(ref _spanTree) ?? BuiltOnce.Publish(ref _spanTree, SpanTree.Build(this, Spans, forceUnnested: false));
 }

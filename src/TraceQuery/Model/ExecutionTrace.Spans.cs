@@ -1,3 +1,5 @@
+using TraceQuery.Model.Internals;
+
 namespace TraceQuery.Model;
 
 public sealed partial class ExecutionTrace
@@ -8,15 +10,5 @@ public sealed partial class ExecutionTrace
     /// The trace's call spans (CALL paired with RETURN or unwinding EXCEPTION), built on first use and
     /// cached. Thread-safe; O(events) once.
     /// </summary>
-    public CallSpans Spans
-    {
-        get
-        {
-            var spans = Volatile.Read(ref _spans);
-            if (spans is not null)
-                return spans;
-            spans = CallSpans.Build(this);
-            return Interlocked.CompareExchange(ref _spans, spans, null) ?? spans;
-        }
-    }
+    public CallSpans Spans => Volatile.Read(ref _spans) ?? BuiltOnce.Publish(ref _spans, CallSpans.Build(this));
 }

@@ -16,6 +16,9 @@ public sealed partial class ExecutionTrace : IDisposable
 {
     private readonly int[]?[] _sequenceMaps;
     private readonly Dictionary<uint, int> _threadIndexById;
+
+    /// <summary>Each thread's first event index, then the event count: threads lie one after the other.</summary>
+    private readonly int[] _threadBoundaries;
     private int[]? _mergedOrder;
 
     private readonly Dictionary<EventRef, string> _messages;
@@ -38,8 +41,13 @@ public sealed partial class ExecutionTrace : IDisposable
         Metadata = metadata;
         Details = details;
         _threadIndexById = new Dictionary<uint, int>(Threads.Count);
+        _threadBoundaries = new int[Threads.Count + 1];
         foreach (var thread in Threads)
+        {
             _threadIndexById.TryAdd(thread.Id, thread.Index);
+            _threadBoundaries[thread.Index] = thread.Start;
+        }
+        _threadBoundaries[^1] = EventCount;
         if (EventCount > 0)
         {
             long start = long.MaxValue, end = long.MinValue;
@@ -114,19 +122,7 @@ public sealed partial class ExecutionTrace : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(eventIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(eventIndex, EventCount);
-        int lo = 0, hi = Threads.Count - 1;
-        while (lo < hi)
-        {
-            int mid = (lo + hi + 1) >> 1;
-            if (Threads[mid].Start <= eventIndex)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        // Empty threads share their Start with the next one; step forward to the one that holds it.
-        while (Threads[lo].Count == 0 || Threads[lo].End <= eventIndex)
-            lo++;
-        return Threads[lo];
+        return Threads[RangeSearch.Find(_threadBoundaries, eventIndex)];
     }
 
     /// <summary>The event at <paramref name="eventIndex"/>, rebuilt in its on-disk form.</summary>
@@ -203,17 +199,7 @@ public sealed partial class ExecutionTrace : IDisposable
     /// Event indices of all threads merged by time (ties: thread order, then position), computed once on
     /// first use and cached (4 bytes per event). O(n log threads).
     /// </summary>
-    public ReadOnlySpan<int> GetMergedOrder()
-    {
-        var merged = Volatile.Read(ref _mergedOrder);
-        if (merged is null)
-        {
-            merged = MergeThreads();
-            Interlocked.CompareExchange(ref _mergedOrder, merged, null);
-            merged = _mergedOrder!;
-        }
-        return merged;
-    }
+    public ReadOnlySpan<int> GetMergedOrder() => Volatile.Read(ref _mergedOrder) ?? BuiltOnce.Publish(ref _mergedOrder, MergeThreads());
 
     private int[] MergeThreads()
     {

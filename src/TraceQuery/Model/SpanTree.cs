@@ -1,4 +1,5 @@
 using System.Buffers;
+using TraceQuery.Model.Internals;
 
 namespace TraceQuery.Model;
 
@@ -55,17 +56,13 @@ internal sealed class SpanTree
     public ReadOnlySpan<long> Durations => _spans.Durations;
 
     /// <summary>Per span, its self time (<see cref="CallSpans.GetSelfTimes"/>); computed on first use and cached.</summary>
-    public ReadOnlySpan<long> SelfTimes
+    public ReadOnlySpan<long> SelfTimes => Volatile.Read(ref _selfTimes) ?? BuiltOnce.Publish(ref _selfTimes, BuildSelfTimes());
+
+    private long[] BuildSelfTimes()
     {
-        get
-        {
-            var selfTimes = Volatile.Read(ref _selfTimes);
-            if (selfTimes is not null)
-                return selfTimes;
-            selfTimes = new long[_spans.Count];
-            _spans.GetSelfTimes(Durations, selfTimes);
-            return Interlocked.CompareExchange(ref _selfTimes, selfTimes, null) ?? selfTimes;
-        }
+        var selfTimes = new long[_spans.Count];
+        _spans.GetSelfTimes(Durations, selfTimes);
+        return selfTimes;
     }
 
     /// <summary>

@@ -151,7 +151,7 @@ public sealed class TraceBuilder
             inputs.Add(new ThreadInput
             {
                 ThreadId = id,
-                Events = new EventSource(events),
+                Events = new ThreadEventRows(events),
                 DetailRecordCount = (uint)lane.Details.Count,
                 DetailComplete = true,
                 Name = lane.Name,

@@ -1,46 +1,5 @@
 namespace TraceQuery.Model;
 
-/// <summary>Operating system a trace was recorded on (ATF header byte 7).</summary>
-public enum TraceOs : byte
-{
-    /// <summary>Not recorded or not known.</summary>
-    Unknown = 0,
-    /// <summary>iOS.</summary>
-    IOS = 1,
-    /// <summary>Android.</summary>
-    Android = 2,
-    /// <summary>macOS.</summary>
-    MacOS = 3,
-    /// <summary>Linux.</summary>
-    Linux = 4,
-    /// <summary>Windows.</summary>
-    Windows = 5,
-}
-
-/// <summary>Processor architecture a trace was recorded on (ATF header byte 6).</summary>
-public enum TraceArch : byte
-{
-    /// <summary>Not recorded or not known.</summary>
-    Unknown = 0,
-    /// <summary>x86-64.</summary>
-    X86_64 = 1,
-    /// <summary>ARM64.</summary>
-    Arm64 = 2,
-}
-
-/// <summary>Clock the timestamps came from, as the source states it (the ATF tracer always writes 1).</summary>
-public enum TraceClock : byte
-{
-    /// <summary>Not recorded or not known.</summary>
-    Unknown = 0,
-    /// <summary>mach_continuous_time.</summary>
-    MachContinuous = 1,
-    /// <summary>QueryPerformanceCounter.</summary>
-    Qpc = 2,
-    /// <summary>CLOCK_BOOTTIME.</summary>
-    BootTime = 3,
-}
-
 /// <summary>Facts about a loaded trace as a whole. Time range always comes from the events, never from headers.</summary>
 public sealed record TraceMetadata
 {

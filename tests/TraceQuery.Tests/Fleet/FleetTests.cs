@@ -2,6 +2,7 @@ using TraceQuery.Analysis;
 using TraceQuery.Cli;
 using TraceQuery.Filtering;
 using TraceQuery.Fleet;
+using TraceQuery.Formats;
 using TraceQuery.Generation;
 using TraceQuery.Model;
 using TraceQuery.Tests.Infrastructure;
@@ -80,7 +81,7 @@ public sealed class FleetTests
         string traceName = reference[..reference.IndexOf(' ', StringComparison.Ordinal)];
         string eventText = reference.Split(' ')[1];
         Assert.IsTrue(EventRef.TryParse(eventText, out var eventRef), eventText);
-        using var trace = ExecutionTrace.Open(Path.Combine(Runs, traceName));
+        using var trace = TraceFile.Open(Path.Combine(Runs, traceName));
         Assert.IsTrue(trace.TryGetEventIndex(eventRef, out int index));
         Assert.AreEqual(EventKind.Exception, (EventKind)trace.Kinds[index]);
         Assert.AreEqual("parse_header", trace.GetFunctionName(trace.FunctionOrdinals[index]));

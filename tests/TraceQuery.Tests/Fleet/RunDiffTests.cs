@@ -1,5 +1,6 @@
 using TraceQuery.Fleet;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Fleet;
 
@@ -83,8 +84,8 @@ public sealed class RunDiffTests
         using var candidate = TwoRuns.Candidate();
         var engine = new QueryEngine();
         var first = engine.Diff(baseline, candidate, tokenBudget: 320);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => engine.Diff(candidate, baseline, tokenBudget: 320, cursor: first.NextCursor));
-        Assert.AreEqual("cursor", e.ParamName);
+        var e = Assert.ThrowsExactly<QueryArgumentException>(() => engine.Diff(candidate, baseline, tokenBudget: 320, cursor: first.NextCursor));
+        Assert.AreEqual("cursor", e.Parameter);
     }
 
     [TestMethod]

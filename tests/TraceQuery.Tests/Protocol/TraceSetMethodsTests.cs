@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TraceQuery.Fleet;
+using TraceQuery.Formats;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Model;
 using TraceQuery.Protocol;
@@ -71,7 +72,7 @@ public sealed class TraceSetMethodsTests
         StringAssert.Contains(text, "bad checksum");
     }
 
-    private static ExecutionTrace ExecutionTraceOpen(string name) => ExecutionTrace.Open(Path.Combine(Root.Value, name));
+    private static ExecutionTrace ExecutionTraceOpen(string name) => TraceFile.Open(Path.Combine(Root.Value, name));
 
     [TestMethod]
     [DataRow("""{"method":"traces.fleet","params":{"folder":"../etc"}}""", "folder")]

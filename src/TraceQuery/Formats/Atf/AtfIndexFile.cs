@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using TraceQuery.Formats.Internals;
 using TraceQuery.Model;
-using TraceQuery.Model.Internals;
 
 namespace TraceQuery.Formats.Atf;
 
@@ -52,9 +51,9 @@ public sealed unsafe class AtfIndexFile : IDisposable
     /// <summary>The footer's CRC-32, left for the caller to verify (opened with deferred verification); 0 = nothing to verify.</summary>
     internal uint ExpectedChecksum { get; }
 
-    internal EventSource Source => EventCount == 0
-        ? new EventSource([])
-        : new EventSource((TraceEvent*)(_file.Pointer + _eventsOffset), EventCount);
+    internal ThreadEventRows Source => EventCount == 0
+        ? new ThreadEventRows([])
+        : new ThreadEventRows((TraceEvent*)(_file.Pointer + _eventsOffset), EventCount);
 
     /// <summary>Opens and validates an index file.</summary>
     /// <exception cref="TraceFormatException">The file is not a valid ATF v2 index.</exception>

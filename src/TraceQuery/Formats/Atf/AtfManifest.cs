@@ -4,11 +4,6 @@ using TraceQuery.Model;
 
 namespace TraceQuery.Formats.Atf;
 
-/// <summary>A thread entry of manifest.json.</summary>
-/// <param name="Id">Thread slot.</param>
-/// <param name="HasDetail">What the manifest claims (the original tracer says true for every thread; trust the file's presence instead).</param>
-public readonly record struct AtfManifestThread(uint Id, bool HasDetail);
-
 /// <summary>The contents of an ATF session's manifest.json.</summary>
 public sealed record AtfManifest
 {
@@ -60,71 +55,42 @@ public sealed record AtfManifest
                 throw Field(path, "$", "must be a JSON object");
 
             var threads = new List<AtfManifestThread>();
-            if (root.TryGetProperty("threads", out var threadsElement))
+            foreach (var (t, at) in ObjectsOf(root, "threads", path, nullMeansNone: false))
             {
-                if (threadsElement.ValueKind != JsonValueKind.Array)
-                    throw Field(path, "$.threads", "must be an array");
-                int i = 0;
-                foreach (var t in threadsElement.EnumerateArray())
-                {
-                    string at = $"$.threads[{i++}]";
-                    if (t.ValueKind != JsonValueKind.Object)
-                        throw Field(path, at, "must be an object");
-                    uint id = (uint)RequiredUnsigned(t, "id", at, path, uint.MaxValue);
-                    bool hasDetail = t.TryGetProperty("has_detail", out var hd) && hd.ValueKind == JsonValueKind.True;
-                    threads.Add(new AtfManifestThread(id, hasDetail));
-                }
+                uint id = (uint)RequiredUnsigned(t, "id", at, path, uint.MaxValue);
+                bool hasDetail = t.TryGetProperty("has_detail", out var hd) && hd.ValueKind == JsonValueKind.True;
+                threads.Add(new AtfManifestThread(id, hasDetail));
             }
 
             var modules = new List<ModuleInfo>();
-            if (root.TryGetProperty("modules", out var modulesElement) && modulesElement.ValueKind != JsonValueKind.Null)
+            foreach (var (m, at) in ObjectsOf(root, "modules", path, nullMeansNone: true, symbolCap: (0, options.MaxSymbols)))
             {
-                if (modulesElement.ValueKind != JsonValueKind.Array)
-                    throw Field(path, "$.modules", "must be an array");
-                CheckCount(path, "$.modules", modulesElement.GetArrayLength(), options.MaxSymbols);
-                int i = 0;
-                foreach (var m in modulesElement.EnumerateArray())
-                {
-                    string at = $"$.modules[{i++}]";
-                    if (m.ValueKind != JsonValueKind.Object)
-                        throw Field(path, at, "must be an object");
-                    uint moduleId = (uint)RequiredUnsigned(m, "module_id", at, path, uint.MaxValue);
-                    string modulePath = OptionalString(m, "path", at, path, maxString) ?? SymbolTable.UnknownModuleName(moduleId);
-                    modules.Add(new ModuleInfo(
-                        moduleId,
-                        modulePath,
-                        OptionalUnsigned(m, "base_address", at, path),
-                        OptionalUnsigned(m, "size", at, path),
-                        OptionalString(m, "uuid", at, path, maxString)));
-                }
+                uint moduleId = (uint)RequiredUnsigned(m, "module_id", at, path, uint.MaxValue);
+                string modulePath = OptionalString(m, "path", at, path, maxString) ?? SymbolTable.UnknownModuleName(moduleId);
+                modules.Add(new ModuleInfo(
+                    moduleId,
+                    modulePath,
+                    OptionalUnsigned(m, "base_address", at, path),
+                    OptionalUnsigned(m, "size", at, path),
+                    OptionalString(m, "uuid", at, path, maxString)));
             }
 
             var symbols = new List<SymbolInfo>();
-            if (root.TryGetProperty("symbols", out var symbolsElement) && symbolsElement.ValueKind != JsonValueKind.Null)
+            foreach (var (s, at) in ObjectsOf(root, "symbols", path, nullMeansNone: true, symbolCap: (modules.Count, options.MaxSymbols)))
             {
-                if (symbolsElement.ValueKind != JsonValueKind.Array)
-                    throw Field(path, "$.symbols", "must be an array");
-                CheckCount(path, "$.symbols", modules.Count + symbolsElement.GetArrayLength(), options.MaxSymbols);
-                int i = 0;
-                foreach (var s in symbolsElement.EnumerateArray())
+                ulong functionId;
+                if (s.TryGetProperty("function_id", out _))
                 {
-                    string at = $"$.symbols[{i++}]";
-                    if (s.ValueKind != JsonValueKind.Object)
-                        throw Field(path, at, "must be an object");
-                    ulong functionId;
-                    if (s.TryGetProperty("function_id", out _))
-                    {
-                        functionId = RequiredUnsigned(s, "function_id", at, path, ulong.MaxValue);
-                    }
-                    else
-                    {
-                        uint moduleId = (uint)RequiredUnsigned(s, "module_id", at, path, uint.MaxValue);
-                        uint symbolIndex = (uint)RequiredUnsigned(s, "symbol_index", at, path, uint.MaxValue);
-                        functionId = SymbolTable.MakeFunctionId(moduleId, symbolIndex);
-                    }
-                    string name = OptionalString(s, "name", at, path, maxString) ?? throw Field(path, at + ".name", "is required");
-                    symbols.Add(new SymbolInfo(functionId, name));
+                    functionId = RequiredUnsigned(s, "function_id", at, path, ulong.MaxValue);
                 }
+                else
+                {
+                    uint moduleId = (uint)RequiredUnsigned(s, "module_id", at, path, uint.MaxValue);
+                    uint symbolIndex = (uint)RequiredUnsigned(s, "symbol_index", at, path, uint.MaxValue);
+                    functionId = SymbolTable.MakeFunctionId(moduleId, symbolIndex);
+                }
+                string name = OptionalString(s, "name", at, path, maxString) ?? throw Field(path, at + ".name", "is required");
+                symbols.Add(new SymbolInfo(functionId, name));
             }
 
             return new AtfManifest
@@ -255,10 +221,28 @@ public sealed record AtfManifest
         return text;
     }
 
-    private static void CheckCount(string path, string jsonPath, int count, int max)
+    /// <summary>
+    /// The objects of the root's array <paramref name="name"/>, each with its JSON path (<c>$.name[i]</c>), one at a
+    /// time so that problems are reported in file order. None when the field is absent, or null and
+    /// <paramref name="nullMeansNone"/>. With <paramref name="symbolCap"/>, the entries counted before plus this
+    /// array's length are held to AtfReadOptions.MaxSymbols before any entry is read.
+    /// </summary>
+    private static IEnumerable<(JsonElement Item, string At)> ObjectsOf(JsonElement root, string name, string path, bool nullMeansNone, (int Before, int Max)? symbolCap = null)
     {
-        if (count > max)
-            throw Field(path, jsonPath, $"brings the modules and symbols to {count:N0}, more than the {max:N0} AtfReadOptions.MaxSymbols allows");
+        if (!root.TryGetProperty(name, out var array) || (nullMeansNone && array.ValueKind == JsonValueKind.Null))
+            yield break;
+        if (array.ValueKind != JsonValueKind.Array)
+            throw Field(path, "$." + name, "must be an array");
+        if (symbolCap is var (before, max) && before + array.GetArrayLength() is var count && count > max)
+            throw Field(path, "$." + name, $"brings the modules and symbols to {count:N0}, more than the {max:N0} AtfReadOptions.MaxSymbols allows");
+        int i = 0;
+        foreach (var item in array.EnumerateArray())
+        {
+            string at = $"$.{name}[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+                throw Field(path, at, "must be an object");
+            yield return (item, at);
+        }
     }
 
     /// <summary>A string's text; invalid UTF-8 or an unpaired surrogate escape is a format error, not an InvalidOperationException.</summary>

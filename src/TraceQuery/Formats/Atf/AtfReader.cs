@@ -1,6 +1,5 @@
 using System.Globalization;
 using TraceQuery.Model;
-using TraceQuery.Model.Internals;
 using static TraceQuery.Formats.Atf.AtfIndexFile;
 
 namespace TraceQuery.Formats.Atf;

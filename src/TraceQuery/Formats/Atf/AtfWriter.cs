@@ -81,23 +81,11 @@ public static class AtfWriter
         ulong footerOffset = AtfLayout.HeaderSize + sectionBytes;
         ulong timeStart = (ulong)thread.TimeStartNs, timeEnd = (ulong)thread.TimeEndNs;
 
-        var footer = new byte[AtfLayout.FooterSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(footer, AtfLayout.IndexFooterMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(footer.AsSpan(4), crc.GetCurrentHashAsUInt32());
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(8), count);
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(16), timeStart);
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(24), timeEnd);
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(32), sectionBytes);
-        stream.Write(footer);
+        WriteFooter(stream, AtfLayout.IndexFooterMagic, crc.GetCurrentHashAsUInt32(), count, timeStart, timeEnd, sectionBytes);
 
         var h = header.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(h, AtfLayout.IndexMagic);
-        h[4] = AtfLayout.LittleEndian;
-        h[5] = AtfLayout.Version;
-        h[6] = arch;
-        h[7] = os;
+        WriteHeaderStart(h, AtfLayout.IndexMagic, arch, os, thread.Id);
         BinaryPrimitives.WriteUInt32LittleEndian(h[8..], hasDetail ? AtfLayout.FlagHasDetail : 0);
-        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], thread.Id);
         h[16] = clock;
         BinaryPrimitives.WriteUInt32LittleEndian(h[24..], AtfLayout.EventSize);
         BinaryPrimitives.WriteUInt32LittleEndian(h[28..], (uint)count);
@@ -152,22 +140,10 @@ public static class AtfWriter
             timeEnd = record.TimestampNs;
         }
 
-        var footer = new byte[AtfLayout.FooterSize];
-        BinaryPrimitives.WriteUInt32LittleEndian(footer, AtfLayout.DetailFooterMagic);
-        BinaryPrimitives.WriteUInt32LittleEndian(footer.AsSpan(4), crc.GetCurrentHashAsUInt32());
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(8), (ulong)records);
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(16), bytesLength);
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(24), timeStart);
-        BinaryPrimitives.WriteUInt64LittleEndian(footer.AsSpan(32), timeEnd);
-        stream.Write(footer);
+        WriteFooter(stream, AtfLayout.DetailFooterMagic, crc.GetCurrentHashAsUInt32(), (ulong)records, bytesLength, timeStart, timeEnd);
 
         var h = header.AsSpan();
-        BinaryPrimitives.WriteUInt32LittleEndian(h, AtfLayout.DetailMagic);
-        h[4] = AtfLayout.LittleEndian;
-        h[5] = AtfLayout.Version;
-        h[6] = arch;
-        h[7] = os;
-        BinaryPrimitives.WriteUInt32LittleEndian(h[12..], thread.Id);
+        WriteHeaderStart(h, AtfLayout.DetailMagic, arch, os, thread.Id);
         BinaryPrimitives.WriteUInt64LittleEndian(h[20..], AtfLayout.HeaderSize);
         BinaryPrimitives.WriteUInt64LittleEndian(h[28..], (ulong)records);
         BinaryPrimitives.WriteUInt64LittleEndian(h[36..], bytesLength);
@@ -175,5 +151,33 @@ public static class AtfWriter
         BinaryPrimitives.WriteUInt64LittleEndian(h[52..], lastSeq);
         stream.Position = 0;
         stream.Write(header);
+    }
+
+    /// <summary>
+    /// Writes a footer: its magic, the CRC-32 of the section before it, then four 64-bit fields whose meaning the
+    /// file kind gives (index: count, time start, time end, section bytes; detail: count, bytes, time start, time end).
+    /// </summary>
+    private static void WriteFooter(Stream stream, uint magic, uint crc, ulong field8, ulong field16, ulong field24, ulong field32)
+    {
+        Span<byte> footer = stackalloc byte[AtfLayout.FooterSize];
+        footer.Clear();
+        BinaryPrimitives.WriteUInt32LittleEndian(footer, magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(footer[4..], crc);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[8..], field8);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[16..], field16);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[24..], field24);
+        BinaryPrimitives.WriteUInt64LittleEndian(footer[32..], field32);
+        stream.Write(footer);
+    }
+
+    /// <summary>The header fields both file kinds share: magic, byte order, version, arch and os, and the thread id at byte 12.</summary>
+    private static void WriteHeaderStart(Span<byte> header, uint magic, byte arch, byte os, uint threadId)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(header, magic);
+        header[4] = AtfLayout.LittleEndian;
+        header[5] = AtfLayout.Version;
+        header[6] = arch;
+        header[7] = os;
+        BinaryPrimitives.WriteUInt32LittleEndian(header[12..], threadId);
     }
 }

@@ -26,48 +26,24 @@ public static class ChromeTraceReader
     /// <summary>Reads a Chrome trace file.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">It is not valid Chrome trace JSON; the message names the byte offset.</exception>
-    public static ExecutionTrace Open(string path, JsonTraceReadOptions? options = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        path = Path.GetFullPath(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(stream, path, options);
-    }
+    public static ExecutionTrace Open(string path, JsonTraceReadOptions? options = null) =>
+        JsonTraceReaderShell.Open(path, options, allowMultipleValues: false, ReadDocument);
 
     /// <summary>Reads Chrome trace JSON from <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors and metadata.</summary>
     /// <exception cref="TraceFormatException">It is not valid Chrome trace JSON; the message names the byte offset.</exception>
-    public static ExecutionTrace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(sourceName);
-        try
-        {
-            return ReadCore(stream, sourceName, options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // Last line of defence (found by fuzzing): System.Text.Json refuses to transcode invalid UTF-8 in
-            // a string with InvalidOperationException wherever a string is read.
-            throw new TraceFormatException(sourceName, null, "a string in the file is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape): " + e.Message, e);
-        }
-        catch (ArgumentException e)
-        {
-            // The trace builder refuses events the model cannot hold (found by fuzzing: an end time past the
-            // largest signed 64-bit nanosecond count); that is bad input, not a bug of the caller.
-            throw new TraceFormatException(sourceName, null, "the events cannot form a trace: " + e.Message, e);
-        }
-    }
+    public static ExecutionTrace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null) =>
+        JsonTraceReaderShell.Read(stream, sourceName, options, allowMultipleValues: false, ReadDocument);
 
-    private static ExecutionTrace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
+    /// <summary>Walks the document (object or bare array), hands every event to a collector and builds the trace.</summary>
+    private static ExecutionTrace ReadDocument(JsonStream json)
     {
-        options ??= JsonTraceReadOptions.Default;
-        var json = new JsonStream(stream, sourceName, options.MaxValueBytes, options.MaxDepth, allowMultipleValues: false);
-        var state = new ChromeTraceState(sourceName);
+        string sourceName = json.Path;
+        var collector = new ChromeEventCollector(sourceName);
         if (!json.Read())
             throw new TraceFormatException(sourceName, 0, "the file is empty; expected Chrome trace JSON ({\"traceEvents\":[…]} or […]).");
         if (json.TokenType == JsonTokenType.StartArray)
         {
-            ReadEvents(json, state);
+            ReadEvents(json, collector);
         }
         else if (json.TokenType == JsonTokenType.StartObject)
         {
@@ -79,7 +55,7 @@ public static class ChromeTraceReader
                     if (!json.Read() || json.TokenType != JsonTokenType.StartArray)
                         throw new TraceFormatException(sourceName, json.TokenOffset, "'traceEvents' must be an array of events.");
                     sawEvents = true;
-                    if (!ReadEvents(json, state))
+                    if (!ReadEvents(json, collector))
                         break;
                 }
                 else
@@ -94,18 +70,18 @@ public static class ChromeTraceReader
         {
             throw new TraceFormatException(sourceName, json.TokenOffset, "expected Chrome trace JSON: an object with 'traceEvents' or an array of events.");
         }
-        return state.Build();
+        return collector.Build();
     }
 
     /// <summary>Reads the events of an array; false when the input ended without the closing bracket (allowed by the format).</summary>
-    private static bool ReadEvents(JsonStream json, ChromeTraceState state)
+    private static bool ReadEvents(JsonStream json, ChromeEventCollector collector)
     {
         while (true)
         {
             byte next = json.Peek();
             if (next == 0)
             {
-                state.Warn("the event array has no closing ']' (allowed by the format for traces cut short); every complete event was read.");
+                collector.Warn("the event array has no closing ']' (allowed by the format for traces cut short); every complete event was read.");
                 return false;
             }
             if (next == (byte)']')
@@ -114,7 +90,7 @@ public static class ChromeTraceReader
                 return true;
             }
             var value = json.ReadValue(out long offset);
-            state.AddEvent(value, offset);
+            collector.AddEvent(value, offset);
         }
     }
 }

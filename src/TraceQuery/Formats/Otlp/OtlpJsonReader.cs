@@ -25,43 +25,19 @@ public static class OtlpJsonReader
     /// <summary>Reads an OTLP/JSON file (a request object or JSON lines).</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="TraceFormatException">It is not valid OTLP/JSON; the message names the byte offset.</exception>
-    public static ExecutionTrace Open(string path, JsonTraceReadOptions? options = null)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        path = Path.GetFullPath(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(stream, path, options);
-    }
+    public static ExecutionTrace Open(string path, JsonTraceReadOptions? options = null) =>
+        JsonTraceReaderShell.Open(path, options, allowMultipleValues: true, ReadDocument);
 
     /// <summary>Reads OTLP/JSON from <paramref name="stream"/>; <paramref name="sourceName"/> names it in errors and metadata.</summary>
     /// <exception cref="TraceFormatException">It is not valid OTLP/JSON; the message names the byte offset.</exception>
-    public static ExecutionTrace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        ArgumentNullException.ThrowIfNull(sourceName);
-        try
-        {
-            return ReadCore(stream, sourceName, options);
-        }
-        catch (InvalidOperationException e)
-        {
-            // Last line of defence (found by fuzzing): System.Text.Json refuses to transcode invalid UTF-8 in
-            // a string with InvalidOperationException wherever a string is read.
-            throw new TraceFormatException(sourceName, null, "a string in the file is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape): " + e.Message, e);
-        }
-        catch (ArgumentException e)
-        {
-            // The trace builder refuses events the model cannot hold (found by fuzzing: an end time past the
-            // largest signed 64-bit nanosecond count); that is bad input, not a bug of the caller.
-            throw new TraceFormatException(sourceName, null, "the events cannot form a trace: " + e.Message, e);
-        }
-    }
+    public static ExecutionTrace Read(Stream stream, string sourceName, JsonTraceReadOptions? options = null) =>
+        JsonTraceReaderShell.Read(stream, sourceName, options, allowMultipleValues: true, ReadDocument);
 
-    private static ExecutionTrace ReadCore(Stream stream, string sourceName, JsonTraceReadOptions? options)
+    /// <summary>Walks every request object (one, or one per line), hands spans and logs to a collector and builds the trace.</summary>
+    private static ExecutionTrace ReadDocument(JsonStream json)
     {
-        options ??= JsonTraceReadOptions.Default;
-        var json = new JsonStream(stream, sourceName, options.MaxValueBytes, options.MaxDepth, allowMultipleValues: true);
-        var state = new OtlpTraceState(sourceName);
+        string sourceName = json.Path;
+        var collector = new OtlpSpanCollector(sourceName);
         int requests = 0;
         while (json.Read())
         {
@@ -71,40 +47,40 @@ public static class OtlpJsonReader
             while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
                 if (json.ValueIs("resourceSpans"u8))
-                    ReadResources(json, state, logs: false);
+                    ReadResources(json, collector, logs: false);
                 else if (json.ValueIs("resourceLogs"u8))
-                    ReadResources(json, state, logs: true);
+                    ReadResources(json, collector, logs: true);
                 else
                 {
                     string name = json.GetString();
                     json.SkipValue();
-                    state.Skip(name);
+                    collector.Skip(name);
                 }
             }
         }
         if (requests == 0)
             throw new TraceFormatException(sourceName, 0, "the file is empty; expected OTLP/JSON ({\"resourceSpans\":[…]} per request or per line).");
-        return state.Build();
+        return collector.Build();
     }
 
-    private static void ReadResources(JsonStream json, OtlpTraceState state, bool logs)
+    private static void ReadResources(JsonStream json, OtlpSpanCollector collector, bool logs)
     {
         ExpectArray(json, logs ? "resourceLogs" : "resourceSpans");
         while (NextElement(json))
         {
             if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
-                throw new TraceFormatException(state.Path, json.TokenOffset, "each resource entry must be an object.");
-            int resource = state.NewResource();
+                throw new TraceFormatException(json.Path, json.TokenOffset, "each resource entry must be an object.");
+            int resource = collector.NewResource();
             while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
                 if (json.ValueIs("resource"u8))
                 {
                     var value = json.ReadValue(out long offset);
-                    state.ReadResource(resource, value, offset);
+                    collector.ReadResource(resource, value, offset);
                 }
                 else if (json.ValueIs(logs ? "scopeLogs"u8 : "scopeSpans"u8))
                 {
-                    ReadScopes(json, state, resource, logs);
+                    ReadScopes(json, collector, resource, logs);
                 }
                 else
                 {
@@ -114,13 +90,13 @@ public static class OtlpJsonReader
         }
     }
 
-    private static void ReadScopes(JsonStream json, OtlpTraceState state, int resource, bool logs)
+    private static void ReadScopes(JsonStream json, OtlpSpanCollector collector, int resource, bool logs)
     {
         ExpectArray(json, logs ? "scopeLogs" : "scopeSpans");
         while (NextElement(json))
         {
             if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
-                throw new TraceFormatException(state.Path, json.TokenOffset, "each scope entry must be an object.");
+                throw new TraceFormatException(json.Path, json.TokenOffset, "each scope entry must be an object.");
             while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
                 if (json.ValueIs(logs ? "logRecords"u8 : "spans"u8))
@@ -130,9 +106,9 @@ public static class OtlpJsonReader
                     {
                         var value = json.ReadValue(out long offset);
                         if (logs)
-                            state.AddLog(resource, value, offset);
+                            collector.AddLog(resource, value, offset);
                         else
-                            state.AddSpan(resource, value, offset);
+                            collector.AddSpan(resource, value, offset);
                     }
                 }
                 else
@@ -146,10 +122,8 @@ public static class OtlpJsonReader
     private static void ExpectArray(JsonStream json, string field)
     {
         if (!json.Read() || json.TokenType != JsonTokenType.StartArray)
-            throw new TraceFormatException(Stateless(json), json.TokenOffset, $"'{field}' must be an array.");
+            throw new TraceFormatException(json.Path, json.TokenOffset, $"'{field}' must be an array.");
     }
-
-    private static string Stateless(JsonStream json) => json.Path;
 
     /// <summary>True when another element follows in the current array; consumes the closing bracket otherwise.</summary>
     private static bool NextElement(JsonStream json)

@@ -1,32 +1,5 @@
 namespace TraceQuery.Model.Internals;
 
-/// <summary>A span as the builder keeps it, with what <see cref="SpanEventPlanner"/> computes.</summary>
-internal struct PlannedSpan
-{
-    public SpanRecord Record;
-
-    /// <summary>Index of the parent in the builder's span list, or -1.</summary>
-    public int Parent;
-
-    /// <summary>Length of the parent chain, 1 for a root.</summary>
-    public uint Depth;
-
-    /// <summary>Position of the span's CALL in its thread's planned events.</summary>
-    public int CallPosition;
-
-    /// <summary>First exception of the span in the builder's exception list, -1 when none (a chain through <see cref="SpanException.Next"/>).</summary>
-    public int FirstException;
-}
-
-/// <summary>An exception recorded in a span.</summary>
-internal struct SpanException
-{
-    public ulong SpanId;
-    public ulong TimestampNs;
-    public string? Message;
-    public int Next;
-}
-
 /// <summary>
 /// Turns one thread's spans into its sorted events, the explicit links <see cref="SpanBuilder.PairExplicit"/>
 /// pairs by, and the messages keyed by position. Ties at one timestamp are ordered so that nesting stays

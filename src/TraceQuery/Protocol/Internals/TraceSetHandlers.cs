@@ -10,15 +10,10 @@ namespace TraceQuery.Protocol.Internals;
 /// </summary>
 internal sealed class TraceSetHandlers(QueryEngine engine, TraceQueryServerOptions options, Func<string, TraceCache.Lease> acquire)
 {
-    public const string Fleet = "traces.fleet";
-    public const string Diff = "traces.diff";
-
-    public static readonly string[] Methods = [Fleet, Diff];
-
-    public static bool Handles(string method) => method is Fleet or Diff;
+    public static bool Handles(string method) => method is RequestMethods.TracesFleet or RequestMethods.TracesDiff;
 
     public QueryResult Handle(string method, RequestContext request, RequestParams p) =>
-        method == Fleet ? SummarizeFleet(request, p) : DiffRuns(request, p);
+        method == RequestMethods.TracesFleet ? SummarizeFleet(request, p) : DiffRuns(request, p);
 
     private QueryResult SummarizeFleet(RequestContext request, RequestParams p)
     {

@@ -101,7 +101,7 @@ public sealed class ChromeTraceReaderTests
     {
         Assert.AreEqual(TraceFileFormat.ChromeJson, TraceFile.DetectFormat(Fixture("phases.json")));
         Assert.AreEqual(TraceFileFormat.ChromeJson, TraceFile.DetectFormat(Fixture("async.json")));
-        using var trace = ExecutionTrace.Open(Fixture("phases.json"));
+        using var trace = TraceFile.Open(Fixture("phases.json"));
         Assert.AreEqual(12, trace.EventCount);
     }
 }

@@ -1,4 +1,5 @@
 using TraceQuery.Analysis;
+using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
@@ -49,12 +50,12 @@ public sealed class GoldenFormatsTests
             OtlpJsonWriter.Write(generated, Path.Combine(dir, "otlp.json"));
             OtlpJsonWriter.Write(generated, Path.Combine(dir, "otlp.jsonl"), jsonLines: true);
         }
-        using var atf = ExecutionTrace.Open(Path.Combine(dir, "atf"));
+        using var atf = TraceFile.Open(Path.Combine(dir, "atf"));
         string expected = Render(atf);
         StringAssert.Contains(expected, GoldenTraces.CulpritOf(golden));
         foreach (string file in new[] { "trace.json", "otlp.json", "otlp.jsonl" })
         {
-            using var other = ExecutionTrace.Open(Path.Combine(dir, file));
+            using var other = TraceFile.Open(Path.Combine(dir, file));
             Assert.AreEqual(atf.EventCount, other.EventCount, file);
             Assert.AreEqual(expected, Render(other), file);
         }

@@ -54,7 +54,7 @@ public sealed class OtlpJsonReaderTests
     public void Open_JsonLinesWithLogs_ThenLogsAreInstantsUnderTheirSpanAndErrorFindsThem()
     {
         Assert.AreEqual(TraceFileFormat.OtlpJson, TraceFile.DetectFormat(Fixture("lines.jsonl")));
-        using var trace = ExecutionTrace.Open(Fixture("lines.jsonl"));
+        using var trace = TraceFile.Open(Fixture("lines.jsonl"));
         CollectionAssert.AreEqual(new uint[] { 3, 4 }, trace.Threads.Select(t => t.Id).ToArray());
         Assert.AreEqual("logs api", trace.Threads[1].Name);
         SpanText.AreEqual(
