@@ -12,11 +12,6 @@ namespace TraceQuery.Summaries;
 /// </summary>
 internal static class FleetText
 {
-    public const string GroupsSection = "## Failures and findings by culprit (runs affected)";
-    public const string SpreadsSection = "## Hot functions that differ most between traces (p95)";
-    public const string OutliersSection = "## Outlier traces";
-    public const string TracesSection = "## Traces (failed first)";
-
     private const int NamedTraces = 5;
 
     public static (string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals) Render(FleetReport report, string setName, string prefix)
@@ -36,17 +31,17 @@ internal static class FleetText
             var names = report.Traces.Where(t => t.ReadError is not null).ToList();
             items.Add(new SummaryItem(SummaryItemKind.Finding,
                 $"- unreadable: {TextFormat.Count(names.Count)} of {TextFormat.Count(total)} runs; first {prefix}{names[0].Name}: {names[0].ReadError}{Others(names.Select(n => n.Name).ToList(), prefix)}",
-                GroupsSection));
+                AnswerSections.FleetGroups));
         }
         foreach (var group in report.Groups)
-            items.Add(new SummaryItem(SummaryItemKind.Finding, Group(group, total, prefix), GroupsSection));
+            items.Add(new SummaryItem(SummaryItemKind.Finding, Group(group, total, prefix), AnswerSections.FleetGroups));
         foreach (var spread in report.Spreads)
         {
             items.Add(new SummaryItem(SummaryItemKind.Function,
                 $"- {spread.Name} ({spread.Module}) in {TextFormat.Count(spread.Traces)} runs, self {TextFormat.Duration(spread.SelfTotalNs)} in all: p95 median {Duration(spread.MedianP95Ns)}, "
                 + $"highest {Duration(spread.HighestP95Ns)} in {prefix}{spread.HighestTrace} ({Times(spread.Ratio)}), lowest {Duration(spread.LowestP95Ns)} in {prefix}{spread.LowestTrace} "
                 + $"· trace:{prefix}{spread.HighestTrace} {EvidenceRef.ForFunction(spread.FunctionId)}",
-                SpreadsSection));
+                AnswerSections.FleetSpreads));
         }
         foreach (var outlier in report.Outliers)
         {
@@ -56,10 +51,10 @@ internal static class FleetText
                 OutlierMetric.LongDuration => $"lasts {TextFormat.Duration((long)outlier.Value)}, {Times(outlier.Value / outlier.Median)} the median {TextFormat.Duration((long)outlier.Median)}",
                 _ => $"lasts only {TextFormat.Duration((long)outlier.Value)}, {Times(outlier.Value / outlier.Median)} the median {TextFormat.Duration((long)outlier.Median)}",
             };
-            items.Add(new SummaryItem(SummaryItemKind.Timeline, $"- {prefix}{outlier.Trace}: {what} · trace:{prefix}{outlier.Trace}", OutliersSection));
+            items.Add(new SummaryItem(SummaryItemKind.Timeline, $"- {prefix}{outlier.Trace}: {what} · trace:{prefix}{outlier.Trace}", AnswerSections.FleetOutliers));
         }
         foreach (var digest in report.Traces.Where(t => t.Failed).Concat(report.Traces.Where(t => !t.Failed)))
-            items.Add(new SummaryItem(SummaryItemKind.Event, TraceLine(digest, prefix), TracesSection));
+            items.Add(new SummaryItem(SummaryItemKind.Event, TraceLine(digest, prefix), AnswerSections.FleetTraces));
         var totals = new Dictionary<SummaryItemKind, long>
         {
             [SummaryItemKind.Finding] = items.Count(i => i.Kind == SummaryItemKind.Finding),

@@ -12,12 +12,6 @@ namespace TraceQuery.Summaries;
 /// </summary>
 internal static class RunDiffText
 {
-    public const string NewSection = "## New in the candidate: errors and findings";
-    public const string ChangedSection = "## Changed functions (largest impact first)";
-    public const string PresenceSection = "## Functions that appear or vanish";
-    public const string GoneSection = "## Gone or fewer in the candidate: errors and findings";
-    public const string UnchangedSection = "## Unchanged functions";
-
     private const int NamesPerLine = 12;
 
     public static (string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals) Render(
@@ -37,41 +31,41 @@ internal static class RunDiffText
         long findings = 0;
         foreach (var error in diff.Errors.Where(e => !e.IsGone && e.CandidateCount > e.BaselineCount))
         {
-            items.Add(new SummaryItem(SummaryItemKind.Finding, Error(error, candidateRef), NewSection));
+            items.Add(new SummaryItem(SummaryItemKind.Finding, Error(error, candidateRef), AnswerSections.DiffNew));
             findings++;
         }
         foreach (var finding in diff.NewFindings)
         {
-            items.Add(new SummaryItem(SummaryItemKind.Finding, Finding("new", finding, candidateRef), NewSection));
+            items.Add(new SummaryItem(SummaryItemKind.Finding, Finding("new", finding, candidateRef), AnswerSections.DiffNew));
             findings++;
         }
         foreach (var change in diff.Changed)
-            items.Add(new SummaryItem(SummaryItemKind.Function, Changed(change, candidateRef), ChangedSection));
+            items.Add(new SummaryItem(SummaryItemKind.Function, Changed(change, candidateRef), AnswerSections.DiffChanged));
         foreach (var f in diff.Appeared)
-            items.Add(new SummaryItem(SummaryItemKind.Function, $"- appears: {f.Name} ({f.Module}) ×{TextFormat.Count(f.Candidate!.Count)} · self {TextFormat.Duration(f.Candidate.SelfTotalNs)} · p50 {Duration(f.Candidate.P50Ns)} · {candidateRef} {EvidenceRef.ForFunction(f.Candidate.FunctionId)}", PresenceSection));
+            items.Add(new SummaryItem(SummaryItemKind.Function, $"- appears: {f.Name} ({f.Module}) ×{TextFormat.Count(f.Candidate!.Count)} · self {TextFormat.Duration(f.Candidate.SelfTotalNs)} · p50 {Duration(f.Candidate.P50Ns)} · {candidateRef} {EvidenceRef.ForFunction(f.Candidate.FunctionId)}", AnswerSections.DiffPresence));
         foreach (var f in diff.Vanished)
-            items.Add(new SummaryItem(SummaryItemKind.Function, $"- vanishes: {f.Name} ({f.Module}) ×{TextFormat.Count(f.Baseline!.Count)} in the baseline · self {TextFormat.Duration(f.Baseline.SelfTotalNs)} · {baseRef} {EvidenceRef.ForFunction(f.Baseline.FunctionId)}", PresenceSection));
+            items.Add(new SummaryItem(SummaryItemKind.Function, $"- vanishes: {f.Name} ({f.Module}) ×{TextFormat.Count(f.Baseline!.Count)} in the baseline · self {TextFormat.Duration(f.Baseline.SelfTotalNs)} · {baseRef} {EvidenceRef.ForFunction(f.Baseline.FunctionId)}", AnswerSections.DiffPresence));
         foreach (var error in diff.Errors.Where(e => e.IsGone || e.CandidateCount < e.BaselineCount))
         {
-            items.Add(new SummaryItem(SummaryItemKind.Finding, Error(error, error.IsGone ? baseRef : candidateRef), GoneSection));
+            items.Add(new SummaryItem(SummaryItemKind.Finding, Error(error, error.IsGone ? baseRef : candidateRef), AnswerSections.DiffGone));
             findings++;
         }
         foreach (var finding in diff.GoneFindings)
         {
-            items.Add(new SummaryItem(SummaryItemKind.Finding, Finding("gone", finding, baseRef), GoneSection));
+            items.Add(new SummaryItem(SummaryItemKind.Finding, Finding("gone", finding, baseRef), AnswerSections.DiffGone));
             findings++;
         }
         foreach (var chunk in diff.Unchanged.Chunk(NamesPerLine))
         {
             items.Add(new SummaryItem(SummaryItemKind.Function,
                 $"- unchanged: {string.Join(", ", chunk.Select(f => $"{f.Name} ×{TextFormat.Count(f.Baseline!.Count)}→{TextFormat.Count(f.Candidate!.Count)} p95 {Duration(f.Baseline.P95Ns)}→{Duration(f.Candidate.P95Ns)}"))}",
-                UnchangedSection));
+                AnswerSections.DiffUnchanged));
         }
         foreach (var chunk in diff.NotJudged.Chunk(NamesPerLine))
         {
             items.Add(new SummaryItem(SummaryItemKind.Function,
                 $"- too few calls to judge (< {TextFormat.Count(options.MinCalls)} in a run): {string.Join(", ", chunk.Select(f => $"{f.Name} ×{TextFormat.Count(f.Baseline!.Count)}→{TextFormat.Count(f.Candidate!.Count)}"))}",
-                UnchangedSection));
+                AnswerSections.DiffUnchanged));
         }
         var totals = new Dictionary<SummaryItemKind, long>
         {
