@@ -112,7 +112,7 @@ internal static partial class CliApp
             Description = "With --http: a browser origin allowed besides loopback ones, e.g. https://tools.example.com (repeatable). Other origins are refused.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("mcp", "Serve the trace tools to an MCP client over stdio, or Streamable HTTP with --http (trace_info, trace_query, trace_summary, find_findings, list_spans, top_functions, get_events, search_around, plan_key_symbols).")
+        var command = new Command("mcp", "Serve the trace tools to an MCP client over stdio, or Streamable HTTP with --http (trace_info, trace_query, trace_summary, find_findings, list_spans, top_functions, get_events, search_around, plan_key_symbols, fleet_summary, diff_runs).")
         {
             root, maxBudget, verbose, http, tokenFile, allowOrigin,
         };

@@ -78,6 +78,7 @@ internal static partial class CliApp
         root.Subcommands.Add(AroundCommand(output, error, showProgress));
         root.Subcommands.Add(PlanCommand(output, error, showProgress));
         root.Subcommands.Add(McpCommand(error));
+        AddFleetCommands(root, output, error, showProgress);
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)

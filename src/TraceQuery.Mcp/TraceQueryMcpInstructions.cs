@@ -20,6 +20,7 @@ public static class TraceQueryMcpInstructions
             + "Start with trace_summary (or trace_info), follow evidence references (event:, span:, fn:) with get_events, "
             + "narrow with trace_query filters, list_spans and top_functions, and use find_findings to match a symptom. "
             + "Look around an anchor (a crash event, a slow span, a time) with search_around; ask plan_key_symbols which functions matter for a symptom. "
+            + "Over a folder of runs use fleet_summary; compare two runs with diff_runs. "
             + "Every answer fits token_budget (default 4096); a cut answer ends with a cursor for the next page.");
         if (options.TraceRoot is { } root)
         {

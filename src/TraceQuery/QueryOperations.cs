@@ -16,4 +16,6 @@ internal static class QueryOperations
     public const string Events = "events.get";
     public const string ScopedSearch = "search.scoped";
     public const string KeySymbols = "plan.keySymbols";
+    public const string TracesFleet = "traces.fleet";
+    public const string TracesDiff = "traces.diff";
 }

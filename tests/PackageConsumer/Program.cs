@@ -2,7 +2,6 @@
 // session and prints a budgeted summary, then one line of figures that .ci/package-consumer checks.
 using System.Reflection;
 using TraceQuery;
-using TraceQuery.Analysis;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Summaries;
 
@@ -12,7 +11,7 @@ if (args.Length != 2 || !int.TryParse(args[1], out int budget))
     return 2;
 }
 
-var engine = new QueryEngine(analyzer: new Analyzer(tokenCounter: new TokenCounter(model: "gpt-4o")));
+var engine = new QueryEngine(tokenCounter: new TokenCounter(model: "gpt-4o"));
 using var trace = AtfReader.Open(args[0]);
 var result = engine.Process(trace, tokenBudget: budget);
 Console.WriteLine(result.Summary);

@@ -26,6 +26,8 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         new("get_events", "Resolve evidence references", Method(nameof(GetEvents))),
         new("search_around", "Search around an anchor", Method(nameof(SearchAround))),
         new("plan_key_symbols", "Plan key symbols for a symptom", Method(nameof(PlanKeySymbols))),
+        new("fleet_summary", "Summarize a folder of runs", Method(nameof(FleetSummary))),
+        new("diff_runs", "Diff two runs", Method(nameof(DiffRuns))),
     ];
 
     private static MethodInfo Method(string name) => typeof(ToolMethods).GetMethod(name) ?? throw new InvalidOperationException("No tool method " + name + ".");
@@ -188,6 +190,39 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         CancellationToken cancellationToken = default) =>
         CallAsync(TraceQueryMethods.PlanKeySymbols, With(Common(trace, token_budget, model, cursor),
             ("symptom", symptom), ("modules", Array(modules)), ("functions", Array(functions)), ("files", Array(files)), ("top_k", top_k)), cancellationToken);
+
+    /// <summary>traces.fleet: one answer over a folder of traces.</summary>
+    [Description("One answer over every trace in a folder (searched recursively): how many runs, which failed and where, grouped by culprit "
+        + "(\"crash in parse_header: 9 of 200 runs; first in runs/run-17\"), the hot functions whose p95 differs most between runs, runs that stand out "
+        + "by errors or duration, then one line per run. Evidence names its trace (trace:<name> event:1:3001); pass <name> as trace to the single-trace tools." + Paging)]
+    public Task<object?> FleetSummary(
+        [Description("Folder relative to the server's trace root, e.g. \"runs\" or \"nightly/2026-12-04\"; omit for the whole root.")] string? folder = null,
+        [Description("Event filter applied to every trace (same language as trace_query), e.g. \"error\" or \"fn:parse_*\"; omit for whole traces.")] string? filter = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync(TraceQueryMethods.TracesFleet,
+            [new("folder", folder), new("filter", filter), new("token_budget", token_budget), new("model", model), new("cursor", cursor)], cancellationToken);
+
+    /// <summary>traces.diff: what changed from one run to another.</summary>
+    [Description("Compare a candidate run with a baseline run: errors and findings new in the candidate (with messages), functions whose call count, p50, p95 "
+        + "or self time changed beyond both a relative and an absolute threshold with enough calls (largest impact first, slower or faster), functions "
+        + "that appear or vanish, what is gone, and which functions did not change. Evidence names its run (trace:<name>)." + Paging)]
+    public Task<object?> DiffRuns(
+        [Description("The reference run, relative to the server's trace root (a session directory or a JSON trace file).")] string baseline,
+        [Description("The run to judge, in the same form.")] string candidate,
+        [Description("Smallest change that counts, as a share of the baseline: 0.25 (default) = 25%.")] double? min_relative = null,
+        [Description("Smallest change of p50, p95 or self time that counts: nanoseconds or text with a unit, e.g. \"1us\" (default) or \"2ms\".")] string? min_absolute = null,
+        [Description("Calls a function needs in both runs before its durations are compared (default 20).")] int? min_calls = null,
+        [Description("Smallest change of a call count or an error count that counts (default 10).")] int? min_count = null,
+        [Description(BudgetDescription)] int token_budget = 4096,
+        [Description(ModelDescription)] string? model = null,
+        [Description(CursorDescription)] string? cursor = null,
+        CancellationToken cancellationToken = default) =>
+        CallAsync(TraceQueryMethods.TracesDiff,
+            [new("baseline", baseline), new("candidate", candidate), new("min_relative", min_relative), new("min_absolute", min_absolute),
+            new("min_calls", min_calls), new("min_count", min_count), new("token_budget", token_budget), new("model", model), new("cursor", cursor)], cancellationToken);
 
     private static JsonArray? Array(string[]? values) => values is null ? null : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
 

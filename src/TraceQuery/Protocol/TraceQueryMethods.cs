@@ -34,7 +34,13 @@ public static class TraceQueryMethods
     /// <summary>Functions relevant to a symptom, and the sets to trace (<see cref="QueryEngine.PlanKeySymbols(Model.ExecutionTrace, KeySymbolRequest, CancellationToken)"/>).</summary>
     public const string PlanKeySymbols = QueryOperations.KeySymbols;
 
+    /// <summary>One budgeted answer over a folder of traces under the root (<see cref="QueryEngine.SummarizeFleet"/>).</summary>
+    public const string TracesFleet = QueryOperations.TracesFleet;
+
+    /// <summary>What changed from a baseline run to a candidate run (<see cref="QueryEngine.Diff"/>).</summary>
+    public const string TracesDiff = QueryOperations.TracesDiff;
+
     /// <summary>Every method, in the order the server lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [TraceInfo, Query, NarrationSummary, FindingsSearch, SpansList, StatsFunctionsTopN, EventsGet, SearchScoped, PlanKeySymbols];
+        [TraceInfo, Query, NarrationSummary, FindingsSearch, SpansList, StatsFunctionsTopN, EventsGet, SearchScoped, PlanKeySymbols, TracesFleet, TracesDiff];
 }

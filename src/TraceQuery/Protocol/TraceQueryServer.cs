@@ -25,6 +25,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 
     private readonly JsonDocumentOptions _documentOptions;
     private readonly MethodTable _methods;
+    private readonly TraceSetHandlers _traceSets;
     private readonly QueryInstruments _instruments;
     private readonly ILogger _logger;
     private readonly TraceCache _cache;
@@ -45,6 +46,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         ValidateOptions(Options);
         _documentOptions = new JsonDocumentOptions { MaxDepth = Math.Min(Options.MaxJsonDepth, 1000) };
         _methods = new MethodTable(queryEngine, Options.MaxRegexLength);
+        _traceSets = new TraceSetHandlers(queryEngine, Options, name => Acquire(name, name, progress: null));
         _instruments = queryEngine.Instruments;
         _logger = logger ?? queryEngine.Logger;
         _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions, _instruments);
@@ -240,7 +242,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
                     throw new RpcException(RpcException.InvalidParams, "Invalid params: \"params\" must be an object of named parameters.", "params");
                 parameters = paramsElement;
             }
-            if (!_methods.TryGet(method, out var handler))
+            if (!_methods.TryGet(method, out var handler) && !TraceSetHandlers.Handles(method))
                 throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
 
             var result = await MeasuredDispatchAsync(method, handler, new RequestParams(parameters, Options.MaxStringLength), progress, cancellationToken).ConfigureAwait(false);
@@ -310,7 +312,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         {
             int requested = p.Int("token_budget", 1, int.MaxValue) ?? Options.DefaultTokenBudget;
             int budget = Math.Min(requested, Options.MaxTokenBudget);
-            string traceName = p.String("trace") ?? DefaultTraceName();
+            string traceName = TraceSetHandlers.Handles(method) ? "" : p.String("trace") ?? DefaultTraceName();
             string? cursor = p.String("cursor");
             string? model = p.String("model");
             string displayName = traceName == "." && Options.TraceRoot is { } root
@@ -320,6 +322,11 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await Task.Run(() =>
             {
+                if (TraceSetHandlers.Handles(method))
+                {
+                    progress?.Report(new TraceQueryProgress(TraceQueryProgress.AnswerStage, $"answering {method} within {budget} tokens", 0, 0));
+                    return _traceSets.Handle(method, new RequestContext(displayName, budget, cursor, model, token), p);
+                }
                 using var lease = Acquire(traceName, displayName, progress);
                 // Loading cannot stop half-way; a cancelled request stops here, and the lease is released on the way out.
                 token.ThrowIfCancellationRequested();

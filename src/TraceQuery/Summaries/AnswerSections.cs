@@ -38,4 +38,31 @@ internal static class AnswerSections
 
     /// <summary>Function-id sets per module (key symbols).</summary>
     public const string KeyFunctionSets = "## Function sets to trace, per module (base64; first byte 0x01 bitset, 0x02 delta list; FunctionIdSet.DecodeFunctionIds)";
+
+    /// <summary>Findings grouped by kind and culprit across runs (fleet).</summary>
+    public const string FleetGroups = "## Failures and findings by culprit (runs affected)";
+
+    /// <summary>Hot functions whose p95 differs most between runs (fleet).</summary>
+    public const string FleetSpreads = "## Hot functions that differ most between traces (p95)";
+
+    /// <summary>Runs that stand out by errors or duration (fleet).</summary>
+    public const string FleetOutliers = "## Outlier traces";
+
+    /// <summary>One line per run, failed first (fleet).</summary>
+    public const string FleetTraces = "## Traces (failed first)";
+
+    /// <summary>Errors and findings new in the candidate (diff).</summary>
+    public const string DiffNew = "## New in the candidate: errors and findings";
+
+    /// <summary>Functions changed beyond the thresholds, largest impact first (diff).</summary>
+    public const string DiffChanged = "## Changed functions (largest impact first)";
+
+    /// <summary>Functions that appear or vanish (diff).</summary>
+    public const string DiffPresence = "## Functions that appear or vanish";
+
+    /// <summary>Errors and findings gone or fewer in the candidate (diff).</summary>
+    public const string DiffGone = "## Gone or fewer in the candidate: errors and findings";
+
+    /// <summary>Functions unchanged, and those with too few calls to judge (diff).</summary>
+    public const string DiffUnchanged = "## Unchanged functions";
 }

@@ -15,10 +15,16 @@ internal static class PageFitter
     /// </summary>
     /// <exception cref="QueryArgumentException">The cursor is malformed or belongs to another trace or query.</exception>
     /// <exception cref="TokenBudgetException">The budget is below the headline and truncation notice.</exception>
-    public static FittedPage Fit(ExecutionTrace trace, ITokenCounter counter, AnswerLines lines, int tokenBudget, string? cursorText, CancellationToken cancellationToken)
+    public static FittedPage Fit(ExecutionTrace trace, ITokenCounter counter, AnswerLines lines, int tokenBudget, string? cursorText, CancellationToken cancellationToken) =>
+        Fit(Fingerprint(trace, lines.Query, counter.Model), counter, lines, tokenBudget, cursorText, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="Fit(ExecutionTrace, ITokenCounter, AnswerLines, int, string?, CancellationToken)"/> for answers over more
+    /// than one trace: the cursor is bound to <paramref name="fingerprint"/> (the traces, the query and the model).
+    /// </summary>
+    public static FittedPage Fit(ulong fingerprint, ITokenCounter counter, AnswerLines lines, int tokenBudget, string? cursorText, CancellationToken cancellationToken)
     {
         var fitter = new BudgetFitter(counter, lines.Headline, lines.Items, lines.Totals);
-        ulong fingerprint = Fingerprint(trace, lines.Query, counter.Model);
         var previous = cursorText is null ? [] : QueryCursor.Decode(cursorText, fingerprint).PageBudgets;
         var emitted = new HashSet<int>();
         for (int served = 0; served < previous.Count; served++)
@@ -40,7 +46,8 @@ internal static class PageFitter
         return new FittedPage(page.Text, page.TokenCount, page.Truncated, page.Truncated ? nextCursor : null);
     }
 
-    private static ulong Fingerprint(ExecutionTrace trace, string query, string model)
+    /// <summary>A fingerprint of a trace (its shape and first and last timestamps), a query and a model, for cursors.</summary>
+    public static ulong Fingerprint(ExecutionTrace trace, string query, string model)
     {
         var hash = new XxHash64();
         var text = new StringBuilder()

@@ -13,11 +13,11 @@ public sealed class TraceQueryFunctionsTests
     private static readonly string Samples = Path.Combine(TestPaths.RepositoryRoot, "samples");
 
     [TestMethod]
-    public void Create_ThenNineFunctionsWithTheMcpToolNamesAndParameters()
+    public void Create_ThenElevenFunctionsWithTheMcpToolNamesAndParameters()
     {
         using var functions = TraceQueryFunctions.Create(new QueryEngine(), Samples);
         CollectionAssert.AreEqual(
-            new[] { "trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events", "search_around", "plan_key_symbols" },
+            new[] { "trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events", "search_around", "plan_key_symbols", "fleet_summary", "diff_runs" },
             functions.Select(f => f.Name).ToArray());
         var summary = functions.Single(f => f.Name == "trace_summary");
         StringAssert.StartsWith(summary.Description, "Summarize a trace, or the part a filter selects");

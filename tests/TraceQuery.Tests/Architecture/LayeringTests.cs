@@ -26,10 +26,11 @@ public sealed partial class LayeringTests
         ["Generation"] = 4, // seeded traces (writes through Formats)
         ["Filtering"] = 5, // filter language → Selection
         ["Analysis"] = 6, // spans, statistics, findings
-        ["Summaries"] = 7, // budgeted text
-        [""] = 8, // the façade: QueryEngine, options, results
-        ["Protocol"] = 9, // JSON-RPC server: parse, validate, dispatch, serialize
-        ["DependencyInjection"] = 10, // services.AddTraceQuery (registers the engine and the server)
+        ["Fleet"] = 7, // many traces: trace sets, fleet digests, run comparison (opens traces through Formats)
+        ["Summaries"] = 8, // budgeted text
+        [""] = 9, // the façade: QueryEngine, options, results
+        ["Protocol"] = 10, // JSON-RPC server: parse, validate, dispatch, serialize
+        ["DependencyInjection"] = 11, // services.AddTraceQuery (registers the engine and the server)
     };
 
     private static readonly HashSet<(string From, string To)> AllowedSameRank = [];

@@ -60,10 +60,10 @@ public sealed class HostEmbeddingTests
     }
 
     [TestMethod]
-    public async Task ListTools_HostWithOwnTool_ThenHostToolAndNineTraceQueryTools()
+    public async Task ListTools_HostWithOwnTool_ThenHostToolAndElevenTraceQueryTools()
     {
         var names = (await Client.ListToolsAsync()).Select(t => t.Name).Order(StringComparer.Ordinal).ToArray();
-        CollectionAssert.AreEqual(new[] { "echo", "find_findings", "get_events", "list_spans", "plan_key_symbols", "search_around", "top_functions", "trace_info", "trace_query", "trace_summary" }, names);
+        CollectionAssert.AreEqual(new[] { "diff_runs", "echo", "find_findings", "fleet_summary", "get_events", "list_spans", "plan_key_symbols", "search_around", "top_functions", "trace_info", "trace_query", "trace_summary" }, names);
         var echo = await Client.CallToolAsync("echo", new Dictionary<string, object?> { ["text"] = "hi" });
         Assert.AreEqual("echo hi", ((TextContentBlock)echo.Content.Single()).Text);
     }

@@ -43,7 +43,7 @@ public sealed partial class McpHttpCommandTests
             Assert.AreEqual("127.0.0.1", endpoint.Host);
 
             await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = endpoint }), cancellationToken: timeout.Token);
-            Assert.AreEqual(9, (await client.ListToolsAsync(cancellationToken: timeout.Token)).Count);
+            Assert.AreEqual(11, (await client.ListToolsAsync(cancellationToken: timeout.Token)).Count);
             var info = await client.CallToolAsync("trace_info", new Dictionary<string, object?> { ["trace"] = "indexer" }, cancellationToken: timeout.Token);
             StringAssert.StartsWith(((TextContentBlock)info.Content[0]).Text, "# Trace indexer: 4,000 events");
             Assert.IsTrue(info.StructuredContent!.Value.GetProperty("tokens_used").GetInt32() <= 4096);

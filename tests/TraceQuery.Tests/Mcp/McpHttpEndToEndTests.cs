@@ -83,7 +83,7 @@ public sealed class McpHttpEndToEndTests
     public async Task ListTools_OverHttp_ThenNineToolsWithAnnotationsAndOutputSchema()
     {
         var tools = await Client.ListToolsAsync();
-        Assert.AreEqual(9, tools.Count);
+        Assert.AreEqual(11, tools.Count);
         foreach (var tool in tools)
         {
             Assert.IsTrue(tool.ProtocolTool.Annotations is { ReadOnlyHint: true, IdempotentHint: true }, tool.Name);
@@ -214,7 +214,7 @@ public sealed class McpHttpEndToEndTests
             Endpoint = McpHost.EndpointOf(_withToken!),
             AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = "Bearer " + Token },
         }), cancellationToken: timeout.Token);
-        Assert.AreEqual(9, (await client.ListToolsAsync(cancellationToken: timeout.Token)).Count);
+        Assert.AreEqual(11, (await client.ListToolsAsync(cancellationToken: timeout.Token)).Count);
     }
 
     [TestMethod]

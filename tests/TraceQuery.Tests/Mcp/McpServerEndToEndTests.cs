@@ -52,10 +52,10 @@ public sealed partial class McpServerEndToEndTests
     }
 
     [TestMethod]
-    public async Task ListTools_ThenNineReadOnlyToolsMatchSnapshot()
+    public async Task ListTools_ThenElevenReadOnlyToolsMatchSnapshot()
     {
         var tools = await Client.ListToolsAsync();
-        string[] expected = ["trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events", "search_around", "plan_key_symbols"];
+        string[] expected = ["trace_info", "trace_query", "trace_summary", "find_findings", "list_spans", "top_functions", "get_events", "search_around", "plan_key_symbols", "fleet_summary", "diff_runs"];
         CollectionAssert.AreEquivalent(expected, tools.Select(t => t.Name).ToArray());
         var text = new StringBuilder();
         string? outputSchema = null;
@@ -98,6 +98,24 @@ public sealed partial class McpServerEndToEndTests
         StringAssert.Contains(crash, "parse_header");
         var missing = await Assert.ThrowsAsync<ModelContextProtocol.McpException>(() => Client.ReadResourceAsync("trace://nothing-here").AsTask());
         StringAssert.Contains(missing.Message, "'nothing-here' does not exist under the server's trace root");
+    }
+
+    [TestMethod]
+    public async Task FleetSummaryAndDiffRuns_OverTheRoot_ThenAnswersWithinBudget()
+    {
+        var fleet = await CallAsync("fleet_summary", new() { ["token_budget"] = 1500 });
+        string text = SingleText(fleet);
+        // The budget covers the text and the structured content together.
+        int used = Structured(fleet).GetProperty("tokens_used").GetInt32();
+        Assert.IsTrue(used <= 1500, $"{used} tokens");
+        Assert.IsTrue(Counter.CountTokens(text) < used);
+        StringAssert.StartsWith(text, "# Fleet of 1 trace in ");
+        StringAssert.Contains(text, "- [critical] crash in parse_header (indexer): 1 of 1 runs; first in indexer: ");
+        StringAssert.Contains(text, "· trace:indexer event:1:601");
+
+        var diff = SingleText(await CallAsync("diff_runs", new() { ["baseline"] = "indexer", ["candidate"] = "indexer", ["token_budget"] = 1500 }));
+        StringAssert.StartsWith(diff, "# Diff of indexer (");
+        StringAssert.Contains(diff, "0 functions changed (0 slower or busier, 0 faster or calmer), 0 new errors, 0 errors gone");
     }
 
     [TestMethod]

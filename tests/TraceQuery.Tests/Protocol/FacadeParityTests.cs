@@ -79,9 +79,11 @@ public sealed class FacadeParityTests
     public void RequestMethods_All_ThenEveryNameOnceAndTheServersList()
     {
         CollectionAssert.AllItemsAreUnique(TraceQueryMethods.All.ToList());
-        Assert.AreEqual(9, TraceQueryMethods.All.Count);
+        Assert.AreEqual(11, TraceQueryMethods.All.Count);
         CollectionAssert.AreEqual(TraceQueryMethods.All.ToList(), TraceQueryServer.Methods.ToList());
-        CollectionAssert.AreEquivalent(TraceQueryMethods.All.ToList(), Methods().Select(row => (string)row[0]).ToList());
+        // traces.fleet and traces.diff answer over several traces: TraceSetMethodsTests holds their parity with the façade.
+        string[] traceSets = [TraceQueryMethods.TracesFleet, TraceQueryMethods.TracesDiff];
+        CollectionAssert.AreEquivalent(TraceQueryMethods.All.Except(traceSets).ToList(), Methods().Select(row => (string)row[0]).ToList());
     }
 
     [TestMethod]
