@@ -21,7 +21,9 @@ internal sealed class SpanStatistics
 
     public ExecutionTrace Trace { get; }
     public CallSpans Spans { get; }
-    public long[] Durations { get; private set; } = [];
+    /// <summary>Every span's duration: the trace's cached span column (<see cref="CallSpans.Durations"/>), not a copy.</summary>
+    public ReadOnlySpan<long> Durations => Spans.Durations;
+
     public long[] SelfTimes { get; private set; } = [];
     public bool[]? Included { get; private set; }
     public int IncludedCount { get; private set; }
@@ -102,31 +104,25 @@ internal sealed class SpanStatistics
         var groupedDurations = ArrayPool<long>.Shared.Rent(includedCount);
         var childTotals = new long[functions];
         var cursor = groupStart.AsSpan(0, functions).ToArray();
-        long[] durations = [], selfTimes = [];
+        long[] selfTimes = [];
         int[] grouped = [];
         if (perSpan)
         {
-            durations = GC.AllocateUninitializedArray<long>(count);
             selfTimes = GC.AllocateUninitializedArray<long>(count);
             grouped = GC.AllocateUninitializedArray<int>(includedCount);
         }
-        var ends = spans.EndEvents;
+        // The cached duration column is streamed, not rebuilt from two timestamps per span.
+        var durations = spans.Durations;
         var parents = spans.Parents;
-        var timestamps = trace.Timestamps;
         for (int t = 0; t < trace.Threads.Count; t++)
         {
             var (first, last) = spans.GetThreadRange(t);
-            if (first == last)
-                continue;
-            long threadEnd = timestamps[trace.Threads[t].End - 1];
             for (int s = first; s < last; s++)
             {
-                int end = ends[s];
-                long duration = (end >= 0 ? timestamps[end] : threadEnd) - timestamps[starts[s]];
+                long duration = durations[s];
                 int parent = parents[s];
                 if (perSpan)
                 {
-                    durations[s] = duration;
                     selfTimes[s] = duration;
                     if (parent >= 0)
                         selfTimes[parent] -= duration; // a parent always precedes its children
@@ -143,7 +139,6 @@ internal sealed class SpanStatistics
                 }
             }
         }
-        stats.Durations = durations;
         stats.SelfTimes = selfTimes;
         stats.GroupedSpans = grouped;
         stats.GroupStart = groupStart;
