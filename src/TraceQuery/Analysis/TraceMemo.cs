@@ -34,6 +34,9 @@ internal sealed class TraceMemo
     /// <summary>How many computations started for <paramref name="trace"/> (for tests: a cached value is computed once).</summary>
     internal static int Computations(ExecutionTrace trace) => Memos.TryGetValue(trace, out var memo) ? Volatile.Read(ref memo._computations) : 0;
 
+    /// <summary>Drops every value kept for <paramref name="trace"/> (for benchmarks of a first call on a loaded trace).</summary>
+    internal static void Forget(ExecutionTrace trace) => Memos.Remove(trace);
+
     private object GetOrCompute(object key, Func<CancellationToken, object> compute, CancellationToken cancellationToken)
     {
         while (true)
