@@ -12,7 +12,7 @@ if (args.Length != 2 || !int.TryParse(args[1], out int budget))
     return 2;
 }
 
-var engine = new QueryEngine(analyzer: new Analyzer(tokenCounter: new TokenCounter(model: "gpt-4o")));
+var engine = new QueryEngine(analyzer: new Analyzer(), tokenCounter: new TokenCounter(model: "gpt-4o"));
 using var trace = AtfReader.Open(args[0]);
 var result = engine.Process(trace, tokenBudget: budget);
 Console.WriteLine(result.Summary);
