@@ -14,6 +14,8 @@ namespace TraceQuery;
 /// budget; get back the most useful text that fits, counted by the target model's tokenizer, with the
 /// findings and a cursor when more remains. Thread-safe; tokenizers are created once and shared.
 /// Each call is measured on the <c>TraceQuery</c> meter and activity source (<see cref="TraceQueryTelemetry"/>).
+/// The whole trace's analysis is computed on the first question that needs it and shared per trace (and per analyzer
+/// options) by every later one, like the trace's spans; it is released with the trace.
 /// Every server method has a typed entry point here (<see cref="Info"/>, <see cref="Query"/>, <see cref="Summarize"/>,
 /// <see cref="SearchFindings"/>, <see cref="ListSpans"/>, <see cref="TopFunctions"/>, <see cref="GetEvents"/>,
 /// <see cref="SearchScoped(ExecutionTrace, ScopedSearchRequest, CancellationToken)"/>,
