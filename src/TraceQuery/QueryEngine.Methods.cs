@@ -34,7 +34,7 @@ public sealed partial class QueryEngine
     public QueryResult Summarize(ExecutionTrace trace, SummaryRequest request, CancellationToken cancellationToken = default) =>
         Measured(QueryOperations.Summary, () => AnswerSummary(trace, request, cancellationToken));
 
-    /// <summary>The analysis's findings ranked for a symptom in plain words (server method <c>findings.search</c>). Runs the full analysis.</summary>
+    /// <summary>The analysis's findings ranked for a symptom in plain words (server method <c>findings.search</c>). Reads the whole trace's analysis, computed on the first call and shared per trace.</summary>
     /// <exception cref="Text.QueryArgumentException">The limit is below 1, the cursor is malformed or the model is unknown.</exception>
     /// <exception cref="Summaries.TokenBudgetException">The budget is below this answer's minimum.</exception>
     public QueryResult SearchFindings(ExecutionTrace trace, FindingSearchRequest request, CancellationToken cancellationToken = default) =>
@@ -91,7 +91,7 @@ public sealed partial class QueryEngine
     /// <summary>
     /// Ranks the trace's functions for a symptom in plain words (see <see cref="KeySymbolPlanner"/>) and renders the
     /// plan: the top functions with their reasons, then per module the set of those functions encoded by
-    /// <see cref="FunctionIdSet"/> (server method <c>plan.keySymbols</c>). Runs the full analysis (for <c>in_finding</c>).
+    /// <see cref="FunctionIdSet"/> (server method <c>plan.keySymbols</c>). Reads the whole trace's analysis (for <c>in_finding</c>), shared per trace.
     /// </summary>
     /// <exception cref="Text.QueryArgumentException">The symptom is blank, the top count is below 1, the cursor is malformed, or the model is unknown.</exception>
     /// <exception cref="Summaries.TokenBudgetException">The budget is below this answer's minimum.</exception>

@@ -14,6 +14,8 @@ namespace TraceQuery;
 /// budget; get back the most useful text that fits, counted by the target model's tokenizer, with the
 /// findings and a cursor when more remains. Thread-safe; tokenizers are created once and shared.
 /// Each call is measured on the <c>TraceQuery</c> meter and activity source (<see cref="TraceQueryTelemetry"/>).
+/// The whole trace's analysis is computed on the first question that needs it and shared per trace (and per analyzer
+/// options) by every later one, like the trace's spans; it is released with the trace.
 /// Every server method has a typed entry point here (<see cref="Info"/>, <see cref="Query"/>, <see cref="Summarize"/>,
 /// <see cref="SearchFindings"/>, <see cref="ListSpans"/>, <see cref="TopFunctions"/>, <see cref="GetEvents"/>,
 /// <see cref="SearchScoped(ExecutionTrace, ScopedSearchRequest, CancellationToken)"/>,
@@ -196,12 +198,20 @@ public sealed partial class QueryEngine
         var selection = filter.Evaluate(trace);
         cancellationToken.ThrowIfCancellationRequested();
         bool filtered = filter.Root is not AllNode;
-        var analysis = Analyzer.Analyze(trace, filtered ? selection : null, cancellationToken);
+        var analysis = filtered ? Analyzer.Analyze(trace, selection, cancellationToken) : AnalyzeWhole(trace, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
+        // The whole trace's exemplars and timeline depend on nothing the request says: shared per trace like its analysis.
+        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null;
+        Func<IReadOnlyList<string>>? timelineOf = null;
+        if (!filtered && ShareAnalysis)
+        {
+            exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
+            timelineOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.Timeline), _ => NarrativeBuilder.Timeline(trace, selection).ToArray(), cancellationToken);
+        }
         var lines = new AnswerLines(
             NarrativeBuilder.Headline(trace, filter, selection, analysis),
-            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings),
+            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf),
             SummaryTotals(analysis, selection, filtered, request),
             $"summary|{filter.Canonical}|{request.MaxFindings}|{request.IncludeTimeline}",
             selection.Count,
@@ -215,7 +225,7 @@ public sealed partial class QueryEngine
         ArgumentNullException.ThrowIfNull(request.Symptom, nameof(request.Symptom));
         if (request.Limit < 1)
             throw new QueryArgumentException("limit", $"The limit must be at least 1, not {request.Limit}.");
-        var analysis = Analyzer.Analyze(trace, null, cancellationToken);
+        var analysis = AnalyzeWhole(trace, cancellationToken);
         var words = FindingRanker.Words(request.Symptom);
         var ranked = FindingRanker.Rank(trace, analysis.Findings, words, request.Limit);
         var lines = FindingLines.Build(trace, analysis.Findings, ranked, request.Symptom, words, request.Limit);
@@ -252,7 +262,9 @@ public sealed partial class QueryEngine
             throw new QueryArgumentException("n", $"The count must be at least 1, not {request.Count}.");
         var filter = ParseFilter(request.Filter);
         var selection = filter.Root is AllNode ? null : filter.Evaluate(trace);
-        var stats = Analyzer.ComputeFunctionStats(trace, selection, cancellationToken);
+        var stats = selection is null && ShareAnalysis
+            ? Analyzer.ComputeFunctionStatsShared(trace, cancellationToken)
+            : Analyzer.ComputeFunctionStats(trace, selection, cancellationToken);
         var top = Analyzer.TopFunctions(stats, request.Metric, request.Count);
         string metric = request.Metric.ToString().ToLowerInvariant();
         var lines = FunctionTableLines.Build(top, stats.Count, metric, $"top|{metric}|{request.Count}|{filter.Canonical}", selection?.Count ?? trace.EventCount);
@@ -294,11 +306,41 @@ public sealed partial class QueryEngine
         if (request.TopK < 1)
             throw new QueryArgumentException("top_k", $"top_k must be at least 1, not {request.TopK}.");
         var hints = request.Hints ?? KeySymbolHints.None;
-        var analysis = Analyzer.Analyze(trace, null, cancellationToken);
+        var analysis = AnalyzeWhole(trace, cancellationToken);
         var plan = KeySymbolPlanner.Plan(trace, analysis, request.Symptom, hints, request.TopK);
         var (headline, items, totals) = KeySymbolLines.Render(trace, plan);
         string query = $"plan|{request.Symptom}|{string.Join(',', hints.Modules)}|{string.Join(',', hints.Functions)}|{string.Join(',', hints.Files)}|{request.TopK}";
         return Page(trace, request, counter, new AnswerLines(headline, items, totals, query, trace.EventCount, analysis.Findings), started, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the whole trace's analysis, function statistics, exemplars and timeline are computed once per trace and
+    /// shared by later requests (<see cref="TraceMemo"/>); true by default. Tests turn it off for the uncached reference.
+    /// </summary>
+    internal bool ShareAnalysis { get; init; } = true;
+
+    /// <summary>The unfiltered analysis: shared per trace and analyzer options, or computed afresh when sharing is off.</summary>
+    private AnalysisResult AnalyzeWhole(ExecutionTrace trace, CancellationToken cancellationToken) =>
+        ShareAnalysis ? Analyzer.AnalyzeShared(trace, cancellationToken) : Analyzer.Analyze(trace, null, cancellationToken);
+
+    /// <summary>
+    /// Exemplars of <paramref name="top"/> picked from those of every function of the whole trace, computed once per trace:
+    /// a function's exemplars depend only on its own spans and statistics, which no analyzer option changes.
+    /// </summary>
+    private static SpanExemplars?[] WholeTraceExemplars(ExecutionTrace trace, AnalysisResult analysis, IReadOnlyList<FunctionStats> top, CancellationToken cancellationToken)
+    {
+        var byOrdinal = TraceMemo.Get(trace, nameof(SpanExemplars), _ =>
+        {
+            var all = SpanExemplars.ForFunctions(trace, analysis.Functions);
+            var result = new SpanExemplars?[trace.FunctionIds.Length];
+            for (int i = 0; i < all.Length; i++)
+                result[analysis.Functions[i].Ordinal] = all[i];
+            return result;
+        }, cancellationToken);
+        var picked = new SpanExemplars?[top.Count];
+        for (int i = 0; i < picked.Length; i++)
+            picked[i] = byOrdinal[top[i].Ordinal];
+        return picked;
     }
 
     /// <summary>Checks what every request needs and starts the clock; the counter first, so an unknown model fails before any scan.</summary>

@@ -59,6 +59,21 @@ public sealed class Analyzer
         return [.. stats.ByOrdinal.Where(f => f is not null).Select(f => f!)];
     }
 
+    /// <summary>
+    /// The unfiltered analysis, computed once per trace and per options (<see cref="TraceMemo"/>) and shared: the same
+    /// result as <see cref="Analyze"/> with no selection. Options that differ only in
+    /// <see cref="AnalyzerOptions.MaxDegreeOfParallelism"/> share it, since results do not depend on it.
+    /// </summary>
+    internal AnalysisResult AnalyzeShared(ExecutionTrace trace, CancellationToken cancellationToken)
+    {
+        var key = (nameof(Analyze), Options with { MaxDegreeOfParallelism = -1 });
+        return TraceMemo.Get(trace, key, ct => Analyze(trace, null, ct), cancellationToken);
+    }
+
+    /// <summary>The unfiltered per-function statistics (as <see cref="ComputeFunctionStats"/> with no selection), computed once per trace and shared.</summary>
+    internal IReadOnlyList<FunctionStats> ComputeFunctionStatsShared(ExecutionTrace trace, CancellationToken cancellationToken) =>
+        TraceMemo.Get(trace, nameof(ComputeFunctionStats), ct => ComputeFunctionStats(trace, null, ct), cancellationToken);
+
     /// <summary>The <paramref name="count"/> functions ranked highest by <paramref name="metric"/> (ties: by function id).</summary>
     public static IReadOnlyList<FunctionStats> TopFunctions(IEnumerable<FunctionStats> functions, FunctionMetric metric, int count)
     {

@@ -35,14 +35,19 @@ internal static class NarrativeBuilder
         return text.ToString();
     }
 
-    public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings)
+    /// <summary>
+    /// The candidate lines in rank order. <paramref name="exemplarsOf"/> and <paramref name="timelineOf"/> may supply
+    /// values computed earlier (the façade shares the whole trace's per trace); null computes them here.
+    /// </summary>
+    public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings,
+        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null)
     {
         foreach (var finding in analysis.Findings.Take(maxFindings))
             yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), AnswerSections.Findings);
 
         var top = Analyzer.TopFunctions(analysis.Functions, FunctionMetric.Self, 12);
         // Each line folds a function's calls: the exemplars name real spans (fastest … slowest) to fetch with events.get.
-        var exemplars = SpanExemplars.ForFunctions(trace, top, filtered ? selection : null);
+        var exemplars = exemplarsOf?.Invoke(top) ?? SpanExemplars.ForFunctions(trace, top, filtered ? selection : null);
         for (int i = 0; i < top.Count; i++)
         {
             var f = top[i];
@@ -55,7 +60,7 @@ internal static class NarrativeBuilder
 
         if (includeTimeline)
         {
-            foreach (string line in Timeline(trace, selection))
+            foreach (string line in timelineOf?.Invoke() ?? Timeline(trace, selection))
                 yield return new SummaryItem(SummaryItemKind.Timeline, line, AnswerSections.Timeline);
         }
 
@@ -74,7 +79,7 @@ internal static class NarrativeBuilder
     /// timestamps are sorted, so slice borders become index ranges by binary search and the per-event work is
     /// one counter increment in a dense slice × function table (no division, no dictionary). O(events).
     /// </summary>
-    private static IEnumerable<string> Timeline(ExecutionTrace trace, Selection selection)
+    internal static IEnumerable<string> Timeline(ExecutionTrace trace, Selection selection)
     {
         const int Slices = 10;
         if (selection.Count == 0)

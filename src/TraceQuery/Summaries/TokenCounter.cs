@@ -30,7 +30,8 @@ public sealed class TokenCounter : ITokenCounter
         ("o200k_base", "o200k_base"),
     ];
 
-    private readonly Tokenizer _tokenizer;
+    /// <summary>Built on the first count, not by the constructor: an engine whose requests name other models never builds its default one.</summary>
+    private readonly Lazy<Tokenizer> _tokenizer;
 
     /// <summary>Creates a counter for a model or encoding name (see <see cref="SupportedModels"/>), default <c>gpt-4o</c>.</summary>
     /// <exception cref="ArgumentException">The model is not supported; the message lists the supported names.</exception>
@@ -41,7 +42,7 @@ public sealed class TokenCounter : ITokenCounter
             ?? throw new ArgumentException(UnknownModel(model), nameof(model));
         Model = model;
         Encoding = encoding;
-        _tokenizer = Encodings.GetOrAdd(encoding, e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e))).Value;
+        _tokenizer = Encodings.GetOrAdd(encoding, e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e)));
     }
 
     /// <summary>Wraps a tokenizer the host built itself.</summary>
@@ -49,7 +50,7 @@ public sealed class TokenCounter : ITokenCounter
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         ArgumentException.ThrowIfNullOrEmpty(model);
-        _tokenizer = tokenizer;
+        _tokenizer = new Lazy<Tokenizer>(tokenizer);
         Model = model;
         Encoding = model;
     }
@@ -70,13 +71,13 @@ public sealed class TokenCounter : ITokenCounter
     public string Encoding { get; }
 
     /// <summary>The underlying tokenizer.</summary>
-    public Tokenizer Tokenizer => _tokenizer;
+    public Tokenizer Tokenizer => _tokenizer.Value;
 
     /// <inheritdoc />
     public int CountTokens(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length == 0 ? 0 : _tokenizer.CountTokens(text);
+        return text.Length == 0 ? 0 : _tokenizer.Value.CountTokens(text);
     }
 
     /// <inheritdoc />
@@ -88,7 +89,7 @@ public sealed class TokenCounter : ITokenCounter
             tokenCount = 0;
             return 0;
         }
-        int index = _tokenizer.GetIndexByTokenCount(text, maxTokens, out string? normalized, out tokenCount);
+        int index = _tokenizer.Value.GetIndexByTokenCount(text, maxTokens, out string? normalized, out tokenCount);
         // Tiktoken has no normalizer, so the index is into the text itself.
         return normalized is null ? index : Math.Min(index, text.Length);
     }

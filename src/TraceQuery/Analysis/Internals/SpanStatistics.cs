@@ -1,4 +1,3 @@
-using System.Buffers;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
 using TraceQuery.Vectorized;
@@ -21,7 +20,9 @@ internal sealed class SpanStatistics
 
     public ExecutionTrace Trace { get; }
     public CallSpans Spans { get; }
-    public long[] Durations { get; private set; } = [];
+    /// <summary>Every span's duration: the trace's cached span column (<see cref="CallSpans.Durations"/>), not a copy.</summary>
+    public ReadOnlySpan<long> Durations => Spans.Durations;
+
     public long[] SelfTimes { get; private set; } = [];
     public bool[]? Included { get; private set; }
     public int IncludedCount { get; private set; }
@@ -55,15 +56,15 @@ internal sealed class SpanStatistics
         {
             if (selection.Length != trace.EventCount)
                 throw new ArgumentException($"The selection ranges over {selection.Length} events but the trace has {trace.EventCount}.", nameof(selection));
-            var included = new bool[count];
+            var touched = new bool[count];
             var spanOfEvent = spans.SpanOfEvent;
             foreach (int e in selection.Indices())
             {
                 int s = spanOfEvent[e];
                 if (s >= 0)
-                    included[s] = true;
+                    touched[s] = true;
             }
-            stats.Included = included;
+            stats.Included = touched;
         }
 
         if (!perSpan)
@@ -72,23 +73,18 @@ internal sealed class SpanStatistics
             return stats;
         }
 
-        // Pass 1: each included span's function ordinal (-1 when left out), group sizes, incomplete spans.
+        // Pass 1: group sizes and incomplete spans, from the cached per-span function column.
         int functions = trace.FunctionIds.Length;
-        var ordinals = trace.FunctionOrdinals;
-        var starts = spans.StartEvents;
+        var spanFunctions = spans.FunctionOrdinals;
+        var included = stats.Included;
         var statuses = spans.Statuses;
-        var spanOrdinals = ArrayPool<int>.Shared.Rent(count);
         var groupStart = new int[functions + 1];
         var incomplete = new long[functions];
         for (int s = 0; s < count; s++)
         {
-            if (!stats.IsIncluded(s))
-            {
-                spanOrdinals[s] = -1;
+            if (included is not null && !included[s])
                 continue;
-            }
-            int f = ordinals[starts[s]];
-            spanOrdinals[s] = f;
+            int f = spanFunctions[s];
             groupStart[f + 1]++;
             incomplete[f] += statuses[s] == SpanStatus.Complete ? 0 : 1;
         }
@@ -99,43 +95,38 @@ internal sealed class SpanStatistics
 
         // Pass 2, thread by thread: durations scattered into per-function runs; the durations of the children of
         // each function's spans (self total = total − children); per-span arrays when asked for.
-        var groupedDurations = ArrayPool<long>.Shared.Rent(includedCount);
+        // Scratch as large as the spans is allocated, not rented: the shared pool would keep it for the process's life.
+        var groupedDurations = GC.AllocateUninitializedArray<long>(includedCount);
         var childTotals = new long[functions];
         var cursor = groupStart.AsSpan(0, functions).ToArray();
-        long[] durations = [], selfTimes = [];
+        long[] selfTimes = [];
         int[] grouped = [];
         if (perSpan)
         {
-            durations = GC.AllocateUninitializedArray<long>(count);
             selfTimes = GC.AllocateUninitializedArray<long>(count);
             grouped = GC.AllocateUninitializedArray<int>(includedCount);
         }
-        var ends = spans.EndEvents;
+        // The cached duration column is streamed, not rebuilt from two timestamps per span.
+        var durations = spans.Durations;
         var parents = spans.Parents;
-        var timestamps = trace.Timestamps;
         for (int t = 0; t < trace.Threads.Count; t++)
         {
             var (first, last) = spans.GetThreadRange(t);
-            if (first == last)
-                continue;
-            long threadEnd = timestamps[trace.Threads[t].End - 1];
             for (int s = first; s < last; s++)
             {
-                int end = ends[s];
-                long duration = (end >= 0 ? timestamps[end] : threadEnd) - timestamps[starts[s]];
+                long duration = durations[s];
                 int parent = parents[s];
                 if (perSpan)
                 {
-                    durations[s] = duration;
                     selfTimes[s] = duration;
                     if (parent >= 0)
                         selfTimes[parent] -= duration; // a parent always precedes its children
                 }
-                if (parent >= 0 && spanOrdinals[parent] >= 0)
-                    childTotals[spanOrdinals[parent]] += duration;
-                int f = spanOrdinals[s];
-                if (f >= 0)
+                if (parent >= 0 && (included is null || included[parent]))
+                    childTotals[spanFunctions[parent]] += duration;
+                if (included is null || included[s])
                 {
+                    int f = spanFunctions[s];
                     int at = cursor[f]++;
                     groupedDurations[at] = duration;
                     if (perSpan)
@@ -143,7 +134,6 @@ internal sealed class SpanStatistics
                 }
             }
         }
-        stats.Durations = durations;
         stats.SelfTimes = selfTimes;
         stats.GroupedSpans = grouped;
         stats.GroupStart = groupStart;
@@ -156,19 +146,16 @@ internal sealed class SpanStatistics
             groupStart.AsSpan(0, functions).CopyTo(cursor);
             for (int s = 0; s < count; s++)
             {
-                int f = spanOrdinals[s];
-                if (f >= 0)
-                    groupedSelf[cursor[f]++] = selfTimes[s];
+                if (included is null || included[s])
+                    groupedSelf[cursor[spanFunctions[s]]++] = selfTimes[s];
             }
             stats.GroupedSelfTimes = groupedSelf;
         }
-        ArrayPool<int>.Shared.Return(spanOrdinals);
         cancellationToken.ThrowIfCancellationRequested();
 
         var byOrdinal = new FunctionStats?[functions];
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
         Parallel.For(0, functions, options, f => byOrdinal[f] = stats.ComputeFunction(f, groupedDurations, childTotals[f], incomplete[f]));
-        ArrayPool<long>.Shared.Return(groupedDurations);
         stats.ByOrdinal = byOrdinal;
         return stats;
     }
@@ -228,7 +215,7 @@ internal sealed class SpanStatistics
         IncludedCount = includedCount;
 
         // Pass 2: durations scattered into their function's run.
-        var grouped = ArrayPool<long>.Shared.Rent(Math.Max(1, includedCount));
+        var grouped = GC.AllocateUninitializedArray<long>(includedCount);
         Parallel.For(0, chunks, options, c =>
         {
             int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
@@ -269,7 +256,6 @@ internal sealed class SpanStatistics
                 length, total, total - childTotal, min, max, (double)total / length,
                 quantiles[0], quantiles[1], quantiles[2], incomplete);
         });
-        ArrayPool<long>.Shared.Return(grouped);
         ByOrdinal = byOrdinal;
     }
 
