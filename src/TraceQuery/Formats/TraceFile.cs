@@ -33,7 +33,7 @@ public static class TraceFile
             TraceFileFormat.OtlpJson => OtlpJsonReader.Open(full, jsonOptions),
             _ when TraceContent.IsDamagedGzip(full, jsonOptions) is { } damage => throw damage,
             _ => throw new TraceFormatException(full, null,
-                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]})."),
+                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
         };
     }
 
@@ -74,6 +74,9 @@ public static class TraceFile
         int chrome = Find(head, "\"traceEvents\""u8);
         int otlp = Min(Find(head, "\"resourceSpans\""u8), Find(head, "\"resourceLogs\""u8));
         otlp = Min(otlp, Find(head, "\"resourceMetrics\""u8));
+        // The protobuf field names, which the protobuf JSON mapping also accepts (Go's jsonpb OrigName, Python's
+        // preserving_proto_field_name).
+        otlp = Min(otlp, Min(Find(head, "\"resource_spans\""u8), Find(head, "\"resource_logs\""u8)));
         if (chrome < 0 && otlp < 0)
             return TraceFileFormat.Unknown;
         return otlp < 0 || (chrome >= 0 && chrome < otlp) ? TraceFileFormat.ChromeJson : TraceFileFormat.OtlpJson;
