@@ -1,0 +1,300 @@
+using System.Globalization;
+using System.Text;
+using TraceQuery.Analysis;
+using TraceQuery.Filtering;
+using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
+using TraceQuery.Text;
+
+namespace TraceQuery.Summaries;
+
+/// <summary>
+/// The lines of a scoped search: every thread's events in a window around an anchor, printed merged in time order
+/// (ties by thread, then sequence) with offsets from the anchor, the anchor marked, repeats folded with exemplar
+/// spans, and detail records (arguments, frame registers) under the events that have one. Lines are ranked by
+/// closeness to the anchor (detail lines count double the distance), so a small budget keeps the nearest events and
+/// the cursor widens the view; a window without detail points to the nearest event that has some.
+/// </summary>
+internal static class ScopedNeighbourhood
+{
+    public const string Section = "## Around the anchor (time order; offsets from the anchor)";
+
+    /// <summary>Events considered at most; a larger window keeps those nearest the anchor on each thread.</summary>
+    public const int MaxConsidered = 200_000;
+
+    private const int BackEvents = 32;
+    private const int AheadEvents = 16;
+
+    /// <summary>The resolved anchor: its event (for a time, the nearest event), span, interval and description.</summary>
+    private readonly record struct Anchor(int Event, int EndEvent, int Span, long StartNs, long EndNs, bool IsTime, string Text, string Description);
+
+    /// <summary>
+    /// The lines around <paramref name="window"/>'s anchor. <paramref name="selection"/> (null for all events) keeps only
+    /// the events a filter selected, <paramref name="filterCanonical"/> being that filter's text; the façade parses it.
+    /// </summary>
+    /// <exception cref="QueryArgumentException">The anchor does not parse or does not exist, or a window is negative.</exception>
+    public static AnswerLines Build(ExecutionTrace trace, ScopedWindow window, Selection? selection, string filterCanonical, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        if (trace.EventCount == 0)
+            throw new QueryArgumentException("anchor", "The trace has no events to search around.");
+        if (window.LookBackNs is < 0)
+            throw new QueryArgumentException("back", $"Look-back must be zero or more nanoseconds, not {window.LookBackNs}.");
+        if (window.LookAheadNs is < 0)
+            throw new QueryArgumentException("ahead", $"Look-ahead must be zero or more nanoseconds, not {window.LookAheadNs}.");
+        var anchor = Resolve(trace, window.Anchor);
+        var (back, ahead) = DefaultWindows(trace, anchor);
+        back = window.LookBackNs ?? back;
+        ahead = window.LookAheadNs ?? ahead;
+        long from = anchor.StartNs - back; // timestamps are non-negative: no overflow
+        long to = ahead > long.MaxValue - 1 - anchor.EndNs ? long.MaxValue - 1 : anchor.EndNs + ahead;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Per thread, the window's index range, narrowed to the events nearest the anchor when it is too large.
+        var ranges = new (int Lo, int Hi)[trace.Threads.Count];
+        long inWindow = 0;
+        foreach (var thread in trace.Threads)
+        {
+            var times = trace.Timestamps.Slice(thread.Start, thread.Count);
+            ranges[thread.Index] = (thread.Start + ExecutionTrace.LowerBound(times, from), thread.Start + ExecutionTrace.LowerBound(times, to + 1));
+            inWindow += ranges[thread.Index].Hi - ranges[thread.Index].Lo;
+        }
+        bool narrowed = inWindow > MaxConsidered;
+        if (narrowed)
+        {
+            int perSide = MaxConsidered / (2 * trace.Threads.Count);
+            foreach (var thread in trace.Threads)
+            {
+                int middle = thread.Start + ExecutionTrace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), anchor.StartNs);
+                var (lo, hi) = ranges[thread.Index];
+                ranges[thread.Index] = (Math.Max(lo, middle - perSide), Math.Min(hi, middle + perSide));
+            }
+        }
+
+        bool IsAnchorEvent(int e) => !anchor.IsTime && (e == anchor.Event || e == anchor.EndEvent);
+        var runs = new List<(RepeatFolding.Run Run, int Thread)>();
+        int kept = 0, threadsSeen = 0;
+        bool windowHasDetail = false;
+        foreach (var thread in trace.Threads)
+        {
+            var (lo, hi) = ranges[thread.Index];
+            var segment = new List<int>();
+            int before = runs.Count;
+            for (int e = lo; e < hi; e++)
+            {
+                bool isAnchor = IsAnchorEvent(e);
+                if (!isAnchor && selection is not null && !selection.Contains(e))
+                    continue;
+                kept++;
+                windowHasDetail |= trace.DetailSeqs[e] != TraceEvent.NoDetail;
+                if (!isAnchor)
+                {
+                    segment.Add(e);
+                    continue;
+                }
+                foreach (var run in RepeatFolding.Fold(trace, segment))
+                    runs.Add((run, thread.Index));
+                segment.Clear();
+                runs.Add((new RepeatFolding.Run([e]), thread.Index));
+            }
+            foreach (var run in RepeatFolding.Fold(trace, segment))
+                runs.Add((run, thread.Index));
+            if (runs.Count > before)
+                threadsSeen++;
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        // Print order: time of the run's first event, then thread, then sequence; a time anchor sits before events at its time.
+        runs.Sort((a, b) =>
+        {
+            int c = trace.Timestamps[a.Run.First].CompareTo(trace.Timestamps[b.Run.First]);
+            if (c == 0)
+                c = a.Thread.CompareTo(b.Thread);
+            return c != 0 ? c : a.Run.First.CompareTo(b.Run.First);
+        });
+
+        var ranked = new List<(long Key, SummaryItem Item)>();
+        long singles = 0, folded = 0, other = 0;
+        if (anchor.IsTime)
+        {
+            int at = runs.FindIndex(r => trace.Timestamps[r.Run.First] >= anchor.StartNs);
+            long position = at < 0 ? (3L * runs.Count) : (3L * at) - 1;
+            ranked.Add((-3, new SummaryItem(SummaryItemKind.Timeline, $"- [anchor] ±0 {anchor.Description}", Section) { Position = position }));
+            other++;
+        }
+        if (window.IncludeDetail && !windowHasDetail)
+        {
+            ranked.Add((-1, new SummaryItem(SummaryItemKind.Timeline, NearestDetail(trace, anchor, ranges), Section) { Position = long.MinValue }));
+            other++;
+        }
+        var timestamps = trace.Timestamps;
+        for (int i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i].Run;
+            long distance = long.MaxValue;
+            foreach (int e in run.Events)
+                distance = Math.Min(distance, Distance(timestamps[e], anchor));
+            if (run.Folded)
+            {
+                ranked.Add((distance * 2, new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, TraceText.Offset(timestamps[run.First] - anchor.StartNs) + " "), Section) { Position = 3L * i }));
+                folded++;
+                continue;
+            }
+            int e0 = run.First;
+            bool isAnchor = IsAnchorEvent(e0);
+            string mark = !isAnchor ? "" : e0 == anchor.Event ? "[anchor] " : "[anchor end] ";
+            ranked.Add((isAnchor ? -2 : distance * 2, new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e0, TraceText.Offset(timestamps[e0] - anchor.StartNs), mark), Section) { Position = 3L * i }));
+            singles++;
+            if (window.IncludeDetail && trace.DetailSeqs[e0] != TraceEvent.NoDetail && trace.TryGetDetail(e0, out var record))
+            {
+                ranked.Add(((isAnchor ? 0 : distance * 4) + 1, new SummaryItem(SummaryItemKind.Timeline, "  " + TraceText.Detail(record), Section) { Position = (3L * i) + 1 }));
+                other++;
+            }
+        }
+        ranked.Sort((a, b) =>
+        {
+            int c = a.Key.CompareTo(b.Key);
+            return c != 0 ? c : a.Item.Position.CompareTo(b.Item.Position);
+        });
+
+        var headline = new StringBuilder("# Around ").Append(anchor.Text).Append(" (").Append(anchor.Description).Append("): ")
+            .Append(TraceText.Offset(-back)).Append(anchor.EndNs > anchor.StartNs ? " before its start .. " : " .. ").Append(TraceText.Offset(ahead))
+            .Append(anchor.EndNs > anchor.StartNs ? " after its end" : "").Append(", ")
+            .Append(TraceText.Count(kept)).Append(kept == 1 ? " event on " : " events on ")
+            .Append(TraceText.Count(threadsSeen)).Append(threadsSeen == 1 ? " thread" : " threads");
+        if (selection is not null)
+            headline.Append(" matching `").Append(filterCanonical).Append('`');
+        if (narrowed)
+            headline.Append("; the window holds ").Append(TraceText.Count(inWindow)).Append(" events, the nearest ").Append(TraceText.Count(MaxConsidered)).Append(" are considered");
+
+        var totals = new Dictionary<SummaryItemKind, long>
+        {
+            [SummaryItemKind.Event] = singles,
+            [SummaryItemKind.Function] = folded,
+            [SummaryItemKind.Timeline] = other,
+        };
+        string query = string.Create(CultureInfo.InvariantCulture, $"scoped|{anchor.Text}|{back}|{ahead}|{filterCanonical}|{window.IncludeDetail}");
+        return new AnswerLines(headline.ToString(), [.. ranked.Select(r => r.Item)], totals, query, kept, []);
+    }
+
+    /// <summary>Time distance from the anchor's interval: to its start before it, to its end after it, to the nearer end inside.</summary>
+    private static long Distance(long t, Anchor anchor) =>
+        t <= anchor.StartNs ? anchor.StartNs - t : t >= anchor.EndNs ? t - anchor.EndNs : Math.Min(t - anchor.StartNs, anchor.EndNs - t);
+
+    private static Anchor Resolve(ExecutionTrace trace, string? text)
+    {
+        const string Forms = "use span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms";
+        text = text?.Trim() ?? "";
+        if (text.Length == 0)
+            throw new QueryArgumentException("anchor", "An anchor is required: " + Forms + ".");
+        var spans = trace.Spans;
+        if (text.StartsWith("span:", StringComparison.Ordinal))
+        {
+            if (!int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
+                throw new QueryArgumentException("anchor", $"'{text}' is not a span reference; {Forms}.");
+            if (id >= spans.Count)
+                throw new QueryArgumentException("anchor", $"{text} does not exist: this trace has {TraceText.Count(spans.Count)} spans (span:0 to span:{spans.Count - 1}).");
+            var span = spans.Get(id);
+            string description = $"{trace.Symbols.GetName(span.FunctionId)} on thread {span.ThreadId}, {TraceText.Duration(span.DurationNs)} {TraceText.Status(span.Status)}, +{TraceText.Duration(span.StartNs - trace.TimeStartNs)} into the trace";
+            return new Anchor(span.StartEvent, span.EndEvent, id, span.StartNs, span.EndNs, false, text, description);
+        }
+        if (text.StartsWith("event:", StringComparison.Ordinal))
+        {
+            if (!EventRef.TryParse(text, out var reference))
+                throw new QueryArgumentException("anchor", $"'{text}' is not an event reference; {Forms}.");
+            if (!trace.TryGetEventIndex(reference, out int e))
+                throw new QueryArgumentException("anchor", $"{text} does not exist in this trace (no such thread or sequence number).");
+            int s = spans.SpanOfEvent[e];
+            long t = trace.Timestamps[e];
+            string description = $"{TraceText.KindInLine(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TraceText.Duration(t - trace.TimeStartNs)} into the trace";
+            return new Anchor(e, -1, s, t, t, false, reference.ToString(), description);
+        }
+        string body = text.StartsWith("time:", StringComparison.Ordinal) ? text[5..] : text;
+        body = body.TrimStart('+');
+        if (!DurationText.TryParse(body, out long offset, allowBareNanoseconds: true))
+            throw new QueryArgumentException("anchor", $"'{text}' is not an anchor; {Forms}.");
+        long at = trace.TimeStartNs + offset;
+        int nearest = NearestEvent(trace, at);
+        string timeText = "+" + TraceText.Duration(offset);
+        return new Anchor(nearest, -1, -1, at, at, true, "time " + timeText,
+            $"time {timeText} into the trace; nearest event {trace.GetEventRef(nearest)}");
+    }
+
+    /// <summary>The event nearest <paramref name="at"/> on any thread (ties: earlier, then lower thread).</summary>
+    private static int NearestEvent(ExecutionTrace trace, long at)
+    {
+        int best = -1;
+        long bestDistance = long.MaxValue;
+        foreach (var thread in trace.Threads)
+        {
+            if (thread.Count == 0)
+                continue;
+            int i = thread.Start + ExecutionTrace.LowerBound(trace.Timestamps.Slice(thread.Start, thread.Count), at);
+            foreach (int e in new[] { i - 1, i })
+            {
+                if (e < thread.Start || e >= thread.End)
+                    continue;
+                long d = Math.Abs(trace.Timestamps[e] - at);
+                if (d < bestDistance)
+                    (best, bestDistance) = (e, d);
+            }
+        }
+        return best;
+    }
+
+    private static (long Back, long Ahead) DefaultWindows(ExecutionTrace trace, Anchor anchor)
+    {
+        long duration = anchor.Span >= 0 ? trace.Spans.GetDuration(anchor.Span) : 0;
+        var thread = trace.GetThreadOfEvent(anchor.Event);
+        var times = trace.Timestamps;
+        int first = Math.Max(thread.Start, anchor.Event - BackEvents);
+        long back = Math.Max(duration, anchor.StartNs - times[first]);
+        int end = anchor.Span >= 0 && trace.Spans.GetEndEvent(anchor.Span) >= 0 ? trace.Spans.GetEndEvent(anchor.Span) : anchor.Event;
+        int last = Math.Min(thread.End - 1, end + AheadEvents);
+        // At a thread's last event (a crash) there is nothing later on it: look a quarter of the look-back ahead for the other threads.
+        long ahead = Math.Max(duration, last > end ? times[last] - anchor.EndNs : back / 4);
+        return (Math.Max(back, 0), Math.Max(ahead, 0));
+    }
+
+    /// <summary>The line saying the window has no detail, and where the nearest detail record is.</summary>
+    private static string NearestDetail(ExecutionTrace trace, Anchor anchor, (int Lo, int Hi)[] ranges)
+    {
+        int best = -1;
+        long bestDistance = long.MaxValue;
+        var seqs = trace.DetailSeqs;
+        foreach (var thread in trace.Threads)
+        {
+            if (!thread.HasDetail)
+                continue;
+            var (lo, hi) = ranges[thread.Index];
+            for (int e = lo - 1; e >= thread.Start; e--)
+            {
+                if (seqs[e] != TraceEvent.NoDetail)
+                {
+                    Consider(e);
+                    break;
+                }
+            }
+            for (int e = hi; e < thread.End; e++)
+            {
+                if (seqs[e] != TraceEvent.NoDetail)
+                {
+                    Consider(e);
+                    break;
+                }
+            }
+        }
+        if (best < 0)
+            return "- no detail records in this window, nor anywhere in the trace: index data only";
+        long offset = trace.Timestamps[best] - anchor.StartNs;
+        return $"- no detail records in this window (index data only); the nearest window with detail is around {trace.GetEventRef(best)} "
+            + $"({TraceText.KindInLine(trace.Kinds[best])} {trace.GetFunctionName(trace.FunctionOrdinals[best])}, {TraceText.Offset(offset)} from the anchor): anchor there for arguments and registers";
+
+        void Consider(int e)
+        {
+            long d = Math.Abs(trace.Timestamps[e] - anchor.StartNs);
+            if (d < bestDistance || (d == bestDistance && e < best))
+                (best, bestDistance) = (e, d);
+        }
+    }
+}
