@@ -97,7 +97,52 @@ public static class SeedCorpus
     });
 
     private static readonly Lazy<IReadOnlyList<byte[]>> OtlpLazy = new(() =>
-        [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1)]);
+        [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1),
+         Encoding.UTF8.GetBytes(OtlpAsProducersWriteIt), Encoding.UTF8.GetBytes("{\"result\":" + OtlpAsProducersWriteIt + "}")]);
+
+    /// <summary>
+    /// OTLP/JSON the way other producers write it: proto field names, base64 ids (padded, unpadded), enum names,
+    /// times as numbers and strings, an empty parent, a span event, a link, a log record.
+    /// </summary>
+    private const string OtlpAsProducersWriteIt = """
+        {"resource_spans":[{"resource":{"attributes":[{"key":"service.name","value":{"string_value":"shop"}}]},"scope_spans":[{"spans":[
+        {"trace_id":"AQIDBAUGBwgJCgsMDQ4PEA==","span_id":"ERITFBUWFxg=","parent_span_id":"","name":"GET /cart","kind":"SPAN_KIND_SERVER",
+         "start_time_unix_nano":1000,"end_time_unix_nano":"9000","attributes":[{"key":"http.route","value":{"string_value":"/cart"}}],
+         "events":[{"time_unix_nano":"2000","name":"cache miss"}],"status":{"code":"STATUS_CODE_ERROR","message":"upstream failed"}},
+        {"trace_id":"AQIDBAUGBwgJCgsMDQ4PEA","span_id":"ISIjJCUmJyg","parent_span_id":"ERITFBUWFxg=","name":"SELECT","kind":3,
+         "start_time_unix_nano":"3000","end_time_unix_nano":8000,"links":[{"trace_id":"AQIDBAUGBwgJCgsMDQ4PEA==","span_id":"ERITFBUWFxg="}]}]}]}],
+        "resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":"4000","severity_number":"SEVERITY_NUMBER_ERROR","body":{"string_value":"db down"},
+         "trace_id":"AQIDBAUGBwgJCgsMDQ4PEA==","span_id":"ISIjJCUmJyg="}]}]}]}
+        """;
+
+    /// <summary>
+    /// Files opened by content (<see cref="FuzzTargets.JsonFileOptions"/>): gzip (one member, two members), a UTF-8 byte
+    /// order mark, both inside each other, over Chrome and OTLP seeds.
+    /// </summary>
+    public static IReadOnlyList<byte[]> JsonFiles() => JsonFilesLazy.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> JsonFilesLazy = new(() =>
+    {
+        byte[] chrome = ChromeTraces()[^1], otlp = OtlpTraces()[^2], lines = OtlpTraces()[2];
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        int cut = Array.IndexOf(lines, (byte)'\n') + 1;
+        return
+        [
+            chrome,
+            [.. bom, .. otlp],
+            Gzip(chrome),
+            Gzip([.. bom, .. otlp]),
+            [.. Gzip(lines[..cut]), .. Gzip(lines[cut..])],
+        ];
+    });
+
+    private static byte[] Gzip(byte[] content)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            gzip.Write(content);
+        return output.ToArray();
+    }
 
     private static List<byte[]> Exported(Action<Model.ExecutionTrace, Stream> write)
     {
@@ -120,6 +165,7 @@ public static class SeedCorpus
         "request" => [.. Requests.Select(Encoding.UTF8.GetBytes)],
         "chrome" => ChromeTraces(),
         "otlp" => OtlpTraces(),
+        "jsonfile" => JsonFiles(),
         _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),
     };
 
