@@ -66,7 +66,7 @@ public class QueryEngineBenchmarks
         _ = _trace.Spans;
 
         _counter = new TimedTokenCounter(new TokenCounter("gpt-4o"));
-        _engine = new QueryEngine(new Analyzer(_counter));
+        _engine = new QueryEngine(tokenCounter: _counter);
         _counter.StartRecording();
         var result = _engine.Process(_trace, TokenBudget);
         _calls = _counter.StopRecording();

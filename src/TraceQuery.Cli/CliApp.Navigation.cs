@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using TraceQuery.Protocol;
 
 namespace TraceQuery.Cli;
 
@@ -25,7 +26,7 @@ internal static partial class CliApp
         command.Options.Add(filter);
         command.Options.Add(noDetail);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, "search.scoped", output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.SearchScoped, output, error, showProgress,
             ("anchor", result.GetValue(anchor)), ("back", result.GetValue(back)), ("ahead", result.GetValue(ahead)),
             ("filter", result.GetValue(filter)), ("detail", result.GetValue(noDetail) ? false : null))));
         return command;
@@ -46,7 +47,7 @@ internal static partial class CliApp
         command.Options.Add(functions);
         command.Options.Add(files);
         command.Options.Add(topK);
-        command.SetAction(result => Guard(error, () => Answer(result, common, "plan.keySymbols", output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.PlanKeySymbols, output, error, showProgress,
             ("symptom", result.GetValue(symptom)), ("modules", Strings(result.GetValue(modules))), ("functions", Strings(result.GetValue(functions))),
             ("files", Strings(result.GetValue(files))), ("top_k", result.GetValue(topK)))));
         return command;

@@ -57,7 +57,7 @@ internal static partial class CliApp
         command.Options.Add(limit);
         command.Options.Add(full);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, "trace.query", output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.Query, output, error, showProgress,
             ("filter", result.GetValue(filter)), ("limit", result.GetValue(limit)), ("projection", result.GetValue(full) ? "full" : null))));
         return command;
     }
@@ -69,7 +69,7 @@ internal static partial class CliApp
         var command = new Command("summary", "Summarize a trace within a token budget: findings, hot functions, timeline, events (server method narration.summary).");
         command.Options.Add(filter);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, "narration.summary", output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.NarrationSummary, output, error, showProgress,
             ("filter", result.GetValue(filter)))));
         return command;
     }
@@ -86,7 +86,7 @@ internal static partial class CliApp
         command.Options.Add(n);
         command.Options.Add(filter);
         common.AddTo(command);
-        command.SetAction(result => Guard(error, () => Answer(result, common, "stats.functionsTopN", output, error, showProgress,
+        command.SetAction(result => Guard(error, () => Answer(result, common, RequestMethods.StatsFunctionsTopN, output, error, showProgress,
             ("metric", result.GetValue(by)), ("n", result.GetValue(n)), ("filter", result.GetValue(filter)))));
         return command;
     }

@@ -1,14 +1,10 @@
 using System.Diagnostics.Metrics;
-using System.IO.Hashing;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TraceQuery.Analysis;
 using TraceQuery.Filtering;
-using TraceQuery.Internals;
 using TraceQuery.Model;
 using TraceQuery.Summaries;
-using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
 namespace TraceQuery;
@@ -18,21 +14,25 @@ namespace TraceQuery;
 /// budget; get back the most useful text that fits, counted by the target model's tokenizer, with the
 /// findings and a cursor when more remains. Thread-safe; tokenizers are created once and shared.
 /// Each call is measured on the <c>TraceQuery</c> meter and activity source (<see cref="TraceQueryTelemetry"/>).
+/// Every server method has a typed entry point here (<see cref="Info"/>, <see cref="Query"/>, <see cref="Summarize"/>,
+/// <see cref="SearchFindings"/>, <see cref="ListSpans"/>, <see cref="TopFunctions"/>, <see cref="GetEvents"/>,
+/// <see cref="SearchScoped(ExecutionTrace, ScopedSearchRequest, CancellationToken)"/>,
+/// <see cref="PlanKeySymbols(ExecutionTrace, KeySymbolRequest, CancellationToken)"/>): a host gets the same text
+/// without JSON.
 /// </summary>
-public sealed class QueryEngine
+public sealed partial class QueryEngine
 {
-    private const string ProcessOperation = "process";
-
     private readonly ITokenCounter _tokenCounter;
 
-    /// <summary>Creates an engine. Tokens are counted with <paramref name="analyzer"/>'s counter, else for <c>gpt-4o</c>.</summary>
+    /// <summary>Creates an engine.</summary>
     /// <param name="analyzer">The analysis behind the summaries; null for the defaults.</param>
+    /// <param name="tokenCounter">Counts tokens unless a request names another model; null for <c>gpt-4o</c>.</param>
     /// <param name="logger">Receives a Debug line per answered or failed query; null logs nothing.</param>
     /// <param name="meterFactory">Creates the <c>TraceQuery</c> meter (a DI host's factory); null uses one process-wide meter.</param>
-    public QueryEngine(Analyzer? analyzer = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
+    public QueryEngine(Analyzer? analyzer = null, ITokenCounter? tokenCounter = null, ILogger? logger = null, IMeterFactory? meterFactory = null)
     {
         Analyzer = analyzer ?? new Analyzer();
-        _tokenCounter = Analyzer.TokenCounter ?? new TokenCounter("gpt-4o");
+        _tokenCounter = tokenCounter ?? new TokenCounter("gpt-4o");
         Logger = logger ?? NullLogger.Instance;
         Instruments = QueryInstruments.For(meterFactory);
     }
@@ -89,10 +89,10 @@ public sealed class QueryEngine
     internal ILogger Logger { get; }
 
     private QueryResult Measured(ExecutionTrace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken) =>
-        Measured(ProcessOperation, () => Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken));
+        Measured(QueryOperations.Process, () => Run(trace, tokenBudget, filterText, options, cursorText, cancellationToken));
 
     /// <summary>Runs one query of <paramref name="operation"/> on the meter, the activity source and the log.</summary>
-    private QueryResult Measured(string operation, Func<QueryResult> query)
+    internal QueryResult Measured(string operation, Func<QueryResult> query)
     {
         var scope = Instruments.Start(operation);
         QueryResult result;
@@ -114,127 +114,45 @@ public sealed class QueryEngine
 
     internal QueryResult Run(ExecutionTrace trace, int tokenBudget, string? filterText, QueryOptions? options, string? cursorText, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(trace);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
         options ??= QueryOptions.Default;
-        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxFindings);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var counter = CounterFor(options.Model);
-
-        var filter = string.IsNullOrWhiteSpace(filterText) ? EventFilter.All : EventFilter.Parse(filterText);
-        cancellationToken.ThrowIfCancellationRequested();
-        var selection = filter.Evaluate(trace);
-        cancellationToken.ThrowIfCancellationRequested();
-        bool filtered = filter.Root is not AllNode;
-        var analysis = Analyzer.Analyze(trace, filtered ? selection : null, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        string headline = NarrativeBuilder.Headline(trace, filter, selection, analysis);
-        var items = NarrativeBuilder.Items(trace, selection, analysis, filtered, options.IncludeTimeline, options.MaxFindings);
-        var totals = Totals(analysis, selection, filtered, options);
-        string query = $"summary|{filter.Canonical}|{options.MaxFindings}|{options.IncludeTimeline}";
-        return FitPage(trace, counter, headline, items, totals, tokenBudget, cursorText, query, selection.Count, analysis.Findings, started, cancellationToken);
-    }
-
-    /// <summary>
-    /// What happened around an anchor (a span, an event or a time): every thread's events in a window, merged in time
-    /// order (ties by thread, then sequence), the anchor marked, repeats folded with exemplar spans, detail records
-    /// where the window has them (else a pointer to the nearest event that has one), within <paramref name="tokenBudget"/>.
-    /// Lines nearest the anchor are kept first; <paramref name="cursor"/> (the previous page's <see cref="QueryResult.NextCursor"/>)
-    /// continues the same search further out.
-    /// </summary>
-    /// <exception cref="ArgumentException">The anchor does not parse or does not exist (parameter name <c>anchor</c>), the cursor is malformed, or the model is unknown.</exception>
-    /// <exception cref="FilterSyntaxException">The filter is malformed.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">The budget is below the minimum for this answer.</exception>
-    public QueryResult SearchScoped(ExecutionTrace trace, ScopedSearchOptions options, int tokenBudget = 4096, string? cursor = null, CancellationToken cancellationToken = default) =>
-        Measured("search.scoped", () => RunSearchScoped(trace, options, tokenBudget, cursor, cancellationToken));
-
-    /// <summary><see cref="SearchScoped"/> without measuring (the server measures its requests itself).</summary>
-    internal QueryResult RunSearchScoped(ExecutionTrace trace, ScopedSearchOptions options, int tokenBudget, string? cursor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(trace);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var counter = CounterFor(options.Model);
-        var lines = ScopedNeighbourhood.Build(trace, options, cancellationToken);
-        return FitPage(trace, counter, lines.Headline, lines.Items, lines.Totals, tokenBudget, cursor, lines.Query, lines.Matched, [], started, cancellationToken);
-    }
-
-    /// <summary>
-    /// Ranks the trace's functions for a symptom in plain words (see <see cref="KeySymbolPlanner"/>) and renders the
-    /// plan within <paramref name="tokenBudget"/>: the top functions with their reasons, then per module the set of
-    /// those functions encoded by <see cref="FunctionIdSet"/>. Runs the full analysis (for <c>in_finding</c>).
-    /// </summary>
-    /// <exception cref="ArgumentException">The symptom is empty, the cursor is malformed, or the model is unknown.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="topK"/> is not positive, or the budget is below the minimum for this answer.</exception>
-    public QueryResult PlanKeySymbols(ExecutionTrace trace, string symptom, KeySymbolHints? hints = null, int topK = 10, int tokenBudget = 4096, string? cursor = null, string? model = null, CancellationToken cancellationToken = default) =>
-        Measured("plan.keySymbols", () => RunPlanKeySymbols(trace, symptom, hints, topK, tokenBudget, cursor, model, cancellationToken));
-
-    /// <summary><see cref="PlanKeySymbols"/> without measuring (the server measures its requests itself).</summary>
-    internal QueryResult RunPlanKeySymbols(ExecutionTrace trace, string symptom, KeySymbolHints? hints, int topK, int tokenBudget, string? cursor, string? model, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(trace);
-        if (string.IsNullOrWhiteSpace(symptom))
-            throw new ArgumentException("A symptom is required: describe the problem in plain words, e.g. \"hang when saving the journal\".", nameof(symptom));
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topK);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var counter = CounterFor(model);
-        hints ??= KeySymbolHints.None;
-        var analysis = Analyzer.Analyze(trace, null, cancellationToken);
-        var plan = KeySymbolPlanner.Plan(trace, analysis, symptom, hints, topK);
-        var (headline, items, totals) = KeySymbolLines.Render(trace, plan);
-        string query = $"plan|{symptom}|{string.Join(',', hints.Modules)}|{string.Join(',', hints.Functions)}|{string.Join(',', hints.Files)}|{topK}";
-        return FitPage(trace, counter, headline, items, totals, tokenBudget, cursor, query, trace.EventCount, analysis.Findings, started, cancellationToken);
-    }
-
-    /// <summary>The token counter a query uses: the engine's, or one for the model the options name.</summary>
-    internal ITokenCounter CounterFor(string? model) =>
-        model is null || string.Equals(model, _tokenCounter.Model, StringComparison.OrdinalIgnoreCase) ? _tokenCounter : new TokenCounter(model);
-
-    /// <summary>
-    /// Fits a headline and ranked lines into one page of <paramref name="tokenBudget"/> tokens, continuing from
-    /// <paramref name="cursorText"/> (which must come from the same trace and <paramref name="query"/>).
-    /// </summary>
-    internal static QueryResult FitPage(
-        ExecutionTrace trace, ITokenCounter counter, string headline, IEnumerable<SummaryItem> items, IReadOnlyDictionary<SummaryItemKind, long> totals,
-        int tokenBudget, string? cursorText, string query, int eventsMatched, IReadOnlyList<Finding> findings, long started, CancellationToken cancellationToken)
-    {
-        var fitter = new BudgetFitter(counter, headline, items, totals);
-        ulong fingerprint = Fingerprint(trace, query, counter.Model);
-        var previous = cursorText is null ? [] : QueryCursor.Decode(cursorText, fingerprint).PageBudgets;
-        var emitted = new HashSet<int>();
-        for (int served = 0; served < previous.Count; served++)
+        return AnswerSummary(trace, new SummaryRequest
         {
-            // Replay the pages already served, exactly as they were fitted (same budget, same cursor text).
-            cancellationToken.ThrowIfCancellationRequested();
-            var replay = fitter.Fit(previous[served], emitted, new QueryCursor(fingerprint, [.. previous.Take(served + 1)]).Encode());
-            emitted.UnionWith(replay.Selected);
-        }
+            TokenBudget = tokenBudget,
+            Cursor = cursorText,
+            Model = options.Model,
+            Filter = filterText,
+            MaxFindings = options.MaxFindings,
+            IncludeTimeline = options.IncludeTimeline,
+        }, cancellationToken);
+    }
 
-        string nextCursor = new QueryCursor(fingerprint, [.. previous, tokenBudget]).Encode();
-        int minimum = fitter.HeadlineTokens + fitter.FooterReserve(nextCursor);
-        if (tokenBudget < minimum)
-        {
-            throw new ArgumentOutOfRangeException(nameof(tokenBudget), tokenBudget,
-                $"A budget of {tokenBudget} tokens is below the minimum of {minimum} for this trace and query: the headline and the truncation notice alone need that many ({counter.Model} tokens). Ask for at least {minimum}.");
-        }
-        var page = fitter.Fit(tokenBudget, emitted, nextCursor);
+    /// <summary>The token counter a query uses: the engine's, or one for the model the request names.</summary>
+    /// <exception cref="QueryArgumentException">The model is unknown (parameter <c>model</c>).</exception>
+    internal ITokenCounter CounterFor(string? model)
+    {
+        if (model is null || string.Equals(model, _tokenCounter.Model, StringComparison.OrdinalIgnoreCase))
+            return _tokenCounter;
+        return Summaries.TokenCounter.IsSupported(model) ? new TokenCounter(model) : throw new QueryArgumentException("model", Summaries.TokenCounter.UnknownModel(model));
+    }
+
+    /// <summary>Fits an answer's lines into one page of the request's budget and wraps it as the result.</summary>
+    private static QueryResult Page(ExecutionTrace trace, TraceRequest request, ITokenCounter counter, AnswerLines lines, long started, CancellationToken cancellationToken)
+    {
+        var page = PageFitter.Fit(trace, counter, lines, request.TokenBudget, request.Cursor, cancellationToken);
         return new QueryResult(
             page.Text,
             page.TokenCount,
-            tokenBudget,
+            request.TokenBudget,
             counter.Model,
             trace.EventCount,
-            eventsMatched,
-            findings,
+            lines.Matched,
+            lines.Findings,
             page.Truncated,
-            page.Truncated ? nextCursor : null,
+            page.NextCursor,
             System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
-    private static Dictionary<SummaryItemKind, long> Totals(AnalysisResult analysis, Selection selection, bool filtered, QueryOptions options)
+    private static Dictionary<SummaryItemKind, long> SummaryTotals(AnalysisResult analysis, Selection selection, bool filtered, SummaryRequest options)
     {
         long functions = Math.Min(12, analysis.Functions.Count);
         long timeline = options.IncludeTimeline && selection.Count > 0 ? 10 : 0;
@@ -245,21 +163,5 @@ public sealed class QueryEngine
             [SummaryItemKind.Timeline] = timeline,
             [SummaryItemKind.Event] = filtered ? selection.Count : 0,
         };
-    }
-
-    private static ulong Fingerprint(ExecutionTrace trace, string query, string model)
-    {
-        var hash = new XxHash64();
-        var text = new StringBuilder()
-            .Append(trace.EventCount).Append('|').Append(trace.Threads.Count).Append('|')
-            .Append(trace.TimeStartNs).Append('|').Append(trace.TimeEndNs).Append('|')
-            .Append(trace.FunctionIds.Length).Append('|').Append(query).Append('|').Append(model.ToLowerInvariant());
-        hash.Append(Encoding.UTF8.GetBytes(text.ToString()));
-        if (trace.EventCount > 0)
-        {
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(trace.Timestamps[..Math.Min(64, trace.EventCount)]));
-            hash.Append(System.Runtime.InteropServices.MemoryMarshal.AsBytes(trace.Timestamps[^Math.Min(64, trace.EventCount)..]));
-        }
-        return hash.GetCurrentHashAsUInt64();
     }
 }

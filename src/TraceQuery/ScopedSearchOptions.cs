@@ -1,7 +1,7 @@
 namespace TraceQuery;
 
 /// <summary>
-/// A scoped search (<see cref="QueryEngine.SearchScoped"/>): what happened around an anchor, on every thread, in time order.
+/// A scoped search (<see cref="QueryEngine.SearchScoped(Model.ExecutionTrace, ScopedSearchOptions, int, string?, CancellationToken)"/>): what happened around an anchor, on every thread, in time order.
 /// </summary>
 public sealed record ScopedSearchOptions
 {

@@ -13,21 +13,14 @@ namespace TraceQuery.Analysis;
 /// </summary>
 public sealed class Analyzer
 {
-    /// <summary>
-    /// Creates an analyzer. The analysis itself never counts tokens; <paramref name="tokenCounter"/> is carried
-    /// for the stages that price text (the query engine uses it unless a query names another model).
-    /// </summary>
-    public Analyzer(ITokenCounter? tokenCounter = null, AnalyzerOptions? options = null)
+    /// <summary>Creates an analyzer with <paramref name="options"/>' detector thresholds (null for the defaults). It never counts tokens: pricing text is the summaries' job.</summary>
+    public Analyzer(AnalyzerOptions? options = null)
     {
-        TokenCounter = tokenCounter;
         Options = options ?? AnalyzerOptions.Default;
     }
 
     /// <summary>Detector thresholds.</summary>
     public AnalyzerOptions Options { get; }
-
-    /// <summary>The token counter given at construction, if any.</summary>
-    public ITokenCounter? TokenCounter { get; }
 
     /// <summary>
     /// Analyses <paramref name="trace"/>, or only the spans touched by <paramref name="selection"/> (a span is

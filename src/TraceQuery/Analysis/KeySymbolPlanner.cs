@@ -1,6 +1,7 @@
 using System.Globalization;
 using TraceQuery.Analysis.Internals;
 using TraceQuery.Model;
+using TraceQuery.Text;
 
 namespace TraceQuery.Analysis;
 
@@ -91,7 +92,7 @@ public static class KeySymbolPlanner
         var parts = new List<string>[functions];
         for (int f = 0; f < functions; f++)
         {
-            rawParts[f] = LeakDetector.SplitIdentifier(trace.GetFunctionName(f));
+            rawParts[f] = IdentifierWords.Split(trace.GetFunctionName(f));
             parts[f] = [.. rawParts[f].Select(WordStemmer.Stem)];
         }
 
@@ -242,12 +243,12 @@ public static class KeySymbolPlanner
     }
 
     /// <summary>Lower-case words of the text, split like identifiers (so <c>parseHeader</c> in a symptom is two words).</summary>
-    private static IEnumerable<string> Tokens(string text) => LeakDetector.SplitIdentifier(text).Where(w => w.Length > 0 && !w.All(char.IsAsciiDigit));
+    private static IEnumerable<string> Tokens(string text) => IdentifierWords.Split(text).Where(w => w.Length > 0 && !w.All(char.IsAsciiDigit));
 
     private static int SharedParts(string hint, List<string> functionParts)
     {
         int shared = 0;
-        foreach (string part in LeakDetector.SplitIdentifier(hint).Select(WordStemmer.Stem).Distinct())
+        foreach (string part in IdentifierWords.Split(hint).Select(WordStemmer.Stem).Distinct())
         {
             if (functionParts.Any(p => WordStemmer.Related(p, part)))
                 shared++;

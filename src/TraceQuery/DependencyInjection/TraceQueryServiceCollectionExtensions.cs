@@ -31,9 +31,10 @@ public static class TraceQueryServiceCollectionExtensions
         configure?.Invoke(options);
         services.TryAddSingleton(options);
         services.TryAddSingleton<ITokenCounter>(provider => new TokenCounter(provider.GetRequiredService<TraceQueryOptions>().Model));
-        services.TryAddSingleton(provider => new Analyzer(provider.GetRequiredService<ITokenCounter>(), provider.GetRequiredService<TraceQueryOptions>().Analyzer));
+        services.TryAddSingleton(provider => new Analyzer(provider.GetRequiredService<TraceQueryOptions>().Analyzer));
         services.TryAddSingleton(provider => new QueryEngine(
             provider.GetRequiredService<Analyzer>(),
+            provider.GetRequiredService<ITokenCounter>(),
             provider.GetService<ILoggerFactory>()?.CreateLogger<QueryEngine>(),
             provider.GetService<IMeterFactory>()));
         services.TryAddSingleton(provider => new TraceQueryServer(

@@ -4,9 +4,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TraceQuery.Filtering;
 using TraceQuery.Formats;
-using TraceQuery.Internals;
 using TraceQuery.Model;
 using TraceQuery.Protocol.Internals;
+using TraceQuery.Summaries;
+using TraceQuery.Text;
 
 namespace TraceQuery.Protocol;
 
@@ -23,7 +24,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly JsonDocumentOptions _documentOptions;
-    private readonly MethodHandlers _handlers;
+    private readonly MethodTable _methods;
     private readonly QueryInstruments _instruments;
     private readonly ILogger _logger;
     private readonly TraceCache _cache;
@@ -43,7 +44,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         Options = options ?? new TraceQueryServerOptions();
         ValidateOptions(Options);
         _documentOptions = new JsonDocumentOptions { MaxDepth = Math.Min(Options.MaxJsonDepth, 1000) };
-        _handlers = new MethodHandlers(queryEngine, Options.MaxRegexLength);
+        _methods = new MethodTable(queryEngine, Options.MaxRegexLength);
         _instruments = queryEngine.Instruments;
         _logger = logger ?? queryEngine.Logger;
         _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions, _instruments);
@@ -71,7 +72,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
     public TraceQueryServerOptions Options { get; }
 
     /// <summary>The methods the server answers.</summary>
-    public static IReadOnlyList<string> Methods { get; } = MethodHandlers.Methods;
+    public static IReadOnlyList<string> Methods { get; } = RequestMethods.All;
 
     /// <summary>Traces currently loaded in the cache.</summary>
     public int CachedTraceCount => _cache.Count;
@@ -225,10 +226,10 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
                     throw new RpcException(RpcException.InvalidParams, "Invalid params: \"params\" must be an object of named parameters.", "params");
                 parameters = paramsElement;
             }
-            if (!Methods.Contains(method))
+            if (!_methods.TryGet(method, out var handler))
                 throw new RpcException(RpcException.MethodNotFound, $"Method not found: '{method}'. Methods: {string.Join(", ", Methods)}.");
 
-            var result = await MeasuredDispatchAsync(method, new RequestParams(parameters, Options.MaxStringLength), cancellationToken).ConfigureAwait(false);
+            var result = await MeasuredDispatchAsync(method, handler, new RequestParams(parameters, Options.MaxStringLength), cancellationToken).ConfigureAwait(false);
             if (notification)
                 return "";
             string response = SuccessResponse(envelope, result);
@@ -253,13 +254,13 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
 
     private sealed record MethodResult(QueryResult Result, bool Clamped, int RequestedBudget);
 
-    private async Task<MethodResult> MeasuredDispatchAsync(string method, RequestParams p, CancellationToken cancellationToken)
+    private async Task<MethodResult> MeasuredDispatchAsync(string method, MethodHandler handler, RequestParams p, CancellationToken cancellationToken)
     {
         var scope = _instruments.Start(method);
         MethodResult result;
         try
         {
-            result = await DispatchAsync(method, p, cancellationToken).ConfigureAwait(false);
+            result = await DispatchAsync(method, handler, p, cancellationToken).ConfigureAwait(false);
         }
         catch (RpcException e)
         {
@@ -277,7 +278,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         return result;
     }
 
-    private async Task<MethodResult> DispatchAsync(string method, RequestParams p, CancellationToken cancellationToken)
+    private async Task<MethodResult> DispatchAsync(string method, MethodHandler handler, RequestParams p, CancellationToken cancellationToken)
     {
         if (!_started || _stopped)
             throw new RpcException(RpcException.InternalError, _stopped ? "The server is shutting down." : "The server has not been started (call StartAsync).");
@@ -306,19 +307,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
             var result = await Task.Run(() =>
             {
                 using var lease = Acquire(traceName);
-                var context = new RequestContext(displayName, budget, cursor, model, token);
-                return method switch
-                {
-                    "trace.info" => _handlers.Info(lease.Trace, context),
-                    "trace.query" => _handlers.Query(lease.Trace, context, p),
-                    "narration.summary" => _handlers.Summary(lease.Trace, context, p),
-                    "findings.search" => _handlers.SearchFindings(lease.Trace, context, p),
-                    "spans.list" => _handlers.ListSpans(lease.Trace, context, p),
-                    "stats.functionsTopN" => _handlers.TopFunctions(lease.Trace, context, p),
-                    "search.scoped" => _handlers.SearchScoped(lease.Trace, context, p),
-                    "plan.keySymbols" => _handlers.PlanKeySymbols(lease.Trace, context, p),
-                    _ => _handlers.GetEvents(lease.Trace, context, p),
-                };
+                return handler(lease.Trace, p, new RequestContext(displayName, budget, cursor, model, token));
             }, token).ConfigureAwait(false);
             // The timer may not have fired on a busy machine: the limit holds either way.
             if ((Options.RequestTimeout != Timeout.InfiniteTimeSpan && System.Diagnostics.Stopwatch.GetElapsedTime(started) > Options.RequestTimeout)
@@ -348,15 +337,15 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         }
         catch (FilterSyntaxException e)
         {
-            throw new RpcException(RpcException.InvalidParams, "Invalid params: 'filter' " + e.Message, "filter");
+            throw RequestParams.Invalid("filter", e.Message);
         }
-        catch (ArgumentOutOfRangeException e) when (e.ParamName == "tokenBudget")
+        catch (TokenBudgetException e)
         {
-            throw new RpcException(RpcException.InvalidParams, "Invalid params: 'token_budget' " + e.Message.Split(" (Parameter")[0], "token_budget");
+            throw RequestParams.Invalid("token_budget", e.Reason);
         }
-        catch (ArgumentException e) when (e.ParamName is "cursor" or "model" or "anchor" or "back" or "ahead" or "symptom")
+        catch (QueryArgumentException e)
         {
-            throw new RpcException(RpcException.InvalidParams, $"Invalid params: '{e.ParamName}' {e.Message.Split(" (Parameter")[0]}", e.ParamName);
+            throw RequestParams.Invalid(e.Parameter, e.Reason);
         }
         catch (Exception e) when (e is not RpcException and not OutOfMemoryException)
         {
@@ -393,41 +382,46 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         return _cache.Acquire(path);
     }
 
-    private static string SuccessResponse(Envelope envelope, MethodResult method)
+    private static string SuccessResponse(Envelope envelope, MethodResult method) => Respond(envelope, w =>
     {
         var result = method.Result;
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, WriterOptions))
-        {
-            w.WriteStartObject();
-            if (envelope.JsonRpc)
-            {
-                w.WriteString("jsonrpc", "2.0");
-                WriteId(w, envelope.Id);
-                w.WriteStartObject("result");
-            }
-            w.WriteString("status", "success");
-            w.WriteString("data", result.Summary);
-            w.WriteNumber("tokens_used", result.TokenCount);
-            w.WriteNumber("token_budget", result.TokenBudget);
-            if (method.Clamped)
-                w.WriteString("budget_note", $"token_budget {method.RequestedBudget} was clamped to the server's maximum of {result.TokenBudget}");
-            w.WriteBoolean("did_truncate", result.DidTruncate);
-            if (result.NextCursor is null)
-                w.WriteNull("next_cursor");
-            else
-                w.WriteString("next_cursor", result.NextCursor);
-            w.WriteString("model", result.Model);
-            w.WriteNumber("events_processed", result.EventsProcessed);
-            w.WriteNumber("events_matched", result.EventsMatched);
-            if (envelope.JsonRpc)
-                w.WriteEndObject();
+        if (envelope.JsonRpc)
+            w.WriteStartObject("result");
+        w.WriteString("status", "success");
+        w.WriteString("data", result.Summary);
+        w.WriteNumber("tokens_used", result.TokenCount);
+        w.WriteNumber("token_budget", result.TokenBudget);
+        if (method.Clamped)
+            w.WriteString("budget_note", $"token_budget {method.RequestedBudget} was clamped to the server's maximum of {result.TokenBudget}");
+        w.WriteBoolean("did_truncate", result.DidTruncate);
+        if (result.NextCursor is null)
+            w.WriteNull("next_cursor");
+        else
+            w.WriteString("next_cursor", result.NextCursor);
+        w.WriteString("model", result.Model);
+        w.WriteNumber("events_processed", result.EventsProcessed);
+        w.WriteNumber("events_matched", result.EventsMatched);
+        if (envelope.JsonRpc)
             w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+    });
 
-    private static string ErrorResponse(Envelope envelope, RpcException error)
+    private static string ErrorResponse(Envelope envelope, RpcException error) => Respond(envelope, w =>
+    {
+        if (!envelope.JsonRpc)
+            w.WriteString("status", "error");
+        w.WriteStartObject("error");
+        w.WriteNumber("code", error.Code);
+        w.WriteString("message", error.Message);
+        w.WriteStartObject("data");
+        w.WriteString("status", "error");
+        if (error.Parameter is not null)
+            w.WriteString("parameter", error.Parameter);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    });
+
+    /// <summary>One response object: the JSON-RPC header (version and id) when the request had one, then <paramref name="body"/>.</summary>
+    private static string Respond(Envelope envelope, Action<Utf8JsonWriter> body)
     {
         using var buffer = new MemoryStream();
         using (var w = new Utf8JsonWriter(buffer, WriterOptions))
@@ -438,19 +432,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
                 w.WriteString("jsonrpc", "2.0");
                 WriteId(w, envelope.Id);
             }
-            else
-            {
-                w.WriteString("status", "error");
-            }
-            w.WriteStartObject("error");
-            w.WriteNumber("code", error.Code);
-            w.WriteString("message", error.Message);
-            w.WriteStartObject("data");
-            w.WriteString("status", "error");
-            if (error.Parameter is not null)
-                w.WriteString("parameter", error.Parameter);
-            w.WriteEndObject();
-            w.WriteEndObject();
+            body(w);
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray());

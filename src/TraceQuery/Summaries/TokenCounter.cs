@@ -38,7 +38,7 @@ public sealed class TokenCounter : ITokenCounter
     {
         ArgumentNullException.ThrowIfNull(model);
         string? encoding = EncodingOf(model)
-            ?? throw new ArgumentException($"Unknown model '{model}'. Supported: {string.Join(", ", SupportedModels)}.", nameof(model));
+            ?? throw new ArgumentException(UnknownModel(model), nameof(model));
         Model = model;
         Encoding = encoding;
         _tokenizer = Encodings.GetOrAdd(encoding, e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e))).Value;
@@ -53,6 +53,12 @@ public sealed class TokenCounter : ITokenCounter
         Model = model;
         Encoding = model;
     }
+
+    /// <summary>True when the string constructor accepts <paramref name="model"/>.</summary>
+    internal static bool IsSupported(string model) => EncodingOf(model) is not null;
+
+    /// <summary>The message for a model the string constructor does not accept.</summary>
+    internal static string UnknownModel(string model) => $"Unknown model '{model}'. Supported: {string.Join(", ", SupportedModels)}.";
 
     /// <summary>Model and encoding names the string constructor accepts.</summary>
     public static IReadOnlyList<string> SupportedModels { get; } = [.. KnownModels.Select(m => m.Name)];

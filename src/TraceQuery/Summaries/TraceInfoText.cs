@@ -22,20 +22,20 @@ public static class TraceInfoText
         if (m.FormatVersion is not null)
             text.Append(' ').Append(m.FormatVersion);
         text.Append(" · ").Append(Name(m.Os)).Append(' ').Append(Name(m.Arch)).Append(" · clock ").Append(Name(m.ClockType)).Append('\n');
-        text.Append("events: ").Append(TextFormat.Count(trace.EventCount))
-            .Append(" on ").Append(TextFormat.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread" : " threads")
-            .Append(" · span ").Append(TextFormat.Duration(trace.TimeEndNs - trace.TimeStartNs))
+        text.Append("events: ").Append(TraceText.Count(trace.EventCount))
+            .Append(" on ").Append(TraceText.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread" : " threads")
+            .Append(" · span ").Append(TraceText.Duration(trace.TimeEndNs - trace.TimeStartNs))
             .Append(" (").Append(trace.TimeStartNs).Append(" .. ").Append(trace.TimeEndNs).Append(" ns)\n");
-        text.Append("symbols: ").Append(TextFormat.Count(trace.FunctionIds.Length)).Append(" functions called, ")
-            .Append(TextFormat.Count(trace.Symbols.Symbols.Count)).Append(" named, in ")
-            .Append(TextFormat.Count(trace.Symbols.Modules.Count)).Append(" modules")
+        text.Append("symbols: ").Append(TraceText.Count(trace.FunctionIds.Length)).Append(" functions called, ")
+            .Append(TraceText.Count(trace.Symbols.Symbols.Count)).Append(" named, in ")
+            .Append(TraceText.Count(trace.Symbols.Modules.Count)).Append(" modules")
             .Append(m.ManifestPresent ? "" : " · no manifest").Append('\n');
 
         foreach (var thread in trace.Threads)
         {
-            text.Append("thread ").Append(thread.Id).Append(": ").Append(TextFormat.Count(thread.Count)).Append(" events");
+            text.Append("thread ").Append(thread.Id).Append(": ").Append(TraceText.Count(thread.Count)).Append(" events");
             if (thread.DetailRecordCount > 0)
-                text.Append(", ").Append(TextFormat.Count(thread.DetailRecordCount)).Append(" detail records");
+                text.Append(", ").Append(TraceText.Count(thread.DetailRecordCount)).Append(" detail records");
             text.Append(" · ").Append(Describe(thread.Recovery)).Append('\n');
         }
         foreach (string warning in m.Warnings)
@@ -49,9 +49,9 @@ public static class TraceInfoText
             for (int i = 0; i < shown; i++)
             {
                 int e = merged[i];
-                text.Append("  +").Append(TextFormat.Duration(trace.Timestamps[e] - trace.TimeStartNs)).Append("  ")
+                text.Append("  +").Append(TraceText.Duration(trace.Timestamps[e] - trace.TimeStartNs)).Append("  ")
                     .Append(trace.GetEventRef(e)).Append("  ")
-                    .Append(KindName(trace.Kinds[e])).Append(' ')
+                    .Append(TraceText.KindInLine(trace.Kinds[e])).Append(' ')
                     .Append(trace.GetFunctionName(trace.FunctionOrdinals[e]))
                     .Append(" (").Append(trace.Symbols.GetModuleName(trace.GetFunctionId(e))).Append(") depth ")
                     .Append(trace.Depths[e]);
@@ -71,27 +71,19 @@ public static class TraceInfoText
         if (r.IndexEmptyFile)
             parts.Add("index.atf is empty (nothing reached the disk)");
         else if (!r.IndexFinalized)
-            parts.Add($"no footer: {TextFormat.Count(r.EventsRecovered)} events recovered");
+            parts.Add($"no footer: {TraceText.Count(r.EventsRecovered)} events recovered");
         if (r.IndexBytesIgnored > 0)
-            parts.Add($"{TextFormat.Count(r.IndexBytesIgnored)} index bytes ignored");
+            parts.Add($"{TraceText.Count(r.IndexBytesIgnored)} index bytes ignored");
         if (r.DetailBytesIgnored > 0)
-            parts.Add($"{TextFormat.Count(r.DetailBytesIgnored)} detail bytes ignored");
+            parts.Add($"{TraceText.Count(r.DetailBytesIgnored)} detail bytes ignored");
         if (r.DetailLinksDropped > 0)
-            parts.Add($"{TextFormat.Count(r.DetailLinksDropped)} detail links dropped");
+            parts.Add($"{TraceText.Count(r.DetailLinksDropped)} detail links dropped");
         if (r.DuplicatesRemoved > 0)
-            parts.Add($"{TextFormat.Count(r.DuplicatesRemoved)} duplicate events removed");
+            parts.Add($"{TraceText.Count(r.DuplicatesRemoved)} duplicate events removed");
         if (r.Reordered)
             parts.Add("events sorted by time");
         return "recovered: " + string.Join(", ", parts);
     }
-
-    internal static string KindName(byte kind) => kind switch
-    {
-        (byte)EventKind.Call => "call",
-        (byte)EventKind.Return => "return",
-        (byte)EventKind.Exception => "exception",
-        _ => "kind" + kind,
-    };
 
     private static string Name(TraceOs os) => os switch
     {

@@ -163,9 +163,9 @@ public sealed class AnalyzerTests
     [TestMethod]
     public void SplitIdentifier_Styles_ThenLowerCaseParts()
     {
-        CollectionAssert.AreEqual(new[] { "buffer", "alloc" }, TraceQuery.Analysis.Internals.LeakDetector.SplitIdentifier("buffer_alloc"));
-        CollectionAssert.AreEqual(new[] { "pool", "acquire", "conn" }, TraceQuery.Analysis.Internals.LeakDetector.SplitIdentifier("Pool::acquireConn"));
-        CollectionAssert.AreEqual(new[] { "http", "connect" }, TraceQuery.Analysis.Internals.LeakDetector.SplitIdentifier("HTTPConnect"));
+        CollectionAssert.AreEqual(new[] { "buffer", "alloc" }, TraceQuery.Text.IdentifierWords.Split("buffer_alloc"));
+        CollectionAssert.AreEqual(new[] { "pool", "acquire", "conn" }, TraceQuery.Text.IdentifierWords.Split("Pool::acquireConn"));
+        CollectionAssert.AreEqual(new[] { "http", "connect" }, TraceQuery.Text.IdentifierWords.Split("HTTPConnect"));
     }
 
     internal static string Render(AnalysisResult result)

@@ -1,8 +1,8 @@
 using TraceQuery.Analysis;
-using TraceQuery.Analysis.Internals;
 using TraceQuery.Model;
 using TraceQuery.Summaries;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Analysis;
 
@@ -79,11 +79,11 @@ public sealed class KeySymbolPlannerTests
     {
         using var trace = GoldenTraces.Create("hang", 6_000);
         var counter = new TokenCounter("gpt-4o");
-        var engine = new QueryEngine(new Analyzer(counter));
+        var engine = new QueryEngine(tokenCounter: counter);
         var result = engine.PlanKeySymbols(trace, "hang waiting for a lock", topK: 5, tokenBudget: 600);
         Assert.IsTrue(result.TokenCount <= 600);
         Assert.AreEqual(counter.CountTokens(result.Summary), result.TokenCount);
         Snapshot.Verify(result.Summary);
-        Assert.ThrowsExactly<ArgumentException>(() => engine.PlanKeySymbols(trace, "  "));
+        Assert.ThrowsExactly<QueryArgumentException>(() => engine.PlanKeySymbols(trace, "  "));
     }
 }

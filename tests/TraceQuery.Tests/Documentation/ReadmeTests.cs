@@ -21,7 +21,7 @@ public sealed class ReadmeTests
         {
             // README quick start: begin
             var counter = new TokenCounter(model: "gpt-4o");               // gpt-4, gpt-4.1, o3, cl100k_base, …
-            var engine = new QueryEngine(analyzer: new Analyzer(tokenCounter: counter));
+            var engine = new QueryEngine(tokenCounter: counter);
             using var trace = AtfReader.Open("samples/indexer");          // or TraceGenerator.Generate(10_000)
             var result = engine.Process(trace, tokenBudget: 1024, filter: "error or duration>1ms");
             Console.WriteLine(result.Summary);                            // result.TokenCount <= 1024, always

@@ -35,8 +35,8 @@ public sealed class JsonTraceServerTests
 
         var events = await AskAsync(server, """{"method":"events.get","params":{"trace":"errors.json","refs":["event:1:5","event:1:2"],"token_budget":400}}""");
         text = events.GetProperty("data").GetString()!;
-        StringAssert.Contains(text, "event:1:5 EXCEPTION validate depth 2 \"FormatException: bad header\"");
-        StringAssert.Contains(text, "event:1:2 EXCEPTION upload depth 2 \"HttpRequestException: 503 Service Unavailable\"");
+        StringAssert.Contains(text, "event:1:5 EXCEPTION validate depth 2 in span:2 \"FormatException: bad header\"");
+        StringAssert.Contains(text, "event:1:2 EXCEPTION upload depth 2 in span:1 \"HttpRequestException: 503 Service Unavailable\"");
 
         var findings = await AskAsync(server, """{"method":"findings.search","params":{"trace":"runs/checkout.json","query":"payment failed","token_budget":600}}""");
         text = findings.GetProperty("data").GetString()!;

@@ -82,7 +82,7 @@ public sealed class ServerStressTests
 
     private async Task RunAsync(TimeSpan duration)
     {
-        var engine = new QueryEngine(new Analyzer(new TokenCounter("gpt-4o")));
+        var engine = new QueryEngine(tokenCounter: new TokenCounter("gpt-4o"));
 
         // Sequential answers, one request at a time, from a server of its own.
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);

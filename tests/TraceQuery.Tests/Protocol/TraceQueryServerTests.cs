@@ -12,7 +12,7 @@ namespace TraceQuery.Tests.Protocol;
 [TestClass]
 public sealed class TraceQueryServerTests
 {
-    private static readonly QueryEngine Engine = new(new Analyzer(new TokenCounter("gpt-4o")));
+    private static readonly QueryEngine Engine = new(tokenCounter: new TokenCounter("gpt-4o"));
     private static readonly Lazy<string> Root = new(CreateRoot);
 
     /// <summary>A trace root with two sessions: the crash golden trace and a small clean one.</summary>
@@ -200,7 +200,7 @@ public sealed class TraceQueryServerTests
     {
         var gate = new GateCounter();
         using var trace = TraceGenerator.Generate(2_000);
-        await using var server = new TraceQueryServer(new QueryEngine(new Analyzer(gate)), new TraceQueryServerOptions { MaxConcurrentRequests = 1 });
+        await using var server = new TraceQueryServer(new QueryEngine(tokenCounter: gate), new TraceQueryServerOptions { MaxConcurrentRequests = 1 });
         server.RegisterTrace("t", trace);
         await server.StartAsync();
         const string Request = """{"method":"narration.summary","params":{"trace":"t","token_budget":300}}""";
@@ -246,7 +246,7 @@ public sealed class TraceQueryServerTests
         // The request is held inside the tokenizer well past the 20 ms limit.
         var gate = new GateCounter();
         using var trace = TraceGenerator.Generate(2_000);
-        await using var server = new TraceQueryServer(new QueryEngine(new Analyzer(gate)), new TraceQueryServerOptions { RequestTimeout = TimeSpan.FromMilliseconds(20) });
+        await using var server = new TraceQueryServer(new QueryEngine(tokenCounter: gate), new TraceQueryServerOptions { RequestTimeout = TimeSpan.FromMilliseconds(20) });
         server.RegisterTrace("t", trace);
         await server.StartAsync();
         var pending = Task.Run(() => server.HandleRequestAsync("""{"method":"narration.summary","params":{"trace":"t"}}"""));
@@ -276,7 +276,7 @@ public sealed class TraceQueryServerTests
     {
         var gate = new GateCounter();
         using var trace = TraceGenerator.Generate(2_000);
-        await using var server = new TraceQueryServer(new QueryEngine(new Analyzer(gate)), new TraceQueryServerOptions());
+        await using var server = new TraceQueryServer(new QueryEngine(tokenCounter: gate), new TraceQueryServerOptions());
         server.RegisterTrace("t", trace);
         await server.StartAsync();
         using var source = new CancellationTokenSource();

@@ -286,7 +286,7 @@ public sealed class TraceRecorderTests
         }
 
         using var trace = recorder.Snapshot();
-        var engine = new QueryEngine(new Analyzer(new TokenCounter("gpt-4o")));
+        var engine = new QueryEngine(tokenCounter: new TokenCounter("gpt-4o"));
         var result = engine.Process(trace, tokenBudget: 1024);
         TestContext.WriteLine(result.Summary);
         Assert.IsTrue(result.TokenCount <= 1024);

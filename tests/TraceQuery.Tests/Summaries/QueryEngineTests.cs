@@ -4,6 +4,7 @@ using TraceQuery.Generation;
 using TraceQuery.Summaries;
 using TraceQuery.Tests.Analysis;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Summaries;
 
@@ -18,8 +19,8 @@ public sealed class QueryEngineTests
     {
         // The seed's integration scenario.
         var counter = new TokenCounter(model: "gpt-4");
-        var analyzer = new Analyzer(tokenCounter: counter);
-        var engine = new QueryEngine(analyzer: analyzer);
+        var analyzer = new Analyzer();
+        var engine = new QueryEngine(analyzer: analyzer, tokenCounter: counter);
         using var events = TraceGenerator.Generate(10_000);
         var result = engine.Process(events: events, tokenBudget: 4096);
 
@@ -37,7 +38,7 @@ public sealed class QueryEngineTests
         var random = new Random(1126);
         foreach (var counter in new[] { Gpt4, Gpt4o })
         {
-            var engine = new QueryEngine(new Analyzer(counter));
+            var engine = new QueryEngine(tokenCounter: counter);
             for (int round = 0; round < 24; round++)
             {
                 using var trace = TraceGenerator.Generate(random.Next(0, 6_000), new TraceGeneratorOptions
@@ -85,7 +86,7 @@ public sealed class QueryEngineTests
     public void Process_GoldenTraceAt256_ThenNamesCulpritAndAnomaly(string golden, string anomalyWord)
     {
         using var trace = GoldenTraces.Create(golden);
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
         var small = engine.Process(trace, 256);
         StringAssert.Contains(small.Summary, GoldenTraces.CulpritOf(golden));
         StringAssert.Contains(small.Summary.ToLowerInvariant(), anomalyWord);
@@ -100,7 +101,7 @@ public sealed class QueryEngineTests
     public void Process_CleanTrace_ThenReportsNoAnomaly()
     {
         using var trace = GoldenTraces.Create("clean");
-        var result = new QueryEngine(new Analyzer(Gpt4o)).Process(trace, 512);
+        var result = new QueryEngine(tokenCounter: Gpt4o).Process(trace, 512);
         StringAssert.Contains(result.Summary, "no anomalies found");
         Assert.AreEqual(0, result.Findings.Count);
     }
@@ -110,7 +111,7 @@ public sealed class QueryEngineTests
     public void Process_GoldenTrace_ThenSummariesAt128_512_4096MatchSnapshots(string golden)
     {
         using var trace = GoldenTraces.Create(golden);
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
         var text = new System.Text.StringBuilder();
         foreach (int budget in new[] { 128, 512, 4_096 })
         {
@@ -125,7 +126,7 @@ public sealed class QueryEngineTests
     public void Process_WalkingAllPages_ThenEveryFindingAndEventExactlyOnce()
     {
         using var trace = TraceGenerator.Generate(3_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All, Seed = 9 });
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
         const string Filter = "kind:exception or fn:buffer_* or depth>5";
         int expectedEvents = EventFilter.Parse(Filter).Evaluate(trace).Count;
         var seenEvents = new List<string>();
@@ -164,22 +165,22 @@ public sealed class QueryEngineTests
     public void Process_CursorFromAnotherQuery_ThenRejected()
     {
         using var trace = TraceGenerator.Generate(3_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
         var page = engine.Process(trace, 200, "depth>1");
         Assert.IsNotNull(page.NextCursor);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => engine.Process(trace, 200, "depth>2", cursor: page.NextCursor));
+        var e = Assert.ThrowsExactly<QueryArgumentException>(() => engine.Process(trace, 200, "depth>2", cursor: page.NextCursor));
         StringAssert.Contains(e.Message, "belongs to another trace or query");
         using var other = TraceGenerator.Generate(3_000, new TraceGeneratorOptions { Seed = 1 });
-        Assert.ThrowsExactly<ArgumentException>(() => engine.Process(other, 200, "depth>1", cursor: page.NextCursor));
-        Assert.ThrowsExactly<ArgumentException>(() => engine.Process(trace, 200, "depth>1", cursor: "garbage"));
+        Assert.ThrowsExactly<QueryArgumentException>(() => engine.Process(other, 200, "depth>1", cursor: page.NextCursor));
+        Assert.ThrowsExactly<QueryArgumentException>(() => engine.Process(trace, 200, "depth>1", cursor: "garbage"));
     }
 
     [TestMethod]
     public void Process_BudgetBelowMinimum_ThenExplainsMinimum()
     {
         using var trace = TraceGenerator.Generate(1_000);
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
-        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => engine.Process(trace, 10));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
+        var e = Assert.ThrowsExactly<TokenBudgetException>(() => engine.Process(trace, 10));
         StringAssert.Contains(e.Message, "below the minimum of");
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => engine.Process(trace, 0));
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => engine.Process(trace, -5));
@@ -219,7 +220,7 @@ public sealed class QueryEngineTests
     {
         using var a = GoldenTraces.Create("crash");
         using var b = GoldenTraces.Create("crash");
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
         Assert.AreEqual(engine.Process(a, 2_000, "error or depth>3").Summary, engine.Process(b, 2_000, "error or depth>3").Summary);
     }
 }

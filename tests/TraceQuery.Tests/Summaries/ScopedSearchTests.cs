@@ -7,6 +7,7 @@ using TraceQuery.Protocol;
 using TraceQuery.Summaries;
 using TraceQuery.Tests.Analysis;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Summaries;
 
@@ -14,7 +15,7 @@ namespace TraceQuery.Tests.Summaries;
 public sealed partial class ScopedSearchTests
 {
     private static readonly TokenCounter Counter = new("gpt-4o");
-    private static readonly QueryEngine Engine = new(new Analyzer(Counter));
+    private static readonly QueryEngine Engine = new(tokenCounter: Counter);
 
     [TestMethod]
     public void SearchScoped_AtCrash_ThenLastCallsOfItsThreadAndOtherThreadsInTimeOrderWithinBudget()
@@ -57,7 +58,7 @@ public sealed partial class ScopedSearchTests
         Assert.AreEqual(0, a.Intersect(b).Count(), "a line shown twice");
         AssertTimeOrder(trace, b);
         var cursorOfOther = Engine.SearchScoped(trace, options with { LookBackNs = 5_000 }, 600);
-        Assert.ThrowsExactly<ArgumentException>(() => Engine.SearchScoped(trace, options, 600, cursorOfOther.NextCursor));
+        Assert.ThrowsExactly<QueryArgumentException>(() => Engine.SearchScoped(trace, options, 600, cursorOfOther.NextCursor));
     }
 
     [TestMethod]
@@ -137,7 +138,7 @@ public sealed partial class ScopedSearchTests
     public void SearchScoped_BadAnchor_ThenArgumentExceptionNamingAnchor(string anchor, string message)
     {
         using var trace = GoldenTraces.Create("clean", 2_000);
-        var e = Assert.ThrowsExactly<ArgumentException>(() => Engine.SearchScoped(trace, new ScopedSearchOptions { Anchor = anchor }));
+        var e = Assert.ThrowsExactly<QueryArgumentException>(() => Engine.SearchScoped(trace, new ScopedSearchOptions { Anchor = anchor }));
         Assert.AreEqual("anchor", e.ParamName);
         StringAssert.Contains(e.Message, message);
     }

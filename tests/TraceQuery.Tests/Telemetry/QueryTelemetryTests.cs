@@ -19,7 +19,7 @@ public sealed class QueryTelemetryTests
     {
         using var factory = new TestMeterFactory();
         using var recorder = new MeasurementRecorder(factory);
-        var engine = new QueryEngine(new Analyzer(Gpt4o), meterFactory: factory);
+        var engine = new QueryEngine(tokenCounter: Gpt4o, meterFactory: factory);
         using var trace = TraceGenerator.Generate(10_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All });
         const string filter = "fn:parse_* or kind:exception";
         int expectedMatches = TraceQuery.Filtering.EventFilter.Parse(filter).Evaluate(trace).Count;
@@ -48,11 +48,31 @@ public sealed class QueryTelemetryTests
     }
 
     [TestMethod]
+    public void TypedMethods_EachCall_ThenOneQueryTaggedWithItsMethodName()
+    {
+        using var factory = new TestMeterFactory();
+        using var recorder = new MeasurementRecorder(factory);
+        var engine = new QueryEngine(tokenCounter: Gpt4o, meterFactory: factory);
+        using var trace = TraceGenerator.Generate(4_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.Crash });
+
+        engine.Info(trace, new TraceInfoRequest());
+        engine.TopFunctions(trace, new TopFunctionsRequest { Count = 3 });
+        engine.ListSpans(trace, new SpanListRequest { Limit = 2 });
+        Assert.ThrowsExactly<TokenBudgetException>(() => engine.Summarize(trace, new SummaryRequest { TokenBudget = 3 }));
+
+        var queries = recorder.Of(TraceQueryTelemetry.Queries);
+        CollectionAssert.AreEqual(
+            new[] { RequestMethods.TraceInfo, RequestMethods.StatsFunctionsTopN, RequestMethods.SpansList, RequestMethods.NarrationSummary },
+            queries.Select(q => (string?)q.Tags[TraceQueryTelemetry.OperationTag]).ToArray());
+        Assert.AreEqual(typeof(TokenBudgetException).FullName, queries[3].Tags[TraceQueryTelemetry.ErrorTypeTag]);
+    }
+
+    [TestMethod]
     public async Task Server_TwoRequestsOnOneSession_ThenOneCacheMissOneHitAndMethodTags()
     {
         using var factory = new TestMeterFactory();
         using var recorder = new MeasurementRecorder(factory);
-        var engine = new QueryEngine(new Analyzer(Gpt4o), meterFactory: factory);
+        var engine = new QueryEngine(tokenCounter: Gpt4o, meterFactory: factory);
         await using var server = new TraceQueryServer(engine, new TraceQueryServerOptions { TraceRoot = Path.Combine(TestPaths.RepositoryRoot, "samples") });
         await server.StartAsync();
 
@@ -81,7 +101,7 @@ public sealed class QueryTelemetryTests
             },
         };
         ActivitySource.AddActivityListener(listener);
-        var engine = new QueryEngine(new Analyzer(Gpt4o));
+        var engine = new QueryEngine(tokenCounter: Gpt4o);
         using var trace = TraceGenerator.Generate(3_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.Crash });
 
         var result = engine.Process(trace, tokenBudget: 2_000, filter: "error");
@@ -100,11 +120,11 @@ public sealed class QueryTelemetryTests
     public void Process_WithLogger_ThenOneDebugLineNamingTokensAndEvents()
     {
         var logger = new LogRecorder();
-        var engine = new QueryEngine(new Analyzer(Gpt4o), logger: logger);
+        var engine = new QueryEngine(tokenCounter: Gpt4o, logger: logger);
         using var trace = TraceGenerator.Generate(2_000);
 
         var result = engine.Process(trace, tokenBudget: 1_000);
-        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => engine.Process(trace, tokenBudget: 5));
+        Assert.ThrowsExactly<TokenBudgetException>(() => engine.Process(trace, tokenBudget: 5));
 
         var entries = logger.Entries;
         Assert.HasCount(2, entries);
@@ -112,6 +132,6 @@ public sealed class QueryTelemetryTests
         Assert.AreEqual("QueryAnswered", entries[0].Id.Name);
         StringAssert.Contains(entries[0].Message, $"{result.EventsMatched} of 2000 events matched, {result.TokenCount} of 1000 tokens");
         Assert.AreEqual("QueryRejected", entries[1].Id.Name);
-        StringAssert.Contains(entries[1].Message, "System.ArgumentOutOfRangeException");
+        StringAssert.Contains(entries[1].Message, "TraceQuery.Summaries.TokenBudgetException");
     }
 }

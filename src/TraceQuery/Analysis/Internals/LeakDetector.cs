@@ -1,4 +1,4 @@
-using System.Text;
+using TraceQuery.Text;
 using static TraceQuery.Analysis.Internals.FindingText;
 
 namespace TraceQuery.Analysis.Internals;
@@ -26,7 +26,7 @@ internal static class LeakDetector
         var parts = new List<string>[trace.FunctionIds.Length];
         for (int o = 0; o < parts.Length; o++)
         {
-            parts[o] = SplitIdentifier(trace.GetFunctionName(o));
+            parts[o] = IdentifierWords.Split(trace.GetFunctionName(o));
             byKey.TryAdd(string.Join('_', parts[o]), o);
         }
 
@@ -69,32 +69,5 @@ internal static class LeakDetector
                 }
             }
         }
-    }
-
-    /// <summary>Lower-case identifier parts: <c>Buffer::allocPages</c> → buffer, alloc, pages.</summary>
-    internal static List<string> SplitIdentifier(string name)
-    {
-        var parts = new List<string>();
-        var current = new StringBuilder();
-        void Flush()
-        {
-            if (current.Length > 0)
-                parts.Add(current.ToString().ToLowerInvariant());
-            current.Clear();
-        }
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (!char.IsLetterOrDigit(c))
-            {
-                Flush();
-                continue;
-            }
-            if (char.IsUpper(c) && current.Length > 0 && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1]) && char.IsUpper(name[i - 1]))))
-                Flush();
-            current.Append(c);
-        }
-        Flush();
-        return parts;
     }
 }

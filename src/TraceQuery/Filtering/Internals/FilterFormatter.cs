@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using TraceQuery.Model;
+using TraceQuery.Text;
 
 namespace TraceQuery.Filtering.Internals;
 
@@ -133,13 +134,9 @@ internal static class FilterFormatter
         }
     }
 
-    private static string KindName(EventKind kind) => kind switch
-    {
-        EventKind.Call => "call",
-        EventKind.Return => "return",
-        EventKind.Exception => "exception",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind the filter language can name."),
-    };
+    private static string KindName(EventKind kind) => kind is EventKind.Call or EventKind.Return or EventKind.Exception
+        ? TraceText.Kind(kind)
+        : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an event kind the filter language can name.");
 
     private static string StatusName(SpanStatus status) => status switch
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using TraceQuery.Text;
 
 namespace TraceQuery.Protocol.Internals;
 
@@ -77,7 +78,7 @@ internal sealed class RequestParams(JsonElement? element, int maxStringLength = 
             return null;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out long ns) && ns >= 0)
             return ns;
-        if (value.ValueKind == JsonValueKind.String && TryParseDuration(Text(value, name), out ns))
+        if (value.ValueKind == JsonValueKind.String && DurationText.TryParse(Text(value, name), out ns))
             return ns;
         throw Invalid(name, $"must be nanoseconds (a non-negative integer) or a duration such as \"10ms\" (units ns, us, ms, s), not {Describe(value)}");
     }
@@ -100,29 +101,9 @@ internal sealed class RequestParams(JsonElement? element, int maxStringLength = 
             ? text
             : throw Invalid(name, $"is {text.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long, above the server's limit of {maxStringLength.ToString("N0", CultureInfo.InvariantCulture)}");
 
+    /// <summary>An invalid-params error naming <paramref name="name"/>; <paramref name="problem"/> gets a final full stop unless it has one.</summary>
     public static RpcException Invalid(string name, string problem) =>
-        new(RpcException.InvalidParams, $"Invalid params: '{name}' {problem}.", name);
-
-    private static bool TryParseDuration(string text, out long nanoseconds)
-    {
-        nanoseconds = 0;
-        text = text.Trim();
-        (string unit, long scale)[] units = [("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000)];
-        foreach (var (unit, scale) in units)
-        {
-            if (!text.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
-                continue;
-            if (!decimal.TryParse(text.AsSpan(0, text.Length - unit.Length), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount)
-                || amount > long.MaxValue / scale)
-                return false;
-            decimal value = amount * scale;
-            if (value > long.MaxValue)
-                return false;
-            nanoseconds = (long)value;
-            return true;
-        }
-        return false;
-    }
+        new(RpcException.InvalidParams, $"Invalid params: '{name}' {problem}{(problem.EndsWith('.') ? "" : ".")}", name);
 
     private static string Camel(string snake)
     {

@@ -1,6 +1,5 @@
 using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
-using TraceQuery.Internals;
 using TraceQuery.Model;
 
 namespace TraceQuery.Protocol.Internals;

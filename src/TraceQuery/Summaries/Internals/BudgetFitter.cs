@@ -224,11 +224,11 @@ internal sealed class BudgetFitter(ITokenCounter counter, string headline, IEnum
     {
         var parts = new List<string>();
         if (findings > 0)
-            parts.Add($"{TextFormat.Count(findings)} more finding{(findings == 1 ? "" : "s")}");
+            parts.Add($"{TraceText.Count(findings)} more finding{(findings == 1 ? "" : "s")}");
         if (events > 0)
-            parts.Add($"{TextFormat.Count(events)} more event{(events == 1 ? "" : "s")}");
+            parts.Add($"{TraceText.Count(events)} more event{(events == 1 ? "" : "s")}");
         if (other > 0)
-            parts.Add($"{TextFormat.Count(other)} more line{(other == 1 ? "" : "s")}");
+            parts.Add($"{TraceText.Count(other)} more line{(other == 1 ? "" : "s")}");
         return $"… {string.Join(", ", parts)} omitted; continue with cursor {cursor}";
     }
 

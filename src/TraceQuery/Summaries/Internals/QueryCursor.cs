@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using TraceQuery.Text;
 
 namespace TraceQuery.Summaries.Internals;
 
@@ -24,7 +25,7 @@ internal sealed record QueryCursor(ulong Fingerprint, IReadOnlyList<int> PageBud
     {
         const string Hint = "Pass the next_cursor of the previous answer unchanged, with the same trace and query.";
         if (!text.StartsWith(Prefix, StringComparison.Ordinal))
-            throw new ArgumentException($"Invalid cursor: it does not start with '{Prefix}'. {Hint}", "cursor");
+            throw new QueryArgumentException("cursor", $"Invalid cursor: it does not start with '{Prefix}'. {Hint}");
         byte[] bytes;
         try
         {
@@ -33,19 +34,19 @@ internal sealed record QueryCursor(ulong Fingerprint, IReadOnlyList<int> PageBud
         }
         catch (FormatException)
         {
-            throw new ArgumentException($"Invalid cursor: it is not valid base64url. {Hint}", "cursor");
+            throw new QueryArgumentException("cursor", $"Invalid cursor: it is not valid base64url. {Hint}");
         }
         if (bytes.Length < 12 || (bytes.Length - 8) % 4 != 0 || bytes.Length > 8 + (4 * 100_000))
-            throw new ArgumentException($"Invalid cursor: {bytes.Length} bytes is not a cursor's length. {Hint}", "cursor");
+            throw new QueryArgumentException("cursor", $"Invalid cursor: {bytes.Length} bytes is not a cursor's length. {Hint}");
         ulong fingerprint = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (fingerprint != expectedFingerprint)
-            throw new ArgumentException($"The cursor belongs to another trace or query (or other options). {Hint}", "cursor");
+            throw new QueryArgumentException("cursor", $"The cursor belongs to another trace or query (or other options). {Hint}");
         var budgets = new int[(bytes.Length - 8) / 4];
         for (int i = 0; i < budgets.Length; i++)
         {
             budgets[i] = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8 + (4 * i)));
             if (budgets[i] <= 0)
-                throw new ArgumentException($"Invalid cursor: page {i + 1} has budget {budgets[i]}. {Hint}", "cursor");
+                throw new QueryArgumentException("cursor", $"Invalid cursor: page {i + 1} has budget {budgets[i]}. {Hint}");
         }
         return new QueryCursor(fingerprint, budgets);
     }

@@ -127,9 +127,9 @@ internal static class RepeatFolding
         int first = run.Events[0], last = run.Events[^1];
         var text = new StringBuilder("- ").Append(prefix)
             .Append(trace.GetEventRef(first)).Append("..").Append(trace.GetEventRef(last))
-            .Append(" ×").Append(TextFormat.Count(spans.Count)).Append(' ')
+            .Append(" ×").Append(TraceText.Count(spans.Count)).Append(' ')
             .Append(trace.GetFunctionName(trace.FunctionOrdinals[first])).Append(" depth ").Append(trace.Depths[first])
-            .Append(" (").Append(TextFormat.Count(run.Events.Count)).Append(" events folded");
+            .Append(" (").Append(TraceText.Count(run.Events.Count)).Append(" events folded");
         if (exemplars is { } x)
             text.Append("; ").Append(x);
         return text.Append(')').ToString();

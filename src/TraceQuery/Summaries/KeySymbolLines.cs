@@ -1,9 +1,10 @@
 using System.Globalization;
 using TraceQuery.Analysis;
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
-namespace TraceQuery.Summaries.Internals;
+namespace TraceQuery.Summaries;
 
 /// <summary>Renders a <see cref="KeySymbolPlan"/> as a headline and ranked lines: the functions with their reasons, then the per-module sets.</summary>
 internal static class KeySymbolLines
@@ -13,13 +14,13 @@ internal static class KeySymbolLines
 
     public static (string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals) Render(ExecutionTrace trace, KeySymbolPlan plan)
     {
-        string headline = $"# Key symbols for \"{plan.Symptom}\": {TextFormat.Count(plan.Functions.Count)} of {TextFormat.Count(plan.Candidates)} matching functions ({TextFormat.Count(trace.FunctionIds.Length)} in the trace)";
+        string headline = $"# Key symbols for \"{plan.Symptom}\": {TraceText.Count(plan.Functions.Count)} of {TraceText.Count(plan.Candidates)} matching functions ({TraceText.Count(trace.FunctionIds.Length)} in the trace)";
         var items = new List<SummaryItem>();
         for (int i = 0; i < plan.Functions.Count; i++)
         {
             var k = plan.Functions[i];
             items.Add(new SummaryItem(SummaryItemKind.Function,
-                $"{i + 1}. {k.Name} ({k.Module}) score {k.Score.ToString("0.#", CultureInfo.InvariantCulture)} · ×{TextFormat.Count(k.Calls)} · {string.Join(" · ", k.Reasons)} · {EvidenceRef.ForFunction(k.FunctionId)}",
+                $"{i + 1}. {k.Name} ({k.Module}) score {k.Score.ToString("0.#", CultureInfo.InvariantCulture)} · ×{TraceText.Count(k.Calls)} · {string.Join(" · ", k.Reasons)} · {EvidenceRef.ForFunction(k.FunctionId)}",
                 FunctionsSection));
         }
         foreach (var set in plan.ModuleSets)
@@ -28,7 +29,7 @@ internal static class KeySymbolLines
             string module = trace.Symbols.GetModuleName(any);
             string encoding = set.Encoding == FunctionIdSetEncoding.Bitset ? "bitset" : "delta list";
             items.Add(new SummaryItem(SummaryItemKind.Timeline,
-                $"- {module} (module 0x{set.ModuleId.ToString("x8", CultureInfo.InvariantCulture)}): {TextFormat.Count(set.Count)} function{(set.Count == 1 ? "" : "s")} · {encoding} · {set.Base64}",
+                $"- {module} (module 0x{set.ModuleId.ToString("x8", CultureInfo.InvariantCulture)}): {TraceText.Count(set.Count)} function{(set.Count == 1 ? "" : "s")} · {encoding} · {set.Base64}",
                 SetsSection));
         }
         var totals = new Dictionary<SummaryItemKind, long>

@@ -5,7 +5,8 @@ namespace TraceQuery;
 
 /// <summary>
 /// What <see cref="Microsoft.Extensions.DependencyInjection.TraceQueryServiceCollectionExtensions.AddTraceQuery"/>
-/// registers: the model whose tokenizer counts budgets, the analysis thresholds and the server's limits.
+/// registers: the model whose tokenizer counts budgets, the analysis thresholds and the server's limits. It lives with
+/// the registration (it names the server's options, a layer above the façade) but keeps the <c>TraceQuery</c> namespace.
 /// </summary>
 public sealed class TraceQueryOptions
 {
@@ -15,6 +16,6 @@ public sealed class TraceQueryOptions
     /// <summary>Thresholds of the finding detectors and the analysis parallelism. Default <see cref="AnalyzerOptions.Default"/>.</summary>
     public AnalyzerOptions Analyzer { get; set; } = AnalyzerOptions.Default;
 
-    /// <summary>ExecutionTrace root and limits of the registered <see cref="TraceQueryServer"/>. Default: no trace root, default limits.</summary>
+    /// <summary>Trace root and limits of the registered <see cref="TraceQueryServer"/>. Default: no trace root, default limits.</summary>
     public TraceQueryServerOptions Server { get; set; } = new();
 }

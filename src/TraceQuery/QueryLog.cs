@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace TraceQuery.Internals;
+namespace TraceQuery;
 
 /// <summary>TraceQuery's log messages, source-generated: nothing is formatted unless the level is enabled.</summary>
 internal static partial class QueryLog

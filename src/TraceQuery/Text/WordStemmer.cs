@@ -1,9 +1,10 @@
-namespace TraceQuery.Analysis.Internals;
+namespace TraceQuery.Text;
 
 /// <summary>
-/// A small hand-written stemmer for matching symptom words against identifier parts: it strips common English
-/// endings (<c>parsing</c>, <c>parser</c>, <c>parse</c> → <c>pars</c>; <c>headers</c> → <c>head</c>) and undoubles a
-/// final consonant (<c>stopping</c> → <c>stop</c>). Both sides go through it, so it need only be consistent.
+/// The one stemmer, for matching symptom words against identifier parts (key-symbol planning, finding relevance): it
+/// strips common English endings (<c>parsing</c>, <c>parser</c>, <c>parse</c> → <c>pars</c>; <c>headers</c> →
+/// <c>head</c>) and undoubles a final consonant (<c>stopping</c> → <c>stop</c>). Both sides go through it, so it need
+/// only be consistent.
 /// </summary>
 internal static class WordStemmer
 {
@@ -13,6 +14,7 @@ internal static class WordStemmer
         ("ies", "y"), ("es", ""), ("ed", ""), ("ly", ""), ("s", ""), ("e", ""),
     ];
 
+    /// <summary>The lower-case stem of <paramref name="word"/>; words of three letters or fewer are only lower-cased.</summary>
     public static string Stem(string word)
     {
         string w = word.ToLowerInvariant();

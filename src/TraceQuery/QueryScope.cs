@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace TraceQuery.Internals;
+namespace TraceQuery;
 
 /// <summary>
 /// One query being measured (see <see cref="QueryInstruments.Start"/>): end it with exactly one of <see cref="Complete"/>

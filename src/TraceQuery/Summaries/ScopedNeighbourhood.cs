@@ -3,9 +3,10 @@ using System.Text;
 using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
-namespace TraceQuery.Summaries.Internals;
+namespace TraceQuery.Summaries;
 
 /// <summary>
 /// The lines of a scoped search: every thread's events in a window around an anchor, printed merged in time order
@@ -24,28 +25,29 @@ internal static class ScopedNeighbourhood
     private const int BackEvents = 32;
     private const int AheadEvents = 16;
 
-    public sealed record Lines(string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals, string Query, int Matched);
-
     /// <summary>The resolved anchor: its event (for a time, the nearest event), span, interval and description.</summary>
     private readonly record struct Anchor(int Event, int EndEvent, int Span, long StartNs, long EndNs, bool IsTime, string Text, string Description);
 
-    public static Lines Build(ExecutionTrace trace, ScopedSearchOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// The lines around <paramref name="window"/>'s anchor. <paramref name="selection"/> (null for all events) keeps only
+    /// the events a filter selected, <paramref name="filterCanonical"/> being that filter's text; the façade parses it.
+    /// </summary>
+    /// <exception cref="QueryArgumentException">The anchor does not parse or does not exist, or a window is negative.</exception>
+    public static AnswerLines Build(ExecutionTrace trace, ScopedWindow window, Selection? selection, string filterCanonical, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(window);
         if (trace.EventCount == 0)
-            throw new ArgumentException("The trace has no events to search around.", "anchor");
-        if (options.LookBackNs is < 0)
-            throw new ArgumentException($"Look-back must be zero or more nanoseconds, not {options.LookBackNs}.", "back");
-        if (options.LookAheadNs is < 0)
-            throw new ArgumentException($"Look-ahead must be zero or more nanoseconds, not {options.LookAheadNs}.", "ahead");
-        var anchor = Resolve(trace, options.Anchor);
+            throw new QueryArgumentException("anchor", "The trace has no events to search around.");
+        if (window.LookBackNs is < 0)
+            throw new QueryArgumentException("back", $"Look-back must be zero or more nanoseconds, not {window.LookBackNs}.");
+        if (window.LookAheadNs is < 0)
+            throw new QueryArgumentException("ahead", $"Look-ahead must be zero or more nanoseconds, not {window.LookAheadNs}.");
+        var anchor = Resolve(trace, window.Anchor);
         var (back, ahead) = DefaultWindows(trace, anchor);
-        back = options.LookBackNs ?? back;
-        ahead = options.LookAheadNs ?? ahead;
+        back = window.LookBackNs ?? back;
+        ahead = window.LookAheadNs ?? ahead;
         long from = anchor.StartNs - back; // timestamps are non-negative: no overflow
         long to = ahead > long.MaxValue - 1 - anchor.EndNs ? long.MaxValue - 1 : anchor.EndNs + ahead;
-        var filter = string.IsNullOrWhiteSpace(options.Filter) ? EventFilter.All : EventFilter.Parse(options.Filter);
-        var selection = filter.Root is AllNode ? null : filter.Evaluate(trace);
         cancellationToken.ThrowIfCancellationRequested();
 
         // Per thread, the window's index range, narrowed to the events nearest the anchor when it is too large.
@@ -120,7 +122,7 @@ internal static class ScopedNeighbourhood
             ranked.Add((-3, new SummaryItem(SummaryItemKind.Timeline, $"- [anchor] ±0 {anchor.Description}", Section) { Position = position }));
             other++;
         }
-        if (options.IncludeDetail && !windowHasDetail)
+        if (window.IncludeDetail && !windowHasDetail)
         {
             ranked.Add((-1, new SummaryItem(SummaryItemKind.Timeline, NearestDetail(trace, anchor, ranges), Section) { Position = long.MinValue }));
             other++;
@@ -134,18 +136,18 @@ internal static class ScopedNeighbourhood
                 distance = Math.Min(distance, Distance(timestamps[e], anchor));
             if (run.Folded)
             {
-                ranked.Add((distance * 2, new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, Offset(timestamps[run.First] - anchor.StartNs) + " "), Section) { Position = 3L * i }));
+                ranked.Add((distance * 2, new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, TraceText.Offset(timestamps[run.First] - anchor.StartNs) + " "), Section) { Position = 3L * i }));
                 folded++;
                 continue;
             }
             int e0 = run.First;
             bool isAnchor = IsAnchorEvent(e0);
             string mark = !isAnchor ? "" : e0 == anchor.Event ? "[anchor] " : "[anchor end] ";
-            ranked.Add((isAnchor ? -2 : distance * 2, new SummaryItem(SummaryItemKind.Event, RenderEvent(trace, e0, anchor, mark), Section) { Position = 3L * i }));
+            ranked.Add((isAnchor ? -2 : distance * 2, new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e0, TraceText.Offset(timestamps[e0] - anchor.StartNs), mark), Section) { Position = 3L * i }));
             singles++;
-            if (options.IncludeDetail && trace.DetailSeqs[e0] != TraceEvent.NoDetail && trace.TryGetDetail(e0, out var record))
+            if (window.IncludeDetail && trace.DetailSeqs[e0] != TraceEvent.NoDetail && trace.TryGetDetail(e0, out var record))
             {
-                ranked.Add(((isAnchor ? 0 : distance * 4) + 1, new SummaryItem(SummaryItemKind.Timeline, "  " + CompactDetail(record), Section) { Position = (3L * i) + 1 }));
+                ranked.Add(((isAnchor ? 0 : distance * 4) + 1, new SummaryItem(SummaryItemKind.Timeline, "  " + TraceText.Detail(record), Section) { Position = (3L * i) + 1 }));
                 other++;
             }
         }
@@ -156,14 +158,14 @@ internal static class ScopedNeighbourhood
         });
 
         var headline = new StringBuilder("# Around ").Append(anchor.Text).Append(" (").Append(anchor.Description).Append("): ")
-            .Append(Offset(-back)).Append(anchor.EndNs > anchor.StartNs ? " before its start .. " : " .. ").Append(Offset(ahead))
+            .Append(TraceText.Offset(-back)).Append(anchor.EndNs > anchor.StartNs ? " before its start .. " : " .. ").Append(TraceText.Offset(ahead))
             .Append(anchor.EndNs > anchor.StartNs ? " after its end" : "").Append(", ")
-            .Append(TextFormat.Count(kept)).Append(kept == 1 ? " event on " : " events on ")
-            .Append(TextFormat.Count(threadsSeen)).Append(threadsSeen == 1 ? " thread" : " threads");
+            .Append(TraceText.Count(kept)).Append(kept == 1 ? " event on " : " events on ")
+            .Append(TraceText.Count(threadsSeen)).Append(threadsSeen == 1 ? " thread" : " threads");
         if (selection is not null)
-            headline.Append(" matching `").Append(filter.Canonical).Append('`');
+            headline.Append(" matching `").Append(filterCanonical).Append('`');
         if (narrowed)
-            headline.Append("; the window holds ").Append(TextFormat.Count(inWindow)).Append(" events, the nearest ").Append(TextFormat.Count(MaxConsidered)).Append(" are considered");
+            headline.Append("; the window holds ").Append(TraceText.Count(inWindow)).Append(" events, the nearest ").Append(TraceText.Count(MaxConsidered)).Append(" are considered");
 
         var totals = new Dictionary<SummaryItemKind, long>
         {
@@ -171,8 +173,8 @@ internal static class ScopedNeighbourhood
             [SummaryItemKind.Function] = folded,
             [SummaryItemKind.Timeline] = other,
         };
-        string query = string.Create(CultureInfo.InvariantCulture, $"scoped|{anchor.Text}|{back}|{ahead}|{filter.Canonical}|{options.IncludeDetail}");
-        return new Lines(headline.ToString(), [.. ranked.Select(r => r.Item)], totals, query, kept);
+        string query = string.Create(CultureInfo.InvariantCulture, $"scoped|{anchor.Text}|{back}|{ahead}|{filterCanonical}|{window.IncludeDetail}");
+        return new AnswerLines(headline.ToString(), [.. ranked.Select(r => r.Item)], totals, query, kept, []);
     }
 
     /// <summary>Time distance from the anchor's interval: to its start before it, to its end after it, to the nearer end inside.</summary>
@@ -184,36 +186,36 @@ internal static class ScopedNeighbourhood
         const string Forms = "use span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms";
         text = text?.Trim() ?? "";
         if (text.Length == 0)
-            throw new ArgumentException("An anchor is required: " + Forms + ".", "anchor");
+            throw new QueryArgumentException("anchor", "An anchor is required: " + Forms + ".");
         var spans = trace.Spans;
         if (text.StartsWith("span:", StringComparison.Ordinal))
         {
             if (!int.TryParse(text.AsSpan(5), NumberStyles.None, CultureInfo.InvariantCulture, out int id))
-                throw new ArgumentException($"'{text}' is not a span reference; {Forms}.", "anchor");
+                throw new QueryArgumentException("anchor", $"'{text}' is not a span reference; {Forms}.");
             if (id >= spans.Count)
-                throw new ArgumentException($"{text} does not exist: this trace has {TextFormat.Count(spans.Count)} spans (span:0 to span:{spans.Count - 1}).", "anchor");
+                throw new QueryArgumentException("anchor", $"{text} does not exist: this trace has {TraceText.Count(spans.Count)} spans (span:0 to span:{spans.Count - 1}).");
             var span = spans.Get(id);
-            string description = $"{trace.Symbols.GetName(span.FunctionId)} on thread {span.ThreadId}, {TextFormat.Duration(span.DurationNs)} {span.Status.ToString().ToLowerInvariant()}, +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} into the trace";
+            string description = $"{trace.Symbols.GetName(span.FunctionId)} on thread {span.ThreadId}, {TraceText.Duration(span.DurationNs)} {TraceText.Status(span.Status)}, +{TraceText.Duration(span.StartNs - trace.TimeStartNs)} into the trace";
             return new Anchor(span.StartEvent, span.EndEvent, id, span.StartNs, span.EndNs, false, text, description);
         }
         if (text.StartsWith("event:", StringComparison.Ordinal))
         {
             if (!EventRef.TryParse(text, out var reference))
-                throw new ArgumentException($"'{text}' is not an event reference; {Forms}.", "anchor");
+                throw new QueryArgumentException("anchor", $"'{text}' is not an event reference; {Forms}.");
             if (!trace.TryGetEventIndex(reference, out int e))
-                throw new ArgumentException($"{text} does not exist in this trace (no such thread or sequence number).", "anchor");
+                throw new QueryArgumentException("anchor", $"{text} does not exist in this trace (no such thread or sequence number).");
             int s = spans.SpanOfEvent[e];
             long t = trace.Timestamps[e];
-            string description = $"{Kind(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TextFormat.Duration(t - trace.TimeStartNs)} into the trace";
+            string description = $"{TraceText.KindInLine(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TraceText.Duration(t - trace.TimeStartNs)} into the trace";
             return new Anchor(e, -1, s, t, t, false, reference.ToString(), description);
         }
         string body = text.StartsWith("time:", StringComparison.Ordinal) ? text[5..] : text;
         body = body.TrimStart('+');
-        if (!TryParseDuration(body, out long offset))
-            throw new ArgumentException($"'{text}' is not an anchor; {Forms}.", "anchor");
+        if (!DurationText.TryParse(body, out long offset, allowBareNanoseconds: true))
+            throw new QueryArgumentException("anchor", $"'{text}' is not an anchor; {Forms}.");
         long at = trace.TimeStartNs + offset;
         int nearest = NearestEvent(trace, at);
-        string timeText = "+" + TextFormat.Duration(offset);
+        string timeText = "+" + TraceText.Duration(offset);
         return new Anchor(nearest, -1, -1, at, at, true, "time " + timeText,
             $"time {timeText} into the trace; nearest event {trace.GetEventRef(nearest)}");
     }
@@ -286,7 +288,7 @@ internal static class ScopedNeighbourhood
             return "- no detail records in this window, nor anywhere in the trace: index data only";
         long offset = trace.Timestamps[best] - anchor.StartNs;
         return $"- no detail records in this window (index data only); the nearest window with detail is around {trace.GetEventRef(best)} "
-            + $"({Kind(trace.Kinds[best])} {trace.GetFunctionName(trace.FunctionOrdinals[best])}, {Offset(offset)} from the anchor): anchor there for arguments and registers";
+            + $"({TraceText.KindInLine(trace.Kinds[best])} {trace.GetFunctionName(trace.FunctionOrdinals[best])}, {TraceText.Offset(offset)} from the anchor): anchor there for arguments and registers";
 
         void Consider(int e)
         {
@@ -294,66 +296,5 @@ internal static class ScopedNeighbourhood
             if (d < bestDistance || (d == bestDistance && e < best))
                 (best, bestDistance) = (e, d);
         }
-    }
-
-    private static string RenderEvent(ExecutionTrace trace, int e, Anchor anchor, string mark)
-    {
-        var text = new StringBuilder("- ").Append(mark).Append(Offset(trace.Timestamps[e] - anchor.StartNs)).Append(' ')
-            .Append(trace.GetEventRef(e)).Append(' ').Append(Kind(trace.Kinds[e])).Append(' ')
-            .Append(trace.GetFunctionName(trace.FunctionOrdinals[e])).Append(" depth ").Append(trace.Depths[e]);
-        var spans = trace.Spans;
-        int s = spans.SpanOfEvent[e];
-        if ((EventKind)trace.Kinds[e] == EventKind.Return && s >= 0 && spans.Statuses[s] == SpanStatus.Complete)
-            text.Append(" after ").Append(TextFormat.Duration(spans.GetDuration(s))).Append(" span:").Append(s);
-        else if ((EventKind)trace.Kinds[e] == EventKind.Exception && s >= 0)
-            text.Append(" in span:").Append(s);
-        return text.ToString();
-    }
-
-    /// <summary>A detail record in one short line: registers (arguments on a call, return values on a return), lr, sp, stack size.</summary>
-    internal static string CompactDetail(DetailRecord record)
-    {
-        var function = record.TryGetFunctionDetail();
-        if (function is null)
-            return $"detail: {record.Payload.Length} bytes (not a function payload)";
-        var text = new StringBuilder(record.EventType == DetailRecord.FunctionReturnType ? "detail: ret " : "detail: args ");
-        for (int i = 0; i < function.Registers.Count; i++)
-            text.Append(i == 0 ? "" : ",").Append("0x").Append(function.Registers[i].ToString("x", CultureInfo.InvariantCulture));
-        text.Append(" lr=0x").Append(function.Lr.ToString("x", CultureInfo.InvariantCulture))
-            .Append(" sp=0x").Append(function.Sp.ToString("x", CultureInfo.InvariantCulture))
-            .Append(" stack ").Append(function.Stack.Length).Append(" B");
-        return text.ToString();
-    }
-
-    private static string Offset(long ns) => ns == 0 ? "±0" : ns > 0 ? "+" + TextFormat.Duration(ns) : TextFormat.Duration(ns);
-
-    private static string Kind(byte kind) => (EventKind)kind switch
-    {
-        EventKind.Call => "call",
-        EventKind.Return => "return",
-        _ => "EXCEPTION",
-    };
-
-    /// <summary>A non-negative duration: a number and a unit (ns, us, µs, ms, s), or a bare integer of nanoseconds.</summary>
-    internal static bool TryParseDuration(string text, out long nanoseconds)
-    {
-        nanoseconds = 0;
-        text = text.Trim();
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out nanoseconds))
-            return true;
-        (string Unit, long Scale)[] units = [("ns", 1), ("us", 1_000), ("µs", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000)];
-        foreach (var (unit, scale) in units)
-        {
-            if (!text.EndsWith(unit, StringComparison.OrdinalIgnoreCase))
-                continue;
-            if (!decimal.TryParse(text.AsSpan(0, text.Length - unit.Length).Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out decimal amount))
-                return false;
-            decimal value = amount * scale;
-            if (value > long.MaxValue)
-                return false;
-            nanoseconds = (long)value;
-            return true;
-        }
-        return false;
     }
 }

@@ -3,9 +3,10 @@ using System.Text;
 using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
-namespace TraceQuery.Summaries.Internals;
+namespace TraceQuery.Summaries;
 
 /// <summary>
 /// Turns a trace, a selection and an analysis into the summary's headline and its ranked candidate
@@ -24,17 +25,17 @@ internal static class NarrativeBuilder
         var text = new StringBuilder();
         string source = trace.Metadata.SourcePath is { } path ? Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) : trace.Metadata.SourceFormat;
         text.Append("# Trace ").Append(source).Append(": ")
-            .Append(TextFormat.Count(trace.EventCount)).Append(" events, ")
-            .Append(TextFormat.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread, " : " threads, ")
-            .Append(TextFormat.Duration(trace.TimeEndNs - trace.TimeStartNs));
+            .Append(TraceText.Count(trace.EventCount)).Append(" events, ")
+            .Append(TraceText.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread, " : " threads, ")
+            .Append(TraceText.Duration(trace.TimeEndNs - trace.TimeStartNs));
         if (filter.Root is not AllNode)
         {
             text.Append("; filter `").Append(filter.Canonical).Append("` matched ")
-                .Append(TextFormat.Count(selection.Count)).Append(" events in ")
-                .Append(TextFormat.Count(analysis.SpansAnalyzed)).Append(" spans");
+                .Append(TraceText.Count(selection.Count)).Append(" events in ")
+                .Append(TraceText.Count(analysis.SpansAnalyzed)).Append(" spans");
         }
         int findings = analysis.Findings.Count;
-        text.Append("; ").Append(findings == 0 ? "no anomalies found" : TextFormat.Count(findings) + (findings == 1 ? " finding" : " findings"));
+        text.Append("; ").Append(findings == 0 ? "no anomalies found" : TraceText.Count(findings) + (findings == 1 ? " finding" : " findings"));
         if (trace.WasRecovered)
             text.Append("; recovered from a damaged or unfinished recording");
         return text.ToString();
@@ -52,8 +53,8 @@ internal static class NarrativeBuilder
         {
             var f = top[i];
             yield return new SummaryItem(SummaryItemKind.Function,
-                $"- {f.Name} ({f.Module}) ×{TextFormat.Count(f.Count)} · self {TextFormat.Duration(f.SelfTotalNs)} · total {TextFormat.Duration(f.TotalNs)}"
-                + $" · p50 {Duration(f.P50Ns)} · p99 {Duration(f.P99Ns)} · max {TextFormat.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}"
+                $"- {f.Name} ({f.Module}) ×{TraceText.Count(f.Count)} · self {TraceText.Duration(f.SelfTotalNs)} · total {TraceText.Duration(f.TotalNs)}"
+                + $" · p50 {TraceText.Duration(f.P50Ns)} · p99 {TraceText.Duration(f.P99Ns)} · max {TraceText.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}"
                 + (exemplars[i] is { } x ? " · " + x : ""),
                 FunctionsSection);
         }
@@ -67,36 +68,12 @@ internal static class NarrativeBuilder
         if (filtered)
         {
             foreach (int e in selection.Indices())
-                yield return new SummaryItem(SummaryItemKind.Event, RenderEvent(trace, e), EventsSection);
+                yield return new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e), EventsSection);
         }
     }
 
     public static string Render(Finding finding) =>
         $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
-
-    public static string RenderEvent(ExecutionTrace trace, int e)
-    {
-        string kind = (EventKind)trace.Kinds[e] switch
-        {
-            EventKind.Call => "call",
-            EventKind.Return => "return",
-            _ => "EXCEPTION",
-        };
-        var text = new StringBuilder();
-        text.Append("- +").Append(TextFormat.Duration(trace.Timestamps[e] - trace.TimeStartNs)).Append(' ')
-            .Append(trace.GetEventRef(e)).Append(' ').Append(kind).Append(' ')
-            .Append(trace.GetFunctionName(trace.FunctionOrdinals[e])).Append(" depth ").Append(trace.Depths[e]);
-        if ((EventKind)trace.Kinds[e] == EventKind.Return)
-        {
-            var spans = trace.Spans;
-            int s = spans.SpanOfEvent[e];
-            if (s >= 0 && spans.Statuses[s] == SpanStatus.Complete)
-                text.Append(" after ").Append(TextFormat.Duration(spans.GetDuration(s))).Append(" span:").Append(s);
-        }
-        if (trace.TryGetMessage(e, out string message))
-            text.Append(' ').Append(TextFormat.Message(message));
-        return text.ToString();
-    }
 
     /// <summary>
     /// Ten equal time slices: how many (selected) events, the busiest function, exceptions. Each thread's
@@ -118,7 +95,7 @@ internal static class NarrativeBuilder
         {
             long from = span * i / Slices, to = span * (i + 1) / Slices;
             var text = new StringBuilder();
-            text.Append("- ").Append(TextFormat.Duration(from)).Append("–").Append(TextFormat.Duration(to)).Append(": ");
+            text.Append("- ").Append(TraceText.Duration(from)).Append("–").Append(TraceText.Duration(to)).Append(": ");
             if (counts[i] == 0)
             {
                 text.Append("no events");
@@ -133,10 +110,10 @@ internal static class NarrativeBuilder
                     if (row[o] > row[top])
                         top = o;
                 }
-                text.Append(TextFormat.Count(counts[i])).Append(" events, mostly ").Append(trace.GetFunctionName(top))
-                    .Append(" (").Append(TextFormat.Count(row[top])).Append(')');
+                text.Append(TraceText.Count(counts[i])).Append(" events, mostly ").Append(trace.GetFunctionName(top))
+                    .Append(" (").Append(TraceText.Count(row[top])).Append(')');
                 if (exceptions[i] > 0)
-                    text.Append(", ").Append(TextFormat.Count(exceptions[i])).Append(exceptions[i] == 1 ? " exception" : " exceptions");
+                    text.Append(", ").Append(TraceText.Count(exceptions[i])).Append(exceptions[i] == 1 ? " exception" : " exceptions");
             }
             yield return text.ToString();
         }
@@ -208,8 +185,6 @@ internal static class NarrativeBuilder
         }
         return (selected, raised);
     }
-
-    private static string Duration(double ns) => TextFormat.Duration((long)Math.Round(ns));
 
     private static string SeverityName(Severity severity) => severity switch
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace TraceQuery.Internals;
+namespace TraceQuery;
 
 /// <summary>
 /// The <c>TraceQuery</c> meter's instruments and the activity source. One shared set for engines built without an

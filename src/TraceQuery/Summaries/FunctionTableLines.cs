@@ -1,0 +1,19 @@
+using TraceQuery.Analysis;
+using TraceQuery.Text;
+
+namespace TraceQuery.Summaries;
+
+/// <summary>The lines of a top-functions table: rank, name, module, calls, total, self, percentiles, max and a <c>fn:</c> reference.</summary>
+internal static class FunctionTableLines
+{
+    /// <summary>Lines for <paramref name="top"/> out of <paramref name="functionCount"/> functions ranked by <paramref name="metricName"/>.</summary>
+    public static AnswerLines Build(IReadOnlyList<FunctionStats> top, int functionCount, string metricName, string query, int matched)
+    {
+        var items = top.Select((f, i) => new SummaryItem(SummaryItemKind.Function,
+            $"{i + 1}. {f.Name} ({f.Module}) ×{TraceText.Count(f.Count)} · total {TraceText.Duration(f.TotalNs)} · self {TraceText.Duration(f.SelfTotalNs)} · p50 {TraceText.Duration((long)f.P50Ns)} · p95 {TraceText.Duration((long)f.P95Ns)} · p99 {TraceText.Duration((long)f.P99Ns)} · max {TraceText.Duration(f.MaxNs)} · {EvidenceRef.ForFunction(f.FunctionId)}",
+            "## Functions"));
+        string headline = $"# Top {TraceText.Count(top.Count)} of {TraceText.Count(functionCount)} functions by {metricName}";
+        var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Function] = top.Count };
+        return new AnswerLines(headline, items, totals, query, matched, []);
+    }
+}

@@ -1,0 +1,40 @@
+using TraceQuery.Analysis;
+using TraceQuery.Model;
+using TraceQuery.Text;
+
+namespace TraceQuery.Summaries;
+
+/// <summary>The lines of a reference lookup (<c>events.get</c>): each event, span or function reference resolved to one line.</summary>
+internal static class ReferenceLines
+{
+    /// <summary>One line per reference, in the order given; <paramref name="texts"/> are the references as the caller wrote them.</summary>
+    public static AnswerLines Build(ExecutionTrace trace, IReadOnlyList<string> texts, IReadOnlyList<EvidenceRef> references, bool detail)
+    {
+        var lines = references.Select(r => new SummaryItem(SummaryItemKind.Timeline, Resolve(trace, r, detail), "## Resolved")).ToList();
+        string headline = $"# {TraceText.Count(texts.Count)} references";
+        return AnswerLines.Counted(headline, lines, "events|" + string.Join(',', texts) + "|" + detail, trace.EventCount);
+    }
+
+    private static string Resolve(ExecutionTrace trace, EvidenceRef reference, bool detail)
+    {
+        switch (reference.Kind)
+        {
+            case EvidenceKind.Event:
+                if (!trace.TryGetEventIndex(new EventRef(reference.Thread, (uint)reference.Value), out int e))
+                    return $"- {reference}: no such event in this trace";
+                string line = EventListLines.Render(trace, e, full: true);
+                if (detail && trace.TryGetDetail(e, out var record))
+                    line += " · " + TraceText.Detail(record);
+                else if (detail && trace.DetailSeqs[e] == TraceEvent.NoDetail)
+                    line += " · no detail record";
+                return line;
+            case EvidenceKind.Span:
+                return reference.Value < (ulong)trace.Spans.Count ? TraceText.Span(trace, (int)reference.Value) : $"- {reference}: no such span in this trace";
+            default:
+                int ordinal = trace.FunctionIds.BinarySearch(reference.Value);
+                if (ordinal < 0)
+                    return $"- {reference}: function {trace.Symbols.GetName(reference.Value)} has no events in this trace";
+                return $"- {reference}: {trace.GetFunctionName(ordinal)} in {trace.Symbols.GetModuleName(reference.Value)}";
+        }
+    }
+}
