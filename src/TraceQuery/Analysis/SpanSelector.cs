@@ -16,7 +16,7 @@ internal static class SpanSelector
         var node = Pattern(pattern);
         try
         {
-            return TraceQuery.Filtering.Internals.FilterCompiler.MatchNames(node, trace);
+            return FunctionNameMatcher.Match(node, trace);
         }
         catch (ArgumentException e)
         {

@@ -46,14 +46,11 @@ public sealed class EventFilter
 
     /// <summary>Selects the events of <paramref name="trace"/> that match. O(events) column scans; allocates one bitmap (1 bit per event).</summary>
     /// <exception cref="FilterSyntaxException">A regex timed out on a function name.</exception>
-    public Selection Evaluate(ExecutionTrace trace) => Evaluate(trace, forceScalar: false);
-
-    /// <summary>Evaluates with the scalar twins of every vectorized scan when <paramref name="forceScalar"/> is true (tests compare both).</summary>
-    internal Selection Evaluate(ExecutionTrace trace, bool forceScalar)
+    public Selection Evaluate(ExecutionTrace trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
-        var plan = FilterCompiler.Compile(Root, trace, forceScalar);
-        return new Selection(FilterPlan.EvaluateAll(plan, trace, forceScalar), trace.EventCount);
+        var plan = FilterCompiler.Compile(Root, trace);
+        return new Selection(FilterPlan.EvaluateAll(plan, trace), trace.EventCount);
     }
 
     /// <inheritdoc />

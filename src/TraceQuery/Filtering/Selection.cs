@@ -1,5 +1,5 @@
 using System.Numerics;
-using System.Runtime.Intrinsics;
+using TraceQuery.Vectorized;
 
 namespace TraceQuery.Filtering;
 
@@ -67,19 +67,19 @@ public sealed class Selection
         (uint)index < (uint)Length && (_words[index >> 6] & (1UL << index)) != 0;
 
     /// <summary>Events selected in both.</summary>
-    public Selection Intersect(Selection other) => Combine(other, BitmapOps.And);
+    public Selection Intersect(Selection other) => Combine(other, BitmapKernels.And);
 
     /// <summary>Events selected in either.</summary>
-    public Selection Union(Selection other) => Combine(other, BitmapOps.Or);
+    public Selection Union(Selection other) => Combine(other, BitmapKernels.Or);
 
     /// <summary>Events selected here but not in <paramref name="other"/>.</summary>
-    public Selection Except(Selection other) => Combine(other, BitmapOps.AndNot);
+    public Selection Except(Selection other) => Combine(other, BitmapKernels.AndNot);
 
     /// <summary>Events not selected here.</summary>
     public Selection Complement()
     {
         var words = new ulong[_words.Length];
-        BitmapOps.Not(_words, words);
+        BitmapKernels.Not(_words, words);
         ClearTail(words, Length);
         return new Selection(words, Length);
     }
@@ -173,57 +173,5 @@ public sealed class Selection
         foreach (ulong w in words)
             count += BitOperations.PopCount(w);
         return (int)count;
-    }
-}
-
-/// <summary>Word-wise bitmap operations with <see cref="Vector256"/> bodies and scalar tails.</summary>
-internal static class BitmapOps
-{
-    public static void And(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= a.Length - Vector256<ulong>.Count; i += Vector256<ulong>.Count)
-                (Vector256.Create(a[i..]) & Vector256.Create(b[i..])).CopyTo(result[i..]);
-        }
-        for (; i < a.Length; i++)
-            result[i] = a[i] & b[i];
-    }
-
-    public static void Or(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= a.Length - Vector256<ulong>.Count; i += Vector256<ulong>.Count)
-                (Vector256.Create(a[i..]) | Vector256.Create(b[i..])).CopyTo(result[i..]);
-        }
-        for (; i < a.Length; i++)
-            result[i] = a[i] | b[i];
-    }
-
-    public static void AndNot(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= a.Length - Vector256<ulong>.Count; i += Vector256<ulong>.Count)
-                Vector256.AndNot(Vector256.Create(a[i..]), Vector256.Create(b[i..])).CopyTo(result[i..]);
-        }
-        for (; i < a.Length; i++)
-            result[i] = a[i] & ~b[i];
-    }
-
-    public static void Not(ReadOnlySpan<ulong> a, Span<ulong> result)
-    {
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= a.Length - Vector256<ulong>.Count; i += Vector256<ulong>.Count)
-                (~Vector256.Create(a[i..])).CopyTo(result[i..]);
-        }
-        for (; i < a.Length; i++)
-            result[i] = ~a[i];
     }
 }

@@ -130,7 +130,7 @@ public sealed class StructuralFilterTests
                 string context = $"round {round}, length {length}, filter {FilterParser.Format(node)}";
                 var filter = EventFilter.FromNode(node);
                 var vector = filter.Evaluate(trace);
-                var scalar = filter.Evaluate(trace, forceScalar: true);
+                var scalar = ScalarTwin.Evaluate(filter, trace);
                 var expected = Reference(node, trace);
                 CollectionAssert.AreEqual(scalar.Words.ToArray(), vector.Words.ToArray(), context + ": vector and scalar twins differ");
                 Assert.AreEqual(expected.Count, vector.Count, context + ": count");
@@ -350,7 +350,7 @@ public sealed class StructuralFilterTests
             default:
                 // Event terms: the compiled evaluation, which TraceFilterTests checks against FilterReference
                 // (that plain evaluation builds a regex per event, too slow for these traces).
-                return EventFilter.FromNode(node).Evaluate(trace, forceScalar: true).Indices().ToHashSet();
+                return ScalarTwin.Evaluate(EventFilter.FromNode(node), trace).Indices().ToHashSet();
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class TraceFilterTests
     {
         var filter = EventFilter.FromNode(node);
         var vector = filter.Evaluate(trace);
-        var scalar = filter.Evaluate(trace, forceScalar: true);
+        var scalar = ScalarTwin.Evaluate(filter, trace);
         var expected = FilterReference.Evaluate(node, trace);
         CollectionAssert.AreEqual(scalar.Words.ToArray(), vector.Words.ToArray(), $"{description}: vector and scalar twins differ");
         var actual = vector.Indices().ToHashSet();
@@ -122,7 +122,7 @@ public sealed class TraceFilterTests
                 expected++;
         }
         Assert.AreEqual(expected, selection.Count);
-        CollectionAssert.AreEqual(EventFilter.FromNode(node).Evaluate(trace, forceScalar: true).Words.ToArray(), selection.Words.ToArray());
+        CollectionAssert.AreEqual(ScalarTwin.Evaluate(EventFilter.FromNode(node), trace).Words.ToArray(), selection.Words.ToArray());
     }
 
     [TestMethod]

@@ -1,4 +1,4 @@
-using TraceQuery.Vectorized.Internals;
+using TraceQuery.Vectorized;
 
 namespace TraceQuery.Tests.Vectorized;
 
@@ -13,6 +13,6 @@ internal static class KernelPaths
 
     public static IEnumerable<object[]> All => [[Dispatched], [Scalar]];
 
-    /// <summary>Selects <paramref name="path"/> on this thread until the scope is disposed.</summary>
+    /// <summary>Selects <paramref name="path"/> for this flow of execution until the scope is disposed.</summary>
     public static KernelDispatch.ScalarScope Enter(string path) => KernelDispatch.ForceScalarScope(path == Scalar);
 }

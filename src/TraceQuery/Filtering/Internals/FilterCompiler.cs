@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using TraceQuery.Model;
 
 namespace TraceQuery.Filtering.Internals;
@@ -13,25 +12,23 @@ namespace TraceQuery.Filtering.Internals;
 /// </summary>
 internal static class FilterCompiler
 {
-    internal static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
-
     /// <summary>
     /// Compiles <paramref name="node"/> for <paramref name="trace"/>. Span operators are evaluated here (both sides over
-    /// the whole trace), with the scalar twins when <paramref name="forceScalar"/> is set.
+    /// the whole trace).
     /// </summary>
-    public static FilterPlan Compile(FilterNode node, ExecutionTrace trace, bool forceScalar = false) => Simplify(node switch
+    public static FilterPlan Compile(FilterNode node, ExecutionTrace trace) => Simplify(node switch
     {
         AllNode => new ConstantPlan(true),
-        AndNode and => new AndPlan(Compile(and.Left, trace, forceScalar), Compile(and.Right, trace, forceScalar)),
-        OrNode or => new OrPlan(Compile(or.Left, trace, forceScalar), Compile(or.Right, trace, forceScalar)),
-        NotNode not => new NotPlan(Compile(not.Operand, trace, forceScalar)),
-        SpanRelationNode relation => CompileRelation(relation, trace, forceScalar),
+        AndNode and => new AndPlan(Compile(and.Left, trace), Compile(and.Right, trace)),
+        OrNode or => new OrPlan(Compile(or.Left, trace), Compile(or.Right, trace)),
+        NotNode not => new NotPlan(Compile(not.Operand, trace)),
+        SpanRelationNode relation => CompileRelation(relation, trace),
         SpanDurationTerm duration => CompileSpanTimes(duration.Op, duration.Nanoseconds, trace, selfTimes: false),
         SelfTimeTerm self => CompileSpanTimes(self.Op, self.Nanoseconds, trace, selfTimes: true),
         SpanStatusTerm status => CompileStatuses(status.Statuses, trace),
         KindTerm kind => CompileKinds(kind.Kinds),
         ThreadTerm thread => CompileThreads(thread, trace),
-        NameTerm name => Functions(trace, MatchNames(name, trace)),
+        NameTerm name => Functions(trace, FunctionNameMatcher.Match(name, trace)),
         WordTerm word => CompileWord(word, trace),
         DepthTerm depth => new DepthPlan(depth.Op, depth.Value),
         TimeTerm time => CompileTime(time, trace),
@@ -103,30 +100,22 @@ internal static class FilterCompiler
                 continue;
             int end = ends[s];
             long duration = timestamps[end] - timestamps[starts[s]];
-            bool match = term.Op switch
-            {
-                ComparisonOperator.Equal => duration == term.Nanoseconds,
-                ComparisonOperator.NotEqual => duration != term.Nanoseconds,
-                ComparisonOperator.Less => duration < term.Nanoseconds,
-                ComparisonOperator.LessOrEqual => duration <= term.Nanoseconds,
-                ComparisonOperator.Greater => duration > term.Nanoseconds,
-                _ => duration >= term.Nanoseconds,
-            };
+            bool match = ComparisonEvaluator.Holds(term.Op, duration, term.Nanoseconds);
             if (match)
                 words[end >> 6] |= 1UL << end;
         }
         return new BitmapPlan(words);
     }
 
-    private static FilterPlan CompileRelation(SpanRelationNode node, ExecutionTrace trace, bool forceScalar)
+    private static FilterPlan CompileRelation(SpanRelationNode node, ExecutionTrace trace)
     {
-        var outer = Compile(node.Outer, trace, forceScalar);
-        var inner = Compile(node.Inner, trace, forceScalar);
+        var outer = Compile(node.Outer, trace);
+        var inner = Compile(node.Inner, trace);
         if (inner is ConstantPlan { Value: false } || trace.EventCount == 0)
             return new ConstantPlan(false);
         var tree = trace.SpanTree;
-        var outerWords = FilterPlan.EvaluateAll(outer, trace, forceScalar);
-        var innerWords = FilterPlan.EvaluateAll(inner, trace, forceScalar);
+        var outerWords = FilterPlan.EvaluateAll(outer, trace);
+        var innerWords = FilterPlan.EvaluateAll(inner, trace);
         return new BitmapPlan(SpanRelations.Evaluate(node.Relation, outerWords, innerWords, trace.Spans, tree));
     }
 
@@ -141,15 +130,7 @@ internal static class FilterCompiler
         for (int s = 0; s < times.Length; s++)
         {
             long time = times[s];
-            bool match = op switch
-            {
-                ComparisonOperator.Equal => time == nanoseconds,
-                ComparisonOperator.NotEqual => time != nanoseconds,
-                ComparisonOperator.Less => time < nanoseconds,
-                ComparisonOperator.LessOrEqual => time <= nanoseconds,
-                ComparisonOperator.Greater => time > nanoseconds,
-                _ => time >= nanoseconds,
-            };
+            bool match = ComparisonEvaluator.Holds(op, time, nanoseconds);
             if (match)
             {
                 int start = starts[s];
@@ -209,85 +190,11 @@ internal static class FilterCompiler
         return new FunctionSetPlan(membership);
     }
 
-    internal static bool[] MatchNames(NameTerm term, ExecutionTrace trace)
-    {
-        var membership = new bool[trace.FunctionIds.Length];
-        Regex? regex = term.Kind == NamePatternKind.Regex
-            ? new Regex(term.Pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout)
-            : null;
-        for (int o = 0; o < membership.Length; o++)
-        {
-            ulong id = trace.FunctionIds[o];
-            if (term.Field == NameField.Function)
-            {
-                membership[o] = Matches(term, regex, trace.Symbols.GetName(id));
-            }
-            else
-            {
-                var module = trace.Symbols.GetModule(id);
-                membership[o] = module is null
-                    ? Matches(term, regex, SymbolTable.UnknownModuleName((uint)(id >> 32)))
-                    : Matches(term, regex, module.FileName) || Matches(term, regex, module.Path);
-            }
-        }
-        return membership;
-    }
-
-    private static bool Matches(NameTerm term, Regex? regex, string name)
-    {
-        if (regex is null)
-            return Glob.IsMatch(term.Pattern, name);
-        try
-        {
-            return regex.IsMatch(name);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            throw new FilterSyntaxException(
-                $"the regex at column {term.Column} took longer than {RegexTimeout.TotalMilliseconds:0} ms on a {name.Length}-character name; simplify it",
-                term.Pattern, term.Column);
-        }
-    }
-
     private static long SaturatingAdd(long a, long b)
     {
         long sum = unchecked(a + b);
         if (((a ^ sum) & (b ^ sum)) < 0)
             return b > 0 ? long.MaxValue : long.MinValue;
         return sum;
-    }
-}
-
-/// <summary>Case-insensitive shell glob (<c>*</c> any run, <c>?</c> one character) over a whole name, in O(n·m) worst case.</summary>
-internal static class Glob
-{
-    public static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        int p = 0, t = 0, star = -1, resume = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t])))
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                resume = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++resume;
-            }
-            else
-            {
-                return false;
-            }
-        }
-        while (p < pattern.Length && pattern[p] == '*')
-            p++;
-        return p == pattern.Length;
     }
 }

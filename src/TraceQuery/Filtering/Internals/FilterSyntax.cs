@@ -21,9 +21,6 @@ internal static class FilterSyntax
     /// <summary>The kinds a <c>kind:</c> term accepts, for messages.</summary>
     public const string KindList = "call, return or exception";
 
-    /// <summary>The units a time or duration accepts, for messages.</summary>
-    public const string UnitList = "ns, us (or µs), ms or s";
-
     /// <summary>True for a character that may appear in a bare word: not whitespace and none of <c>( ) " : &lt; &gt; = ! &amp; |</c>.</summary>
     public static bool IsWordChar(char c) =>
         !char.IsWhiteSpace(c) && c is not ('(' or ')' or '"' or ':' or '<' or '>' or '=' or '!' or '&' or '|');

@@ -1,5 +1,6 @@
 using System.Numerics;
 using TraceQuery.Model;
+using TraceQuery.Vectorized;
 
 namespace TraceQuery.Filtering.Internals;
 
@@ -25,8 +26,8 @@ internal static class SpanRelations
         var opening = tree.OpeningEvents;
         var outerSpans = new ulong[opening.Length];
         var result = new ulong[opening.Length];
-        BitmapOps.And(outer, opening, outerSpans);
-        BitmapOps.And(inner, opening, result); // the inner spans; narrowed in place below
+        BitmapKernels.And(outer, opening, outerSpans);
+        BitmapKernels.And(inner, opening, result); // the inner spans; narrowed in place below
         switch (relation)
         {
             case SpanRelation.Child or SpanRelation.NotChild:
@@ -43,27 +44,8 @@ internal static class SpanRelations
     }
 
     /// <summary>Keeps the inner spans whose direct parent is (or, when not <paramref name="keepMatching"/>, is not) an outer span.</summary>
-    private static void KeepByParent(Span<ulong> inner, ReadOnlySpan<ulong> outer, CallSpans spans, bool keepMatching)
-    {
-        var spanOfEvent = spans.SpanOfEvent;
-        var parents = spans.Parents;
-        var starts = spans.StartEvents;
-        for (int w = 0; w < inner.Length; w++)
-        {
-            ulong bits = inner[w];
-            ulong kept = 0;
-            while (bits != 0)
-            {
-                int j = BitOperations.TrailingZeroCount(bits);
-                bits &= bits - 1;
-                int parent = parents[spanOfEvent[(w << 6) + j]];
-                bool parentMatches = parent >= 0 && IsSet(outer, starts[parent]);
-                if (parentMatches == keepMatching)
-                    kept |= 1UL << j;
-            }
-            inner[w] = kept;
-        }
-    }
+    private static void KeepByParent(Span<ulong> inner, ReadOnlySpan<ulong> outer, CallSpans spans, bool keepMatching) =>
+        KeepWhere(inner, spans.SpanOfEvent, new ParentIsOuter(outer, spans.Parents, spans.StartEvents), keepMatching);
 
     /// <summary>The sweep over nested subtree intervals; see the class summary.</summary>
     private static void KeepByIntervals(Span<ulong> inner, ReadOnlySpan<ulong> outer, ReadOnlySpan<int> spanOfEvent, ReadOnlySpan<int> subtreeEnds, bool keepInside)
@@ -118,6 +100,13 @@ internal static class SpanRelations
             int p = parents[s];
             hasAncestor[s] = p >= 0 && (hasAncestor[p] || IsSet(outer, starts[p]));
         }
+        KeepWhere(inner, spanOfEvent, new HasOuterAncestor(hasAncestor), keepInside);
+    }
+
+    /// <summary>Keeps the set bits of <paramref name="inner"/> whose span passes <paramref name="test"/> exactly when <paramref name="keep"/>; O(set bits).</summary>
+    private static void KeepWhere<TTest>(Span<ulong> inner, ReadOnlySpan<int> spanOfEvent, TTest test, bool keep)
+        where TTest : ISpanTest, allows ref struct
+    {
         for (int w = 0; w < inner.Length; w++)
         {
             ulong bits = inner[w];
@@ -126,7 +115,7 @@ internal static class SpanRelations
             {
                 int j = BitOperations.TrailingZeroCount(bits);
                 bits &= bits - 1;
-                if (hasAncestor[spanOfEvent[(w << 6) + j]] == keepInside)
+                if (test.Holds(spanOfEvent[(w << 6) + j]) == keep)
                     kept |= 1UL << j;
             }
             inner[w] = kept;
@@ -137,4 +126,32 @@ internal static class SpanRelations
     private static ulong Below(int count) => count <= 0 ? 0 : count >= 64 ? ~0UL : (1UL << count) - 1;
 
     private static bool IsSet(ReadOnlySpan<ulong> words, int index) => (words[index >> 6] & (1UL << index)) != 0;
+
+    /// <summary>A test of one span by its index, inlined into <see cref="KeepWhere{TTest}"/>.</summary>
+    private interface ISpanTest
+    {
+        bool Holds(int span);
+    }
+
+    /// <summary>The span's direct parent opens at an event set in the outer bitmap.</summary>
+    private readonly ref struct ParentIsOuter(ReadOnlySpan<ulong> outer, ReadOnlySpan<int> parents, ReadOnlySpan<int> starts) : ISpanTest
+    {
+        private readonly ReadOnlySpan<ulong> _outer = outer;
+        private readonly ReadOnlySpan<int> _parents = parents;
+        private readonly ReadOnlySpan<int> _starts = starts;
+
+        public bool Holds(int span)
+        {
+            int parent = _parents[span];
+            return parent >= 0 && IsSet(_outer, _starts[parent]);
+        }
+    }
+
+    /// <summary>Some ancestor of the span is an outer span (computed parents first).</summary>
+    private readonly ref struct HasOuterAncestor(ReadOnlySpan<bool> hasAncestor) : ISpanTest
+    {
+        private readonly ReadOnlySpan<bool> _hasAncestor = hasAncestor;
+
+        public bool Holds(int span) => _hasAncestor[span];
+    }
 }

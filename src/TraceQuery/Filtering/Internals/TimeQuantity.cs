@@ -1,85 +1,51 @@
 using System.Globalization;
-using System.Text;
+using TraceQuery.Text;
 
 namespace TraceQuery.Filtering.Internals;
 
 /// <summary>
-/// Reads and writes time quantities such as <c>1.5ms</c>: a decimal number and a required unit
-/// (<c>ns</c>, <c>us</c>/<c>µs</c>, <c>ms</c>, <c>s</c>), converted exactly to whole nanoseconds with decimal arithmetic.
+/// Time quantities of the filter language (<c>1.5ms</c>): read and written by <see cref="DurationText"/> (the one unit
+/// table, number reader and exact writer), with errors that name the column of the filter text.
 /// </summary>
 internal static class TimeQuantity
 {
-    // decimal holds 28 significant digits exactly; longer numbers would be rounded silently.
-    private const int MaxDigits = 28;
-
     /// <summary>
     /// Parses <c>text[start..end)</c>, which starts at 1-based column <paramref name="column"/> of
     /// <paramref name="filter"/>, into nanoseconds; <paramref name="what"/> names the quantity in messages.
     /// </summary>
     public static long Parse(string filter, string text, int start, int end, int column, string what)
     {
-        int i = start;
-        while (i < end && char.IsAsciiDigit(text[i]))
-            i++;
-        if (i == start)
-        {
-            if (start >= end)
-                throw FilterErrors.At(filter, column, $"expected {what} at column {FilterErrors.Col(column)}; write a number with a unit, e.g. 1.5ms");
-            throw FilterErrors.Unexpected(filter, column, FilterErrors.Quote(text[start]), $"expected {what}: a number with a unit, e.g. 1.5ms");
-        }
-        if (i + 1 < end && text[i] == '.' && char.IsAsciiDigit(text[i + 1]))
-        {
-            i++;
-            while (i < end && char.IsAsciiDigit(text[i]))
-                i++;
-        }
-        string number = text[start..i];
+        var quantity = text.AsSpan(start, end - start);
+        var problem = DurationText.TryParse(quantity, out long nanoseconds, out int offset);
+        if (problem == DurationText.Problem.None)
+            return nanoseconds;
 
-        int unitStart = i;
-        while (i < end && char.IsLetter(text[i]))
-            i++;
-        string unit = text[unitStart..i];
-        int unitColumn = column + (unitStart - start);
-        if (unit.Length == 0 && i < end)
+        string written = quantity.ToString();
+        string before = written[..offset];
+        int at = column + offset;
+        throw problem switch
         {
-            throw FilterErrors.Unexpected(filter, unitColumn, FilterErrors.Quote(text[i]),
-                $"expected a unit after '{number}': {FilterSyntax.UnitList}");
-        }
-        if (unit.Length == 0)
-        {
-            throw FilterErrors.At(filter, column,
-                $"missing unit after '{number}' at column {FilterErrors.Col(column)}; units are required: {FilterSyntax.UnitList}, e.g. {number}ms");
-        }
-        long nanosecondsPerUnit = unit.ToLowerInvariant() switch
-        {
-            "ns" => 1,
-            "us" or "µs" or "μs" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            _ => throw FilterErrors.At(filter, unitColumn,
-                $"unknown unit '{unit}' at column {FilterErrors.Col(unitColumn)}; expected {FilterSyntax.UnitList}"),
+            DurationText.Problem.NoNumber when quantity.IsEmpty =>
+                FilterErrors.At(filter, column, $"expected {what} at column {FilterErrors.Col(column)}; write a number with a unit, e.g. 1.5ms"),
+            DurationText.Problem.NoNumber =>
+                FilterErrors.Unexpected(filter, column, FilterErrors.Quote(quantity[0]), $"expected {what}: a number with a unit, e.g. 1.5ms"),
+            DurationText.Problem.NoUnit =>
+                FilterErrors.At(filter, column,
+                    $"missing unit after '{written}' at column {FilterErrors.Col(column)}; units are required: {DurationText.UnitList}, e.g. {written}ms"),
+            DurationText.Problem.UnknownUnit when !char.IsLetter(quantity[offset]) =>
+                FilterErrors.Unexpected(filter, at, FilterErrors.Quote(quantity[offset]), $"expected a unit after '{before}': {DurationText.UnitList}"),
+            DurationText.Problem.UnknownUnit =>
+                FilterErrors.At(filter, at,
+                    $"unknown unit '{UnitAt(written, offset)}' at column {FilterErrors.Col(at)}; expected {DurationText.UnitList}"),
+            DurationText.Problem.TrailingText =>
+                FilterErrors.Unexpected(filter, at, FilterErrors.Quote(quantity[offset]), $"expected a space, ')' or the end after '{before}'"),
+            DurationText.Problem.TooManyDigits =>
+                FilterErrors.At(filter, column,
+                    $"'{written}' at column {FilterErrors.Col(column)} has too many digits; at most {DurationText.MaxDigits} are allowed"),
+            DurationText.Problem.TooLarge => TooLarge(filter, written, column),
+            _ => FilterErrors.At(filter, column,
+                $"'{written}' at column {FilterErrors.Col(column)} is not a whole number of nanoseconds; the resolution is 1ns"),
         };
-        if (i < end)
-        {
-            int junkColumn = column + (i - start);
-            throw FilterErrors.Unexpected(filter, junkColumn, FilterErrors.Quote(text[i]), $"expected a space, ')' or the end after '{text[start..i]}'");
-        }
-
-        string written = text[start..end];
-        if (number.Length - (number.Contains('.', StringComparison.Ordinal) ? 1 : 0) > MaxDigits)
-            throw FilterErrors.At(filter, column, $"'{written}' at column {FilterErrors.Col(column)} has too many digits; at most {MaxDigits} are allowed");
-        decimal value = decimal.Parse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
-        if (value > long.MaxValue)
-            throw TooLarge(filter, written, column);
-        decimal nanoseconds = value * nanosecondsPerUnit;
-        if (nanoseconds > long.MaxValue)
-            throw TooLarge(filter, written, column);
-        if (nanoseconds != decimal.Truncate(nanoseconds))
-        {
-            throw FilterErrors.At(filter, column,
-                $"'{written}' at column {FilterErrors.Col(column)} is not a whole number of nanoseconds; the resolution is 1ns");
-        }
-        return (long)nanoseconds;
     }
 
     /// <summary>The error for a quantity beyond <see cref="long.MaxValue"/> nanoseconds (about 292 years).</summary>
@@ -87,25 +53,14 @@ internal static class TimeQuantity
         FilterErrors.At(filter, column,
             $"'{written}' at column {FilterErrors.Col(column)} is too large; the largest time is {long.MaxValue.ToString(CultureInfo.InvariantCulture)}ns (about 292 years)");
 
-    /// <summary>
-    /// Writes nanoseconds in the largest unit not above the value, with an exact decimal fraction and no
-    /// trailing zeros: <c>1500000000</c> → <c>1.5s</c>, <c>999</c> → <c>999ns</c>, <c>0</c> → <c>0ns</c>.
-    /// </summary>
-    public static string Format(long nanoseconds)
+    /// <summary>The canonical text of <paramref name="nanoseconds"/> (<see cref="DurationText.FormatExact"/>): <c>1500000000</c> → <c>1.5s</c>.</summary>
+    public static string Format(long nanoseconds) => DurationText.FormatExact(nanoseconds);
+
+    private static string UnitAt(string written, int offset)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(nanoseconds);
-        (long perUnit, int fractionDigits, string unit) = nanoseconds switch
-        {
-            >= 1_000_000_000 => (1_000_000_000L, 9, "s"),
-            >= 1_000_000 => (1_000_000L, 6, "ms"),
-            >= 1_000 => (1_000L, 3, "us"),
-            _ => (1L, 0, "ns"),
-        };
-        var text = new StringBuilder();
-        text.Append((nanoseconds / perUnit).ToString(CultureInfo.InvariantCulture));
-        long fraction = nanoseconds % perUnit;
-        if (fraction != 0)
-            text.Append('.').Append(fraction.ToString(CultureInfo.InvariantCulture).PadLeft(fractionDigits, '0').TrimEnd('0'));
-        return text.Append(unit).ToString();
+        int end = offset;
+        while (end < written.Length && char.IsLetter(written[end]))
+            end++;
+        return written[offset..end];
     }
 }

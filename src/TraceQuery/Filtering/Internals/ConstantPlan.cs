@@ -1,0 +1,10 @@
+namespace TraceQuery.Filtering.Internals;
+
+/// <summary>Every event or none (a folded constant).</summary>
+internal sealed class ConstantPlan(bool value) : FilterPlan
+{
+    public bool Value => value;
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        destination.Fill(value ? ulong.MaxValue : 0);
+}

@@ -1,0 +1,28 @@
+using TraceQuery.Model;
+using TraceQuery.Vectorized;
+
+namespace TraceQuery.Filtering.Internals;
+
+/// <summary>Events of up to three kinds; blocks whose zone map (<see cref="ExecutionTrace.KindBlockMasks"/>) has none of them are skipped.</summary>
+internal sealed class KindPlan(byte a, byte b, byte c) : FilterPlan
+{
+    private const int WordsPerBlock = ExecutionTrace.KindBlockSize / 64;
+    private readonly byte _wanted = (byte)(ExecutionTrace.KindMaskBit(a) | ExecutionTrace.KindMaskBit(b) | ExecutionTrace.KindMaskBit(c));
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        var masks = context.Trace.KindBlockMasks;
+        var op = new KindInSetOperator(a, b, c);
+        for (int w = 0; w < destination.Length;)
+        {
+            int word = firstWord + w;
+            int next = Math.Min(destination.Length, ((word / WordsPerBlock) + 1) * WordsPerBlock - firstWord);
+            var part = destination[w..next];
+            if ((masks[word / WordsPerBlock] & _wanted) == 0)
+                part.Clear();
+            else
+                BitmapKernels.Scan(context.Kinds, word, part, op);
+            w = next;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace TraceQuery.Filtering.Internals;
+
+/// <summary>Either operand (<c>a or b</c>); the right one is skipped in chunks where the left selects everything.</summary>
+internal sealed class OrPlan(FilterPlan left, FilterPlan right) : FilterPlan
+{
+    public FilterPlan Fold() => (left, right) switch
+    {
+        (ConstantPlan { Value: true }, _) or (_, ConstantPlan { Value: true }) => new ConstantPlan(true),
+        (ConstantPlan { Value: false }, _) => right,
+        (_, ConstantPlan { Value: false }) => left,
+        _ => this,
+    };
+
+    public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        left.Evaluate(context, firstWord, destination);
+        if (destination.ContainsAnyExcept(ulong.MaxValue)) // else everything is already selected in this chunk
+            CombineWith(right, context, firstWord, destination, intersect: false);
+    }
+}
