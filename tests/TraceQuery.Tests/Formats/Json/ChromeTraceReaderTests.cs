@@ -116,6 +116,34 @@ public sealed class ChromeTraceReaderTests
     }
 
     [TestMethod]
+    public void Read_FuzzSeedOfRealProducerShapes_ThenEveryNewPathIsTaken()
+    {
+        byte[] seed = TraceQuery.Fuzz.SeedCorpus.ChromeTraces()[^1];
+        using var trace = ChromeTraceReader.Read(new MemoryStream(seed), "seed.json");
+        Assert.AreEqual("clang -ftime-trace", trace.Metadata.Producer);
+        CollectionAssert.AreEquivalent(new[] { "flow:ac2g", "flow:chrome" }, trace.Links.Select(l => l.Kind).ToArray());
+        Assert.AreEqual(SpanTrack.Device, trace.Threads.Single(t => t.Name == "stream 7 ").Track);
+        Assert.AreEqual(3L, trace.Metadata.CpuSamples);
+        Assert.AreEqual(2, trace.Metadata.Counters.Count);
+        var spans = trace.Spans;
+        int total = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "Total Source");
+        Assert.AreEqual(SpanMarks.Aggregate, spans.GetMarks(total));
+        int source = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "Source");
+        Assert.IsTrue(trace.TryGetAttributes(spans.StartEvents[source], out var args));
+        CollectionAssert.AreEqual(new[] { "detail", "data.url", "data.frames", "n", "ok" }, args.Select(a => a.Key).ToArray());
+        Assert.AreEqual("[1,2,{\"x\":null}]", args.Find("data.frames"));
+        Assert.AreEqual("1.5e3", args.Find("n"));
+        int stage = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "stage");
+        Assert.AreEqual(SpanTrack.Async, spans.GetTrack(stage));
+        Assert.AreEqual("frame", trace.GetFunctionName(spans.GetFunctionOrdinal(spans.Parents[stage])), "nested within one async id");
+        int legacy = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "Legacy");
+        Assert.AreEqual("Legacy", trace.GetSpanEvents(spans.StartEvents[legacy]).Single().Name, "the T step is a span event");
+        Assert.AreEqual("tick", trace.GetSpanEvents(spans.StartEvents[stage]).Single().Name, "the n instant is a span event of the innermost open span");
+        Assert.IsTrue(trace.Threads.Any(t => t.ProcessId == "Spans" && t.Track == SpanTrack.Async), "a string pid is kept as written");
+        CollectionAssert.Contains(trace.Metadata.SkippedRecords.Select(k => k.Kind).ToList(), "Chrome phase 'O' (object snapshot)");
+    }
+
+    [TestMethod]
     public void Open_ByContent_ThenTraceOpenPicksTheChromeReader()
     {
         Assert.AreEqual(TraceFileFormat.ChromeJson, TraceFile.DetectFormat(Fixture("phases.json")));
