@@ -116,7 +116,7 @@ internal static class McpHost
             yield return name;
     }
 
-    /// <summary>The .json/.jsonl files of a directory whose content is a Chrome or OTLP trace.</summary>
+    /// <summary>The .json/.jsonl files (gzipped or not: .json.gz, .jsonl.gz) of a directory whose content is a Chrome or OTLP trace.</summary>
     private static IEnumerable<string> JsonTraces(string directory)
     {
         string[] files;
@@ -130,7 +130,8 @@ internal static class McpHost
         }
         foreach (string file in files)
         {
-            if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            string name = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file[..^3] : file;
+            if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 continue;
             TraceFileFormat format;
             try
