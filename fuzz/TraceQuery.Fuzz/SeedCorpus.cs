@@ -25,6 +25,8 @@ public static class SeedCorpus
         "!(detail:yes || depth>3) crash",
         "\"my func\" or fn:\"operator()\"",
         "thread:1,3 depth:1 time<500us",
+        "arg.path:*types.ts or arg:*Windows.h*",
+        "arg.data.url:\"*a b*\" and not arg:*",
     ];
 
     /// <summary>One request per method, a batch, a notification, the bare form and camelCase names.</summary>
@@ -91,6 +93,35 @@ public static class SeedCorpus
                 {"name":"mark","ph":"i","s":"t","ts":3,"pid":1,"tid":2},
                 {"name":"req","cat":"net","ph":"e","id":"0x1","ts":4,"pid":1,"tid":2},
                 {"name":"run","cat":"app","ph":"E","ts":5,"pid":1,"tid":2}
+                """),
+            // What real producers write: nested args, process names and labels, async b/e/n and legacy S/T/F, flows s/t/f
+            // and bind_id, counters, a CPU profile chunk, clang Total rows, string pids.
+            Encoding.UTF8.GetBytes("""
+                {"beginningOfTime":1,"traceEvents":[
+                {"name":"process_name","ph":"M","pid":1,"args":{"name":"Renderer"}},
+                {"name":"process_labels","ph":"M","pid":2,"args":{"labels":"GPU 0"}},
+                {"name":"thread_name","ph":"M","pid":2,"tid":7,"args":{"name":"stream 7 "}},
+                {"name":"Source","ph":"X","ts":1,"dur":9,"pid":1,"tid":2,"args":{"detail":"/usr/include/features.h","data":{"url":"a.js","frames":[1,2,{"x":null}]},"n":1.5e3,"ok":true}},
+                {"name":"Total Source","ph":"X","ts":0,"dur":9,"pid":1,"tid":3,"args":{"count":1,"avg ms":9}},
+                {"name":"launch","cat":"cuda_runtime","ph":"X","ts":2,"dur":1,"pid":1,"tid":2},
+                {"name":"ac2g","cat":"ac2g","ph":"s","id":5,"ts":2.5,"pid":1,"tid":2},
+                {"name":"kernel","cat":"kernel","ph":"X","ts":4,"dur":2,"pid":2,"tid":7},
+                {"name":"ac2g","cat":"ac2g","ph":"f","id":5,"ts":4,"pid":2,"tid":7,"bp":"e"},
+                {"name":"step","ph":"X","ts":3,"dur":1,"pid":1,"tid":2,"bind_id":"0x9","flow_out":true},
+                {"name":"next","ph":"X","ts":6,"dur":1,"pid":1,"tid":2,"bind_id":"0x9","flow_in":true},
+                {"name":"frame","cat":"cc","ph":"b","id2":{"local":"0x1"},"ts":1,"pid":1,"tid":2},
+                {"name":"stage","cat":"cc","ph":"b","id2":{"local":"0x1"},"ts":2,"pid":1,"tid":2,"args":{"step":"draw"}},
+                {"name":"tick","cat":"cc","ph":"n","id2":{"local":"0x1"},"ts":3,"pid":1,"tid":2},
+                {"name":"stage","cat":"cc","ph":"e","id2":{"local":"0x1"},"ts":4,"pid":1,"tid":2},
+                {"name":"frame","cat":"cc","ph":"e","id2":{"local":"0x1"},"ts":5,"pid":1,"tid":9},
+                {"name":"Legacy","cat":"x","ph":"S","id":"7","ts":1,"pid":1,"tid":2},
+                {"name":"Legacy","cat":"x","ph":"T","id":"7","ts":2,"pid":1,"tid":2,"args":{"step":"s1"}},
+                {"name":"Legacy","cat":"x","ph":"F","id":"7","ts":3,"pid":1,"tid":2},
+                {"name":"PROMISE","cat":"node","ph":"b","id":"0x2","ts":3,"pid":"Spans","tid":"PyTorch Profiler"},
+                {"name":"rejections","ph":"C","ts":4,"pid":1,"tid":2,"args":{"unhandled":1,"handledAfter":0}},
+                {"name":"ProfileChunk","ph":"P","id":"0x1","ts":5,"pid":1,"tid":2,"args":{"data":{"cpuProfile":{"nodes":[{"id":1,"callFrame":{"functionName":"a"}}],"samples":[1,1,1]},"timeDeltas":[1,2,3]}}},
+                {"name":"snapshot","ph":"O","id":"0x3","ts":6,"pid":1,"tid":2}
+                ]}
                 """),
         };
         return seeds;

@@ -65,12 +65,14 @@ public sealed class EventAttributes : IReadOnlyList<KeyValuePair<string, string>
             value ??= "";
             if (key.Length > maxLength)
             {
-                key = Clip(key, maxLength);
+                if (!IsClipped(key, maxLength))
+                    key = Clip(key, maxLength);
                 clippedValues++;
             }
             if (value.Length > maxLength)
             {
-                value = Clip(value, maxLength);
+                if (!IsClipped(value, maxLength))
+                    value = Clip(value, maxLength);
                 clippedValues++;
             }
             items[i] = new(key, value);
@@ -80,12 +82,28 @@ public sealed class EventAttributes : IReadOnlyList<KeyValuePair<string, string>
         return new EventAttributes(items, dropped);
     }
 
-    /// <summary>The first <paramref name="maxLength"/> characters of <paramref name="text"/> (never splitting a surrogate pair) and the clip suffix.</summary>
-    internal static string Clip(string text, int maxLength)
+    /// <summary>
+    /// True when <paramref name="text"/> was already clipped to at most <paramref name="maxLength"/> characters by a reader
+    /// (<see cref="Clip(ReadOnlySpan{char}, int, int)"/>), so the builder keeps it as it is.
+    /// </summary>
+    private static bool IsClipped(string text, int maxLength)
     {
-        int cut = maxLength;
-        if (cut > 0 && char.IsHighSurrogate(text[cut - 1]))
-            cut--;
-        return string.Concat(text.AsSpan(0, cut), ClipMarker, text.Length.ToString(CultureInfo.InvariantCulture), " chars]");
+        int at = text.IndexOf(ClipMarker, StringComparison.Ordinal);
+        return at >= 0 && at <= maxLength && text.EndsWith(" chars]", StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A clipped value built by a reader that never materialised the whole text: at most <paramref name="maxLength"/>
+    /// characters of <paramref name="prefix"/>, then the clip suffix with <paramref name="totalLength"/>.
+    /// </summary>
+    internal static string Clip(ReadOnlySpan<char> prefix, int totalLength, int maxLength)
+    {
+        int cut = Math.Min(prefix.Length, maxLength);
+        if (cut > 0 && char.IsHighSurrogate(prefix[cut - 1]))
+            cut--;
+        return string.Concat(prefix[..cut], ClipMarker, totalLength.ToString(CultureInfo.InvariantCulture), " chars]");
+    }
+
+    /// <summary>The first <paramref name="maxLength"/> characters of <paramref name="text"/> (never splitting a surrogate pair) and the clip suffix.</summary>
+    internal static string Clip(string text, int maxLength) => Clip(text.AsSpan(), text.Length, maxLength);
 }

@@ -34,17 +34,25 @@ public sealed record TraceThread(
     public SpanTrack Track { get; init; }
 
     /// <summary>
-    /// How to name the thread to a reader: its name, else <c>pid P tid T</c> from the producer's ids, else <c>thread N</c>;
-    /// an async or device lane says so (<c>async</c>, <c>device</c>).
+    /// How to name the thread to a reader: its name, then the producer's identity in parentheses
+    /// (<c>CrRendererMain (pid 63312 tid 775)</c>, <c>Renderer pid 6488 tid 259</c> without a thread name), else
+    /// <c>thread N</c>; an async or device lane says so (<c>(async)</c>, <c>(device)</c>).
     /// </summary>
     public string Label
     {
         get
         {
-            string label = Name
-                ?? (OriginalThreadId is not null
-                    ? (ProcessId is not null ? "pid " + ProcessId + " tid " + OriginalThreadId : "tid " + OriginalThreadId)
-                    : "thread " + Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var identity = new List<string>(3);
+            if (ProcessName is not null && ProcessName != Name)
+                identity.Add(ProcessName);
+            if (ProcessId is not null)
+                identity.Add("pid " + ProcessId);
+            if (OriginalThreadId is not null)
+                identity.Add("tid " + OriginalThreadId);
+            string who = string.Join(" ", identity);
+            string label = Name is null
+                ? (who.Length > 0 ? who : "thread " + Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : (who.Length > 0 ? Name + " (" + who + ")" : Name);
             return Track switch
             {
                 SpanTrack.Async => label + " (async)",

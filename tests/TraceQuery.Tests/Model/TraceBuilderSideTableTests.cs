@@ -109,14 +109,14 @@ public sealed class TraceBuilderSideTableTests
             .AddSpan(Span(3, 0, 15, 200, G, thread: 4))
             .Build();
         Assert.IsTrue(trace.TryGetThread(3, out var main));
-        Assert.AreEqual("CrRendererMain", main.Label);
+        Assert.AreEqual("CrRendererMain (Renderer pid 6488 tid 259)", main.Label);
         Assert.AreEqual("Renderer", main.ProcessName);
         Assert.AreEqual("6488", main.ProcessId);
         Assert.AreEqual("259", main.OriginalThreadId);
         Assert.AreEqual(SpanTrack.Thread, main.Track);
         Assert.IsTrue(trace.TryGetThread(4, out var track));
         Assert.AreEqual(SpanTrack.Async, track.Track);
-        Assert.AreEqual("pid 6488 tid 260 (async)", track.Label);
+        Assert.AreEqual("pid 6488 tid 260 (async)", track.Label, "without names, the producer's ids");
 
         var spans = trace.Spans;
         var byStart = Enumerable.Range(0, spans.Count).OrderBy(spans.GetStartTime).ToArray();
