@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using TraceQuery.Model;
 
-namespace TraceQuery.Tests.Formats.RealTraces;
+namespace TraceQuery.Tests.Formats.Producers;
 
 /// <summary>
 /// The reading facts of one <c>expected.json</c> entry, each set beside what the model read: counts of records,
@@ -68,15 +68,21 @@ internal static class RealTraceFacts
         for (int s = 0; s < spans.Count; s++)
         {
             var track = spans.GetTrack(s);
+            bool closed = spans.GetEndEvent(s) >= 0;
             bool instant = (spans.GetMarks(s) & SpanMarks.Instant) != 0;
-            if (track == SpanTrack.Thread && !instant)
-                threadSpans++;
-            else if (track == SpanTrack.Async && !instant)
-                asyncSpans++;
-            if (spans.GetEndEvent(s) < 0)
+            if (!closed)
                 open++;
+            // The tool counts X records and paired B/E (GPU kernels included), and paired async b/e and S/F, apart.
+            else if (instant)
+                continue;
+            else if (track == SpanTrack.Async)
+                asyncSpans++;
+            else
+                threadSpans++;
         }
-        var threads = trace.Threads.Where(t => t.Count > 0 && t.Track == SpanTrack.Thread).ToArray();
+        // The tool's threads are (pid, tid) pairs carrying a record other than metadata; the model's are the CPU
+        // thread and device stream lanes with events (async tracks are lanes of their own, not threads).
+        var threads = trace.Threads.Where(t => t.Count > 0 && t.Track != SpanTrack.Async).ToArray();
         // A thread's name as the producer wrote it, or the last part of a label that adds the process ("Browser: CrBrowserMain").
         var names = trace.Threads.SelectMany(t => new[] { t.Name, t.Label, t.Label[(t.Label.LastIndexOf(": ", StringComparison.Ordinal) + 1)..].TrimStart() })
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
