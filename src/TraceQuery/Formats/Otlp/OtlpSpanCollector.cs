@@ -230,18 +230,22 @@ internal sealed partial class OtlpSpanCollector(string path)
         return (thread, _attributes[ThreadNameKey]);
     }
 
-    /// <summary>The span's own attributes, then its kind and status as the OpenTelemetry non-OTLP conventions name them.</summary>
+    /// <summary>
+    /// The span's status and kind as the OpenTelemetry non-OTLP conventions name them, first (a display that shows
+    /// only the first attributes shows them), then the span's own attributes in the producer's order.
+    /// </summary>
     private static KeyValuePair<string, string>[]? WithSpanFacts(KeyValuePair<string, string>[]? attributes, string? kind, int status, string? statusMessage)
     {
         if (kind is null && status == 0)
             return attributes;
-        var list = new List<KeyValuePair<string, string>>(attributes ?? []);
-        if (kind is not null)
-            list.Add(new("span.kind", kind));
+        var list = new List<KeyValuePair<string, string>>((attributes?.Length ?? 0) + 3);
         if (status != 0)
             list.Add(new("otel.status_code", status == 2 ? "ERROR" : "OK"));
         if (status != 0 && statusMessage is not null)
             list.Add(new("otel.status_description", statusMessage));
+        if (kind is not null)
+            list.Add(new("span.kind", kind));
+        list.AddRange(attributes ?? []);
         return [.. list];
     }
 

@@ -76,9 +76,9 @@ public sealed class OtlpProducerVariantsTests
             "RETURN SELECT cart @7000",
             "EXCEPTION GET /cart @8000 \"upstream failed\"",
             "RETURN GET /cart @8000",
-            "attrs@0 http.route=/cart, http.status_code=500, span.kind=SERVER, otel.status_code=ERROR, otel.status_description=upstream failed",
+            "attrs@0 otel.status_code=ERROR, otel.status_description=upstream failed, span.kind=SERVER, http.route=/cart, http.status_code=500",
             "event@0 cache miss @1000 key=cart:7",
-            "attrs@1 span.kind=CLIENT, otel.status_code=ERROR, otel.status_description=deadlock detected",
+            "attrs@1 otel.status_code=ERROR, otel.status_description=deadlock detected, span.kind=CLIENT",
             "link 1->0 link",
         ], Describe(trace));
         Assert.AreEqual("trace 0102030405060708090a0b0c0d0e0f10", trace.Threads[0].Name);
