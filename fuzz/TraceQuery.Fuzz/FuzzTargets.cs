@@ -44,7 +44,14 @@ public static class FuzzTargets
         ["request"] = Request,
         ["chrome"] = data => TraceStream(data, ChromeTraceReader.Read),
         ["otlp"] = data => TraceStream(data, OtlpJsonReader.Read),
+        ["jsonfile"] = data => TraceFile(data, "trace.json", path => Formats.TraceFile.Open(path, JsonFileOptions)),
     };
+
+    /// <summary>
+    /// Options the <c>jsonfile</c> target (a file opened by content: gzip, a byte order mark, Chrome or OTLP) reads
+    /// with: default limits but 64 MiB of decompressed bytes, so an input that inflates far is refused quickly.
+    /// </summary>
+    public static JsonTraceReadOptions JsonFileOptions => new() { MaxDecompressedBytes = 64L << 20 };
 
     /// <summary>Options the ATF target reads with: default limits, checksums verified.</summary>
     /// <remarks>

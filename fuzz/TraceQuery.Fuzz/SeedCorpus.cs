@@ -25,6 +25,8 @@ public static class SeedCorpus
         "!(detail:yes || depth>3) crash",
         "\"my func\" or fn:\"operator()\"",
         "thread:1,3 depth:1 time<500us",
+        "arg.path:*types.ts or arg:*Windows.h*",
+        "arg.data.url:\"*a b*\" and not arg:*",
     ];
 
     /// <summary>One request per method, a batch, a notification, the bare form and camelCase names.</summary>
@@ -92,12 +94,86 @@ public static class SeedCorpus
                 {"name":"req","cat":"net","ph":"e","id":"0x1","ts":4,"pid":1,"tid":2},
                 {"name":"run","cat":"app","ph":"E","ts":5,"pid":1,"tid":2}
                 """),
+            // What real producers write: nested args, process names and labels, async b/e/n and legacy S/T/F, flows s/t/f
+            // and bind_id, counters, a CPU profile chunk, clang Total rows, string pids.
+            Encoding.UTF8.GetBytes("""
+                {"beginningOfTime":1,"traceEvents":[
+                {"name":"process_name","ph":"M","pid":1,"args":{"name":"Renderer"}},
+                {"name":"process_labels","ph":"M","pid":2,"args":{"labels":"GPU 0"}},
+                {"name":"thread_name","ph":"M","pid":2,"tid":7,"args":{"name":"stream 7 "}},
+                {"name":"Source","ph":"X","ts":1,"dur":9,"pid":1,"tid":2,"args":{"detail":"/usr/include/features.h","data":{"url":"a.js","frames":[1,2,{"x":null}]},"n":1.5e3,"ok":true}},
+                {"name":"Total Source","ph":"X","ts":0,"dur":9,"pid":1,"tid":3,"args":{"count":1,"avg ms":9}},
+                {"name":"launch","cat":"cuda_runtime","ph":"X","ts":2,"dur":1,"pid":1,"tid":2},
+                {"name":"ac2g","cat":"ac2g","ph":"s","id":5,"ts":2.5,"pid":1,"tid":2},
+                {"name":"kernel","cat":"kernel","ph":"X","ts":4,"dur":2,"pid":2,"tid":7},
+                {"name":"ac2g","cat":"ac2g","ph":"f","id":5,"ts":4,"pid":2,"tid":7,"bp":"e"},
+                {"name":"step","ph":"X","ts":3,"dur":1,"pid":1,"tid":2,"bind_id":"0x9","flow_out":true},
+                {"name":"next","ph":"X","ts":6,"dur":1,"pid":1,"tid":2,"bind_id":"0x9","flow_in":true},
+                {"name":"frame","cat":"cc","ph":"b","id2":{"local":"0x1"},"ts":1,"pid":1,"tid":2},
+                {"name":"stage","cat":"cc","ph":"b","id2":{"local":"0x1"},"ts":2,"pid":1,"tid":2,"args":{"step":"draw"}},
+                {"name":"tick","cat":"cc","ph":"n","id2":{"local":"0x1"},"ts":3,"pid":1,"tid":2},
+                {"name":"stage","cat":"cc","ph":"e","id2":{"local":"0x1"},"ts":4,"pid":1,"tid":2},
+                {"name":"frame","cat":"cc","ph":"e","id2":{"local":"0x1"},"ts":5,"pid":1,"tid":9},
+                {"name":"Legacy","cat":"x","ph":"S","id":"7","ts":1,"pid":1,"tid":2},
+                {"name":"Legacy","cat":"x","ph":"T","id":"7","ts":2,"pid":1,"tid":2,"args":{"step":"s1"}},
+                {"name":"Legacy","cat":"x","ph":"F","id":"7","ts":3,"pid":1,"tid":2},
+                {"name":"PROMISE","cat":"node","ph":"b","id":"0x2","ts":3,"pid":"Spans","tid":"PyTorch Profiler"},
+                {"name":"rejections","ph":"C","ts":4,"pid":1,"tid":2,"args":{"unhandled":1,"handledAfter":0}},
+                {"name":"ProfileChunk","ph":"P","id":"0x1","ts":5,"pid":1,"tid":2,"args":{"data":{"cpuProfile":{"nodes":[{"id":1,"callFrame":{"functionName":"a"}}],"samples":[1,1,1]},"timeDeltas":[1,2,3]}}},
+                {"name":"snapshot","ph":"O","id":"0x3","ts":6,"pid":1,"tid":2}
+                ]}
+                """),
         };
         return seeds;
     });
 
     private static readonly Lazy<IReadOnlyList<byte[]>> OtlpLazy = new(() =>
-        [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1)]);
+        [.. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream)), .. Exported((trace, stream) => OtlpJsonWriter.Write(trace, stream, jsonLines: true)).Take(1),
+         Encoding.UTF8.GetBytes(OtlpAsProducersWriteIt), Encoding.UTF8.GetBytes("{\"result\":" + OtlpAsProducersWriteIt + "}")]);
+
+    /// <summary>
+    /// OTLP/JSON the way other producers write it: proto field names, base64 ids (padded, unpadded), enum names,
+    /// times as numbers and strings, an empty parent, a span event, a link, a log record.
+    /// </summary>
+    private const string OtlpAsProducersWriteIt = """
+        {"resource_spans":[{"resource":{"attributes":[{"key":"service.name","value":{"string_value":"shop"}}]},"scope_spans":[{"spans":[
+        {"trace_id":"AQIDBAUGBwgJCgsMDQ4PEA==","span_id":"ERITFBUWFxg=","parent_span_id":"","name":"GET /cart","kind":"SPAN_KIND_SERVER",
+         "start_time_unix_nano":1000,"end_time_unix_nano":"9000","attributes":[{"key":"http.route","value":{"string_value":"/cart"}}],
+         "events":[{"time_unix_nano":"2000","name":"cache miss"}],"status":{"code":"STATUS_CODE_ERROR","message":"upstream failed"}},
+        {"trace_id":"AQIDBAUGBwgJCgsMDQ4PEA","span_id":"ISIjJCUmJyg","parent_span_id":"ERITFBUWFxg=","name":"SELECT","kind":3,
+         "start_time_unix_nano":"3000","end_time_unix_nano":8000,"links":[{"trace_id":"AQIDBAUGBwgJCgsMDQ4PEA==","span_id":"ERITFBUWFxg="}]}]}]}],
+        "resource_logs":[{"scope_logs":[{"log_records":[{"time_unix_nano":"4000","severity_number":"SEVERITY_NUMBER_ERROR","body":{"string_value":"db down"},
+         "trace_id":"AQIDBAUGBwgJCgsMDQ4PEA==","span_id":"ISIjJCUmJyg="}]}]}]}
+        """;
+
+    /// <summary>
+    /// Files opened by content (<see cref="FuzzTargets.JsonFileOptions"/>): gzip (one member, two members), a UTF-8 byte
+    /// order mark, both inside each other, over Chrome and OTLP seeds.
+    /// </summary>
+    public static IReadOnlyList<byte[]> JsonFiles() => JsonFilesLazy.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> JsonFilesLazy = new(() =>
+    {
+        byte[] chrome = ChromeTraces()[^1], otlp = OtlpTraces()[^2], lines = OtlpTraces()[2];
+        byte[] bom = [0xEF, 0xBB, 0xBF];
+        int cut = Array.IndexOf(lines, (byte)'\n') + 1;
+        return
+        [
+            chrome,
+            [.. bom, .. otlp],
+            Gzip(chrome),
+            Gzip([.. bom, .. otlp]),
+            [.. Gzip(lines[..cut]), .. Gzip(lines[cut..])],
+        ];
+    });
+
+    private static byte[] Gzip(byte[] content)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+            gzip.Write(content);
+        return output.ToArray();
+    }
 
     private static List<byte[]> Exported(Action<Model.ExecutionTrace, Stream> write)
     {
@@ -120,6 +196,7 @@ public static class SeedCorpus
         "request" => [.. Requests.Select(Encoding.UTF8.GetBytes)],
         "chrome" => ChromeTraces(),
         "otlp" => OtlpTraces(),
+        "jsonfile" => JsonFiles(),
         _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),
     };
 

@@ -46,7 +46,7 @@ internal static partial class CliApp
     }
 
     private const string FilterHelp =
-        "Event filter, e.g. 'error', 'kind:exception thread:3', 'fn:parse_* and duration>10ms', or over span structure 'fn:handle_* >> fn:write_*' (grammar in the README).";
+        "Event filter, e.g. 'error', 'kind:exception thread:3', 'fn:parse_* and duration>10ms', over span structure 'fn:handle_* >> fn:write_*', or over span attributes (Chrome args) 'arg.path:*types.ts', 'arg:*Windows.h*' (grammar in the README).";
 
     private static Command QueryCommand(TextWriter output, TextWriter error, bool showProgress)
     {

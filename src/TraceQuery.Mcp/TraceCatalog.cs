@@ -57,7 +57,7 @@ internal static class TraceCatalog
         }
     }
 
-    /// <summary>The .json/.jsonl files of a directory whose content is a Chrome or OTLP trace.</summary>
+    /// <summary>The .json/.jsonl files (gzipped or not: .json.gz, .jsonl.gz) of a directory whose content is a Chrome or OTLP trace.</summary>
     private static IEnumerable<Entry> JsonTraces(string directory, string prefix)
     {
         string[] files;
@@ -71,7 +71,8 @@ internal static class TraceCatalog
         }
         foreach (string file in files)
         {
-            if (!file.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !file.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            string name = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file[..^3] : file;
+            if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
                 continue;
             TraceFileFormat format;
             try

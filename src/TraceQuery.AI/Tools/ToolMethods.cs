@@ -51,6 +51,7 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         + "detail:yes; a bare word (function or module name contains it; error, exception, crash and fail also match every EXCEPTION event). "
         + "Span structure (spaces around the operator; each side a whole condition, looser than or): A > B (B's direct parent matches A), A >> B (an ancestor matches A), "
         + "A !> B, A !>> B (negations); span terms dur>5ms, self>1ms, status:complete|unmatched|unwound|orphan select each span's CALL. "
+        + "Span attributes (Chrome args, OTLP attributes) select the CALL too: arg.path:*types.ts (glob over one key's value, nested keys dotted: arg.data.url:*.js) or arg:*Windows.h* (any value). "
         + "Quote names with spaces or colons: fn:\"operator()\". Examples: error | kind:exception thread:3 | fn:parse_* and duration>10ms | module:libnet* and not fn:*_poll | fn:handle_* >> fn:write_*";
 
     private const string Paging =

@@ -14,4 +14,11 @@ public sealed record JsonTraceReadOptions
 
     /// <summary>Deepest JSON nesting accepted (default 64); deeper input is reported with its byte offset.</summary>
     public int MaxDepth { get; init; } = 64;
+
+    /// <summary>
+    /// Most bytes a gzip-compressed file may decompress to (default 4 GiB). More is refused with a
+    /// <see cref="TraceFormatException"/> as a possible gzip bomb, before it can fill memory; raise it for a
+    /// larger trace. Plain files are not limited by it.
+    /// </summary>
+    public long MaxDecompressedBytes { get; init; } = 4L << 30;
 }

@@ -1,5 +1,6 @@
 using TraceQuery.Formats.Atf;
 using TraceQuery.Formats.Chrome;
+using TraceQuery.Formats.Internals;
 using TraceQuery.Formats.Otlp;
 using TraceQuery.Model;
 
@@ -7,7 +8,9 @@ namespace TraceQuery.Formats;
 
 /// <summary>
 /// Opens a trace of any supported format, picking the reader by content rather than by name: an ATF session
-/// directory, Chrome Trace Event JSON, or OTLP/JSON (one request or JSON lines).
+/// directory, Chrome Trace Event JSON, or OTLP/JSON (one request or JSON lines). A JSON file may be gzip
+/// compressed (found by its magic bytes, decompressed as it is read, no temporary file) and may start with a
+/// UTF-8 byte order mark.
 /// </summary>
 public static class TraceFile
 {
@@ -28,14 +31,16 @@ public static class TraceFile
             TraceFileFormat.Atf => AtfReader.Open(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!),
             TraceFileFormat.ChromeJson => ChromeTraceReader.Open(full, jsonOptions),
             TraceFileFormat.OtlpJson => OtlpJsonReader.Open(full, jsonOptions),
+            _ when TraceContent.IsDamagedGzip(full, jsonOptions) is { } damage => throw damage,
             _ => throw new TraceFormatException(full, null,
-                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]})."),
+                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
         };
     }
 
     /// <summary>
     /// Tells which format <paramref name="path"/> holds from its first bytes (for a directory: whether it is an
-    /// ATF session). Reads at most 64 KiB.
+    /// ATF session). Looks through gzip (by its magic bytes, whatever the name) and a UTF-8 byte order mark.
+    /// Reads at most 64 KiB of content.
     /// </summary>
     /// <exception cref="FileNotFoundException">Neither a file nor a directory exists at the path.</exception>
     public static TraceFileFormat DetectFormat(string path)
@@ -49,16 +54,14 @@ public static class TraceFile
             && AtfReader.IsSession(Path.GetDirectoryName(Path.GetFullPath(path))!))
             return TraceFileFormat.Atf;
         var head = new byte[SniffBytes];
-        int length;
-        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
-            length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        int length = TraceContent.ReadHead(path, head);
         return DetectFormat(head.AsSpan(0, length));
     }
 
     /// <summary>Tells which JSON trace format <paramref name="head"/> (the first bytes of a file) begins.</summary>
     public static TraceFileFormat DetectFormat(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("\xEF\xBB\xBF"u8))
+        if (head.StartsWith("\uFEFF"u8))
             head = head[3..];
         head = head.TrimStart(" \t\r\n"u8);
         if (head.IsEmpty)
@@ -71,6 +74,9 @@ public static class TraceFile
         int chrome = Find(head, "\"traceEvents\""u8);
         int otlp = Min(Find(head, "\"resourceSpans\""u8), Find(head, "\"resourceLogs\""u8));
         otlp = Min(otlp, Find(head, "\"resourceMetrics\""u8));
+        // The protobuf field names, which the protobuf JSON mapping also accepts (Go's jsonpb OrigName, Python's
+        // preserving_proto_field_name).
+        otlp = Min(otlp, Min(Find(head, "\"resource_spans\""u8), Find(head, "\"resource_logs\""u8)));
         if (chrome < 0 && otlp < 0)
             return TraceFileFormat.Unknown;
         return otlp < 0 || (chrome >= 0 && chrome < otlp) ? TraceFileFormat.ChromeJson : TraceFileFormat.OtlpJson;

@@ -76,6 +76,12 @@ public sealed partial class CallSpans
     /// <summary>Call depth of the span's frame (1 = outermost).</summary>
     public uint GetDepth(int spanId) => _trace.Depths[_startEvents[spanId]];
 
+    /// <summary>The producer-convention marks of the span (aggregate row, envelope, pseudo-frame). O(1).</summary>
+    public SpanMarks GetMarks(int spanId) => _trace.GetMarks(_startEvents[spanId]);
+
+    /// <summary>The kind of lane the span runs on (its thread's <see cref="TraceThread.Track"/>). O(log threads).</summary>
+    public SpanTrack GetTrack(int spanId) => _trace.Threads[GetThreadIndex(spanId)].Track;
+
     /// <summary>Timestamp at which the span started.</summary>
     public long GetStartTime(int spanId) => _trace.Timestamps[_startEvents[spanId]];
 

@@ -10,7 +10,8 @@ namespace TraceQuery.Model;
 /// <remarks>
 /// Events of one thread occupy <c>[thread.Start, thread.End)</c> in every column, so a thread filter is a
 /// range and an event's global index is stable for the life of the trace. Managed memory held per event:
-/// 8 (timestamp) + 4 (function ordinal) + 1 (kind) + 4 (depth) + 4 (detail link) = 21 bytes.
+/// 8 (timestamp) + 4 (function ordinal) + 1 (kind) + 4 (depth) + 4 (detail link) = 21 bytes, plus 1 (span marks) when a
+/// span-based source marked any span. Attributes, span events and links are sparse side tables.
 /// </remarks>
 public sealed partial class ExecutionTrace : IDisposable
 {
@@ -24,9 +25,10 @@ public sealed partial class ExecutionTrace : IDisposable
     private readonly Dictionary<EventRef, string> _messages;
 
     internal ExecutionTrace(BuiltColumns columns, SymbolTable symbols, TraceMetadata metadata, DetailStore? details,
-        ExplicitSpanLinks? spanLinks = null, Dictionary<EventRef, string>? messages = null)
+        ExplicitSpanLinks? spanLinks = null, Dictionary<EventRef, string>? messages = null, SpanSideTables? side = null)
     {
         SpanLinks = spanLinks;
+        _side = side ?? SpanSideTables.Empty;
         _messages = messages ?? [];
         _timestamps = columns.Timestamps;
         _functionOrdinals = columns.FunctionOrdinals;

@@ -8,7 +8,9 @@ namespace TraceQuery.Model;
 /// identity rather than by depth, so overlapping siblings of the same function pair exactly.
 /// </summary>
 /// <remarks>
-/// A span belongs to the thread it started on; where it stopped does not matter. Depth is the length of the
+/// The span's track (CPU stack, async, device) is its thread's: declare async and device lanes as threads of their own
+/// with <see cref="TraceBuilder.AddThread(ThreadInfo)"/> and <see cref="ThreadInfo.Track"/>, so overlapping async work never
+/// enters a CPU thread's stack or self time. A span belongs to the thread it started on; where it stopped does not matter. Depth is the length of the
 /// parent chain (a root is 1), across threads; <see cref="CallSpans.Parents"/> links only a parent on the
 /// same thread that started earlier, other spans are roots there.
 /// </remarks>
@@ -41,4 +43,14 @@ public readonly record struct SpanRecord
     /// error without a description.
     /// </summary>
     public string? Error { get; init; }
+
+    /// <summary>
+    /// The span's attributes (Chrome <c>args</c>, OTLP attributes) as key/value text, nested objects flattened to dotted
+    /// keys (<c>data.url</c>), or null. The builder keeps at most <see cref="TraceBuilder.MaxAttributesPerSpan"/> and clips
+    /// long values (<see cref="EventAttributes"/>); read them back with <see cref="ExecutionTrace.TryGetAttributes"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Attributes { get; init; }
+
+    /// <summary>What a producer convention says the span is (aggregate row, envelope, pseudo-frame); <see cref="SpanMarks.None"/> for a call.</summary>
+    public SpanMarks Marks { get; init; }
 }

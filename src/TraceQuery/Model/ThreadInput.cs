@@ -20,4 +20,7 @@ internal sealed class ThreadInput
 
     /// <summary>The thread's name, when the source has one.</summary>
     public string? Name { get; init; }
+
+    /// <summary>The producer's identity of the thread and its lane kind, when declared (<see cref="TraceBuilder.AddThread(ThreadInfo)"/>).</summary>
+    public ThreadInfo? Info { get; init; }
 }

@@ -19,7 +19,18 @@ public sealed class TraceBuilder
     private readonly List<SymbolInfo> _symbols = [];
     private readonly List<PlannedSpan> _spans = [];
     private readonly List<SpanException> _exceptions = [];
+    private readonly List<EventAttributes?> _spanAttributes = [];
+    private readonly List<(ulong SpanId, SpanEvent Event)> _spanEvents = [];
+    private readonly List<(ulong From, ulong To, string Kind)> _links = [];
+    private long _clippedValues;
+    private long _droppedAttributes;
     private bool _built;
+
+    /// <summary>The default of <see cref="MaxAttributesPerSpan"/>.</summary>
+    public const int DefaultMaxAttributesPerSpan = 64;
+
+    /// <summary>The default of <see cref="MaxAttributeValueLength"/>.</summary>
+    public const int DefaultMaxAttributeValueLength = 1024;
 
     private sealed class ThreadLane
     {
@@ -28,7 +39,20 @@ public sealed class TraceBuilder
         public Dictionary<int, string>? Messages { get; set; }
         public List<int>? Spans { get; set; }
         public string? Name { get; set; }
+        public ThreadInfo? Info { get; set; }
     }
+
+    /// <summary>
+    /// At most this many attributes are kept per span or span event (default <see cref="DefaultMaxAttributesPerSpan"/>); the
+    /// rest are counted (<see cref="EventAttributes.DroppedCount"/>, <see cref="TraceMetadata.DroppedAttributes"/>).
+    /// </summary>
+    public int MaxAttributesPerSpan { get; init; } = DefaultMaxAttributesPerSpan;
+
+    /// <summary>
+    /// Attribute keys and values longer than this many characters are clipped to it, with their full length said
+    /// (default <see cref="DefaultMaxAttributeValueLength"/>; counted in <see cref="TraceMetadata.ClippedAttributeValues"/>).
+    /// </summary>
+    public int MaxAttributeValueLength { get; init; } = DefaultMaxAttributeValueLength;
 
     /// <summary>Metadata the built trace carries (format name, os, arch, clock).</summary>
     public TraceMetadata Metadata { get; set; } = new() { SourceFormat = "memory" };
@@ -54,6 +78,45 @@ public sealed class TraceBuilder
     {
         var lane = Lane(threadId);
         lane.Name = name ?? lane.Name;
+        return this;
+    }
+
+    /// <summary>
+    /// Declares a thread with the producer's identity (process and thread ids as written, names) and its lane kind
+    /// (<see cref="SpanTrack"/>). Declaring it again replaces what was declared; events and spans are kept.
+    /// </summary>
+    public TraceBuilder AddThread(ThreadInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var lane = Lane(info.ThreadId);
+        lane.Info = info;
+        lane.Name = info.Name ?? lane.Name;
+        return this;
+    }
+
+    /// <summary>
+    /// Records a span event (something that happened inside span <paramref name="spanId"/> that is not a call or an
+    /// exception: an OTLP span event, a Chrome instant). May be called before or after the span is added; events of a span
+    /// never added are counted in the trace's warnings. Attributes are bounded like span attributes.
+    /// </summary>
+    public TraceBuilder AddSpanEvent(ulong spanId, ulong timestampNs, string name, IReadOnlyList<KeyValuePair<string, string>>? attributes)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(timestampNs, (ulong)long.MaxValue);
+        var bounded = attributes is null || attributes.Count == 0 ? EventAttributes.Empty : Bound(attributes);
+        _spanEvents.Add((spanId, new SpanEvent((long)timestampNs, name, bounded)));
+        return this;
+    }
+
+    /// <summary>
+    /// Records a link from span <paramref name="fromSpanId"/> to span <paramref name="toSpanId"/> (a Chrome flow, an OTLP
+    /// span link); <paramref name="kind"/> says what the producer called it. Either span may be added before or after; a
+    /// link whose span is never added is counted (<see cref="TraceMetadata.UnresolvedLinks"/>) and said in the warnings.
+    /// </summary>
+    public TraceBuilder AddLink(ulong fromSpanId, ulong toSpanId, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        _links.Add((fromSpanId, toSpanId, kind));
         return this;
     }
 
@@ -85,7 +148,8 @@ public sealed class TraceBuilder
             throw new ArgumentException("A span id must not be 0 (0 means \"no parent\").", nameof(span));
         var lane = Lane(span.ThreadId);
         (lane.Spans ??= []).Add(_spans.Count);
-        _spans.Add(new PlannedSpan { Record = span, Parent = -1, CallPosition = -1, FirstException = -1 });
+        _spanAttributes.Add(span.Attributes is { Count: > 0 } attributes ? Bound(attributes) : null);
+        _spans.Add(new PlannedSpan { Record = span with { Attributes = null }, Parent = -1, CallPosition = -1, FirstException = -1 });
         return this;
     }
 
@@ -155,6 +219,7 @@ public sealed class TraceBuilder
                 DetailRecordCount = (uint)lane.Details.Count,
                 DetailComplete = true,
                 Name = lane.Name,
+                Info = lane.Info,
             });
             details.Add(lane.Details);
             anyDetail |= lane.Details.Count > 0;
@@ -176,9 +241,133 @@ public sealed class TraceBuilder
             for (int i = 0; i < local.Length; i++)
                 links[thread.Start + i] = local[i] < 0 ? -1 : thread.Start + local[i];
         }
-        var metadata = warnings.Count == 0 ? Metadata : Metadata with { Warnings = [.. Metadata.Warnings, .. warnings] };
+        var side = BuildSideTables(spans, columns, laneLinks, warnings, out long unresolvedLinks);
+        var metadata = Metadata;
+        if (warnings.Count > 0 || unresolvedLinks > 0 || _clippedValues > 0 || _droppedAttributes > 0)
+        {
+            metadata = metadata with
+            {
+                Warnings = [.. Metadata.Warnings, .. warnings],
+                UnresolvedLinks = metadata.UnresolvedLinks + unresolvedLinks,
+                ClippedAttributeValues = metadata.ClippedAttributeValues + _clippedValues,
+                DroppedAttributes = metadata.DroppedAttributes + _droppedAttributes,
+            };
+        }
         return new ExecutionTrace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
-            links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages);
+            links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages, side);
+    }
+
+    private EventAttributes Bound(IReadOnlyList<KeyValuePair<string, string>> attributes) =>
+        EventAttributes.Bound(attributes, Math.Max(0, MaxAttributesPerSpan), Math.Max(1, MaxAttributeValueLength), ref _clippedValues, ref _droppedAttributes);
+
+    /// <summary>
+    /// Keys attributes, span events and marks by each span's CALL event index and resolves links; what names a span
+    /// that is not in the trace is counted and said in <paramref name="warnings"/>.
+    /// </summary>
+    private SpanSideTables? BuildSideTables(PlannedSpan[] spans, BuiltColumns columns, int[]?[] laneLinks, List<string> warnings, out long unresolvedLinks)
+    {
+        unresolvedLinks = 0;
+        if (spans.Length == 0 && _links.Count == 0 && _spanEvents.Count == 0)
+            return null;
+        // Global CALL index per span; -1 for a dropped duplicate.
+        var callIndex = new int[spans.Length];
+        Array.Fill(callIndex, -1);
+        var byId = new Dictionary<ulong, int>(spans.Length);
+        int laneIndex = 0;
+        foreach (var lane in _threads.Values)
+        {
+            if (lane.Spans is { } spanIndices && laneLinks[laneIndex] is not null)
+            {
+                int start = columns.Threads[laneIndex].Start;
+                foreach (int s in spanIndices)
+                {
+                    if (spans[s].CallPosition >= 0)
+                    {
+                        callIndex[s] = start + spans[s].CallPosition;
+                        byId.TryAdd(spans[s].Record.SpanId, s);
+                    }
+                }
+            }
+            laneIndex++;
+        }
+
+        var attributes = new List<(int, EventAttributes)>();
+        SpanMarks[]? marks = null;
+        for (int s = 0; s < spans.Length; s++)
+        {
+            if (callIndex[s] < 0)
+                continue;
+            if (_spanAttributes[s] is { } bounded)
+                attributes.Add((callIndex[s], bounded));
+            if (spans[s].Record.Marks != SpanMarks.None)
+                (marks ??= new SpanMarks[columns.Count])[callIndex[s]] = spans[s].Record.Marks;
+        }
+
+        var spanEvents = new List<(int, SpanEvent[])>();
+        long orphanEvents = 0;
+        if (_spanEvents.Count > 0)
+        {
+            var grouped = new Dictionary<int, List<SpanEvent>>();
+            foreach (var (spanId, spanEvent) in _spanEvents)
+            {
+                if (!byId.TryGetValue(spanId, out int s))
+                {
+                    orphanEvents++;
+                    continue;
+                }
+                if (!grouped.TryGetValue(callIndex[s], out var list))
+                    grouped[callIndex[s]] = list = [];
+                list.Add(spanEvent);
+            }
+            foreach (var (call, list) in grouped)
+            {
+                var sorted = list.ToArray();
+                // Stable by time: events at one moment keep the order they were added.
+                var order = Enumerable.Range(0, sorted.Length).OrderBy(i => sorted[i].TimestampNs).ThenBy(i => i).Select(i => sorted[i]).ToArray();
+                spanEvents.Add((call, order));
+            }
+        }
+        if (orphanEvents > 0)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{orphanEvents} span event(s) named a span that is not in the trace and were not kept."));
+        }
+
+        var links = new List<SpanLink>(_links.Count);
+        var unresolvedKinds = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (from, to, kind) in _links)
+        {
+            if (byId.TryGetValue(from, out int f) && byId.TryGetValue(to, out int t))
+            {
+                links.Add(new SpanLink(callIndex[f], callIndex[t], kind));
+                continue;
+            }
+            unresolvedLinks++;
+            unresolvedKinds[kind] = unresolvedKinds.GetValueOrDefault(kind) + 1;
+        }
+        if (unresolvedLinks > 0)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{unresolvedLinks} link(s) name a span that is not in the trace and were not kept: ")
+                + string.Join(", ", unresolvedKinds.Select(k => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{k.Key}' ×{k.Value}"))) + ".");
+        }
+        if (_clippedValues > 0)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_clippedValues} attribute key(s) or value(s) were longer than {MaxAttributeValueLength} characters and were clipped (the clipped text says the full length)."));
+        }
+        if (_droppedAttributes > 0)
+        {
+            warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{_droppedAttributes} attribute(s) beyond {MaxAttributesPerSpan} per span were not kept."));
+        }
+        return new SpanSideTables
+        {
+            Attributes = EventSideTable<EventAttributes>.Create(attributes),
+            SpanEvents = EventSideTable<SpanEvent[]>.Create(spanEvents),
+            Links = [.. links],
+            Marks = marks,
+        };
     }
 
     /// <summary>Drops repeated span ids, resolves parents and exceptions, and computes depths from the parent chains.</summary>

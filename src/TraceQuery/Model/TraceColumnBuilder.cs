@@ -186,7 +186,13 @@ internal static class TraceColumnBuilder
             threadInfos[t] = new TraceThread(
                 t, input.ThreadId, write, kept,
                 kept == 0 ? 0 : timestamps[write], kept == 0 ? 0 : timestamps[write + kept - 1],
-                (int)input.DetailRecordCount, recovery, input.Name);
+                (int)input.DetailRecordCount, recovery, input.Name)
+            {
+                ProcessId = input.Info?.ProcessId,
+                ProcessName = input.Info?.ProcessName,
+                OriginalThreadId = input.Info?.OriginalThreadId,
+                Track = input.Info?.Track ?? SpanTrack.Thread,
+            };
             read += length;
             write += kept;
         }

@@ -30,6 +30,30 @@ public sealed record TraceMetadata
     /// </summary>
     public long SkippedEvents { get; init; }
 
+    /// <summary>Records the reader read from the source (Chrome: entries of <c>traceEvents</c>; OTLP: spans and log records), or null when it does not count them.</summary>
+    public long? RecordsRead { get; init; }
+
+    /// <summary>The producer a reader recognised (e.g. <c>clang -ftime-trace</c>, <c>PyTorch profiler</c>), or null.</summary>
+    public string? Producer { get; init; }
+
+    /// <summary>Every kind of source record that was skipped, with counts, sorted by kind (ordinal).</summary>
+    public IReadOnlyList<SkippedRecordKind> SkippedRecords { get; init; } = [];
+
+    /// <summary>Counter series the source held (Chrome <c>C</c> events), summarised, sorted by name (ordinal).</summary>
+    public IReadOnlyList<CounterSeries> Counters { get; init; } = [];
+
+    /// <summary>CPU samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, a <c>CpuProfile</c> record); counted, not yet modelled.</summary>
+    public long CpuSamples { get; init; }
+
+    /// <summary>Links (flows, span links) whose start or end span is not in the trace; they were not kept.</summary>
+    public long UnresolvedLinks { get; init; }
+
+    /// <summary>Attribute keys or values longer than the bound that were clipped (<see cref="TraceBuilder.MaxAttributeValueLength"/>).</summary>
+    public long ClippedAttributeValues { get; init; }
+
+    /// <summary>Attributes beyond the per-span bound that were not kept (<see cref="TraceBuilder.MaxAttributesPerSpan"/>).</summary>
+    public long DroppedAttributes { get; init; }
+
     /// <summary>Warnings about the source that did not prevent loading it (missing thread directories, …), in a stable order.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 }

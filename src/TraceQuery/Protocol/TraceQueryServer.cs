@@ -49,7 +49,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         _traceSets = new TraceSetHandlers(queryEngine, Options, name => Acquire(name, name, progress: null));
         _instruments = queryEngine.Instruments;
         _logger = logger ?? queryEngine.Logger;
-        _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions, _instruments);
+        _cache = new TraceCache(Options.MaxCachedTraces, Options.ReadOptions, Options.JsonReadOptions, _instruments);
         _slots = new SemaphoreSlim(Options.MaxConcurrentRequests, Options.MaxConcurrentRequests);
     }
 
@@ -66,6 +66,7 @@ public sealed class TraceQueryServer : IAsyncDisposable, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTokenBudget, 1, nameof(options.MaxTokenBudget));
         ArgumentNullException.ThrowIfNull(options.ReadOptions, nameof(options.ReadOptions));
         options.ReadOptions.Validate();
+        ArgumentNullException.ThrowIfNull(options.JsonReadOptions, nameof(options.JsonReadOptions));
         if (options.RequestTimeout <= TimeSpan.Zero && options.RequestTimeout != Timeout.InfiniteTimeSpan)
             throw new ArgumentOutOfRangeException(nameof(options), options.RequestTimeout, "RequestTimeout must be positive, or Timeout.InfiniteTimeSpan for no limit.");
     }

@@ -1,4 +1,5 @@
 using TraceQuery.Filtering;
+using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 
 namespace TraceQuery.Protocol;
@@ -48,4 +49,10 @@ public sealed record TraceQueryServerOptions
 
     /// <summary>How traces under <see cref="TraceRoot"/> are read, including the caps on events, symbols and manifest strings. Default <see cref="AtfReadOptions.Default"/>.</summary>
     public AtfReadOptions ReadOptions { get; init; } = AtfReadOptions.Default;
+
+    /// <summary>
+    /// How Chrome and OTLP JSON files under <see cref="TraceRoot"/> are read, including the cap on bytes a gzip file
+    /// may decompress to (a gzip bomb is refused with an error, not read into memory). Default <see cref="JsonTraceReadOptions.Default"/>.
+    /// </summary>
+    public JsonTraceReadOptions JsonReadOptions { get; init; } = JsonTraceReadOptions.Default;
 }

@@ -15,6 +15,9 @@ internal static class ReferenceLines
         return AnswerLines.Counted(headline, lines, "events|" + string.Join(',', texts) + "|" + detail, trace.EventCount);
     }
 
+    /// <summary>Span events and links shown per looked-up event; the rest are counted.</summary>
+    private const int MaxExtras = 8;
+
     private static string Resolve(ExecutionTrace trace, EvidenceRef reference, bool detail)
     {
         switch (reference.Kind)
@@ -23,6 +26,8 @@ internal static class ReferenceLines
                 if (!trace.TryGetEventIndex(new EventRef(reference.Thread, (uint)reference.Value), out int e))
                     return $"- {reference}: no such event in this trace";
                 string line = EventListLines.Render(trace, e, full: true);
+                if ((EventKind)trace.Kinds[e] == EventKind.Call && trace.Spans.SpanOfEvent[e] is int s and >= 0)
+                    line += TraceText.Tags(trace, s) + TraceText.SpanExtras(trace, e, MaxExtras);
                 if (detail && trace.TryGetDetail(e, out var record))
                     line += " · " + TraceText.Detail(record);
                 else if (detail && trace.DetailSeqs[e] == TraceEvent.NoDetail)

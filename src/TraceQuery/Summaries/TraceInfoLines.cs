@@ -1,4 +1,5 @@
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
 namespace TraceQuery.Summaries;
@@ -13,8 +14,12 @@ internal static class TraceInfoLines
         var m = trace.Metadata;
         lines.Add(Line($"- format {m.SourceFormat}{(m.FormatVersion is null ? "" : " " + m.FormatVersion)} · os {m.Os} · arch {m.Arch} · clock {m.ClockType} · manifest {(m.ManifestPresent ? "present" : "missing")}"));
         lines.Add(Line($"- time {trace.TimeStartNs}..{trace.TimeEndNs} ns ({TraceText.Duration(trace.TimeEndNs - trace.TimeStartNs)}) · {TraceText.Count(trace.EventCount)} events · {TraceText.Count(trace.Spans.Count)} spans · {TraceText.Count(trace.Threads.Count)} threads · {TraceText.Count(trace.FunctionIds.Length)} functions"));
+        if (SourceCounts.RecordsLine(trace) is { } records)
+            lines.Add(Line("- " + records));
+        foreach (string extra in SourceCounts.ExtraLines(trace))
+            lines.Add(Line("- " + extra));
         foreach (var thread in trace.Threads)
-            lines.Add(Line($"- thread {thread.Id}{(thread.Name is null ? "" : " " + thread.Name)}: {TraceText.Count(thread.Count)} events, {TraceText.Count(thread.DetailRecordCount)} detail records, {Recovery(thread.Recovery)}"));
+            lines.Add(Line($"- thread {thread.Id}{SourceCounts.ThreadLabel(thread)}: {TraceText.Count(thread.Count)} events, {TraceText.Count(thread.DetailRecordCount)} detail records, {Recovery(thread.Recovery)}"));
         foreach (string warning in m.Warnings)
             lines.Add(Line("- warning: " + warning));
         string headline = $"# Trace {traceName}: {TraceText.Count(trace.EventCount)} events on {TraceText.Count(trace.Threads.Count)} threads{(trace.WasRecovered ? " (recovered)" : "")}";

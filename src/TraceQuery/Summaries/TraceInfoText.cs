@@ -1,5 +1,6 @@
 using System.Text;
 using TraceQuery.Model;
+using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
 namespace TraceQuery.Summaries;
@@ -30,10 +31,14 @@ public static class TraceInfoText
             .Append(TraceText.Count(trace.Symbols.Symbols.Count)).Append(" named, in ")
             .Append(TraceText.Count(trace.Symbols.Modules.Count)).Append(" modules")
             .Append(m.ManifestPresent ? "" : " · no manifest").Append('\n');
+        if (SourceCounts.RecordsLine(trace) is { } records)
+            text.Append(records).Append('\n');
+        foreach (string line in SourceCounts.ExtraLines(trace))
+            text.Append(line).Append('\n');
 
         foreach (var thread in trace.Threads)
         {
-            text.Append("thread ").Append(thread.Id).Append(": ").Append(TraceText.Count(thread.Count)).Append(" events");
+            text.Append("thread ").Append(thread.Id).Append(SourceCounts.ThreadLabel(thread)).Append(": ").Append(TraceText.Count(thread.Count)).Append(" events");
             if (thread.DetailRecordCount > 0)
                 text.Append(", ").Append(TraceText.Count(thread.DetailRecordCount)).Append(" detail records");
             text.Append(" · ").Append(Describe(thread.Recovery)).Append('\n');

@@ -24,17 +24,20 @@ public static class TextFormat
         return Scaled(nanoseconds, unit) + name;
     }
 
-    /// <summary>Longest message text shown in one line (<see cref="Message"/>); the rest is cut with an ellipsis.</summary>
+    /// <summary>Longest message text shown in one line (<see cref="Message(string)"/>); the rest is cut with an ellipsis.</summary>
     public const int MaxMessageLength = 200;
 
     /// <summary>
     /// An event's message (exception text, log body) as one quoted line: control characters and line breaks
     /// become spaces, runs of spaces one space, and text past <see cref="MaxMessageLength"/> characters is cut with <c>…</c>.
     /// </summary>
-    public static string Message(string message)
+    public static string Message(string message) => Message(message, MaxMessageLength);
+
+    /// <summary>As <see cref="Message(string)"/>, cut past <paramref name="maxLength"/> characters (attribute values in event lines).</summary>
+    public static string Message(string message, int maxLength)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var text = new System.Text.StringBuilder(Math.Min(message.Length, MaxMessageLength) + 3).Append('"');
+        var text = new System.Text.StringBuilder(Math.Min(message.Length, maxLength) + 3).Append('"');
         bool space = false;
         int written = 0;
         foreach (char c in message)
@@ -44,7 +47,7 @@ public static class TextFormat
                 space = written > 0;
                 continue;
             }
-            if (written >= MaxMessageLength)
+            if (written >= maxLength)
             {
                 text.Append('…');
                 break;

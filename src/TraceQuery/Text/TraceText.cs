@@ -47,8 +47,8 @@ internal static class TraceText
 
     /// <summary>
     /// An event line: <c>- {mark}{offset} event:&lt;thread&gt;:&lt;seq&gt; {kind} {function} depth {d}</c>, then for a return
-    /// that closes a complete span <c>after {duration} span:{id}</c>, for an exception <c>in span:{id}</c>, and the
-    /// event's message when it has one.
+    /// that closes a complete span <c>after {duration} span:{id}</c>, for an exception <c>in span:{id}</c>, the
+    /// event's message when it has one, and for a CALL the attributes of the span it opens (<see cref="AppendAttributes"/>).
     /// </summary>
     public static string Event(ExecutionTrace trace, int e, string offset, string mark = "")
     {
@@ -63,6 +63,109 @@ internal static class TraceText
             text.Append(" in span:").Append(s);
         if (trace.TryGetMessage(e, out string message))
             text.Append(' ').Append(TextFormat.Message(message));
+        AppendAttributes(text, trace, e, MaxAttributesInLine, MaxAttributeValueInLine);
+        return text.ToString();
+    }
+
+    /// <summary>Attributes shown in one event or span line; the rest are counted (<c>+3 more</c>).</summary>
+    public const int MaxAttributesInLine = 6;
+
+    /// <summary>Characters of one attribute value shown in an event or span line (the rest cut with <c>…</c>).</summary>
+    public const int MaxAttributeValueInLine = 80;
+
+    /// <summary>
+    /// Appends the attributes of the span the CALL at <paramref name="e"/> opens (Chrome args, OTLP attributes):
+    /// <c> args{detail="/usr/include/features.h", data.url="…"}</c>, at most <paramref name="maxCount"/> of them with values
+    /// cut at <paramref name="maxValue"/> characters; how many more there are, and how many the reader dropped, is said.
+    /// Nothing for an event without attributes.
+    /// </summary>
+    public static void AppendAttributes(StringBuilder text, ExecutionTrace trace, int e, int maxCount, int maxValue)
+    {
+        if (!trace.TryGetAttributes(e, out var attributes) || (attributes.Count == 0 && attributes.DroppedCount == 0))
+            return;
+        text.Append(" args{");
+        int shown = Math.Min(maxCount, attributes.Count);
+        for (int i = 0; i < shown; i++)
+        {
+            if (i > 0)
+                text.Append(", ");
+            text.Append(attributes[i].Key).Append('=').Append(TextFormat.Message(attributes[i].Value, maxValue));
+        }
+        int more = attributes.Count - shown + attributes.DroppedCount;
+        if (more > 0)
+            text.Append(shown > 0 ? ", " : "").Append('+').Append(Count(more)).Append(" more");
+        text.Append('}');
+    }
+
+    /// <summary>What a producer convention or lane says about a span, as tags: <c> [async]</c>, <c> [device]</c>, <c> [aggregate]</c>, <c> [envelope]</c>, <c> [pseudo-frame]</c>, <c> [instant]</c>.</summary>
+    public static string Tags(ExecutionTrace trace, int s)
+    {
+        var spans = trace.Spans;
+        var track = spans.GetTrack(s);
+        var marks = spans.GetMarks(s);
+        if (track == SpanTrack.Thread && marks == SpanMarks.None)
+            return "";
+        var text = new StringBuilder();
+        if (track == SpanTrack.Async)
+            text.Append(" [async]");
+        else if (track == SpanTrack.Device)
+            text.Append(" [device]");
+        if ((marks & SpanMarks.Aggregate) != 0)
+            text.Append(" [aggregate]");
+        if ((marks & SpanMarks.Envelope) != 0)
+            text.Append(" [envelope]");
+        if ((marks & SpanMarks.PseudoFrame) != 0)
+            text.Append(" [pseudo-frame]");
+        if ((marks & SpanMarks.Instant) != 0)
+            text.Append(" [instant]");
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// What else the span opened at CALL <paramref name="e"/> holds, for a lookup of that one event: its span events
+    /// (<c>· events: retry +1.2 ms{attempt="2"}</c>) and its links to and from other spans (<c>· links: → span:7 flow:ac2g</c>),
+    /// at most <paramref name="max"/> of each, the rest counted. Empty when it has none. O(links).
+    /// </summary>
+    public static string SpanExtras(ExecutionTrace trace, int e, int max)
+    {
+        var text = new StringBuilder();
+        var events = trace.GetSpanEvents(e);
+        if (events.Count > 0)
+        {
+            text.Append(" · events: ");
+            for (int i = 0; i < Math.Min(max, events.Count); i++)
+            {
+                var spanEvent = events[i];
+                text.Append(i == 0 ? "" : "; ").Append(spanEvent.Name).Append(' ').Append(Offset(spanEvent.TimestampNs - trace.Timestamps[e]));
+                if (spanEvent.Attributes.Count > 0)
+                {
+                    text.Append('{');
+                    for (int a = 0; a < Math.Min(MaxAttributesInLine, spanEvent.Attributes.Count); a++)
+                        text.Append(a == 0 ? "" : ", ").Append(spanEvent.Attributes[a].Key).Append('=').Append(TextFormat.Message(spanEvent.Attributes[a].Value, MaxAttributeValueInLine));
+                    text.Append('}');
+                }
+            }
+            if (events.Count > max)
+                text.Append("; +").Append(Count(events.Count - max)).Append(" more");
+        }
+        int shown = 0, more = 0;
+        var spans = trace.Spans;
+        foreach (var link in trace.Links)
+        {
+            bool outgoing = link.FromEvent == e;
+            if (!outgoing && link.ToEvent != e)
+                continue;
+            if (shown == max)
+            {
+                more++;
+                continue;
+            }
+            text.Append(shown == 0 ? " · links: " : ", ").Append(outgoing ? "→ span:" : "← span:")
+                .Append(spans.SpanOfEvent[outgoing ? link.ToEvent : link.FromEvent]).Append(' ').Append(link.Kind);
+            shown++;
+        }
+        if (more > 0)
+            text.Append(", +").Append(Count(more)).Append(" more");
         return text.ToString();
     }
 
@@ -71,14 +174,17 @@ internal static class TraceText
         Event(trace, e, "+" + TextFormat.Duration(trace.Timestamps[e] - trace.TimeStartNs));
 
     /// <summary>
-    /// A span line: <c>- span:{id} {function} thread {t} depth {d} +{start} for {duration} {status}</c>, then its parent
-    /// and whether it raised an exception.
+    /// A span line: <c>- span:{id} {function} thread {t} depth {d} +{start} for {duration} {status}</c>, then its parent,
+    /// whether it raised an exception, its lane and producer-convention tags (<see cref="Tags"/>) and its attributes.
     /// </summary>
     public static string Span(ExecutionTrace trace, int s)
     {
         var span = trace.Spans.Get(s);
-        return $"- span:{s} {trace.Symbols.GetName(span.FunctionId)} thread {span.ThreadId} depth {span.Depth} +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} for {TextFormat.Duration(span.DurationNs)} {Status(span.Status)}"
-            + (span.ParentId >= 0 ? $" parent span:{span.ParentId}" : "") + (span.RaisedException ? " raised-exception" : "");
+        var text = new StringBuilder($"- span:{s} {trace.Symbols.GetName(span.FunctionId)} thread {span.ThreadId} depth {span.Depth} +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} for {TextFormat.Duration(span.DurationNs)} {Status(span.Status)}")
+            .Append(span.ParentId >= 0 ? $" parent span:{span.ParentId}" : "").Append(span.RaisedException ? " raised-exception" : "")
+            .Append(Tags(trace, s));
+        AppendAttributes(text, trace, span.StartEvent, MaxAttributesInLine, MaxAttributeValueInLine);
+        return text.ToString();
     }
 
     /// <summary>A span status in lower case (<c>complete</c>, <c>unmatched</c>, <c>unwound</c>, <c>orphanreturn</c>).</summary>

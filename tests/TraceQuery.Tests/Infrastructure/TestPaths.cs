@@ -17,6 +17,15 @@ internal static class TestPaths
     /// <summary>The original tracer's sample sessions, extracted once per test run.</summary>
     public static string OriginalWriterSessionsRoot => OriginalWriterSessions.Value;
 
+    /// <summary>
+    /// The real traces from public tools with their independently computed facts, kept outside the repository in
+    /// <c>../shared/fixtures/real-traces</c> (beside the clone), or where <c>TRACEQUERY_REAL_TRACES</c> points.
+    /// </summary>
+    public static string RealTraces =>
+        Environment.GetEnvironmentVariable("TRACEQUERY_REAL_TRACES") is { Length: > 0 } overridden
+            ? overridden
+            : Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared", "fixtures", "real-traces"));
+
     /// <summary>A fresh empty directory under the system temp folder.</summary>
     public static string NewTempDirectory(string prefix = "tq")
     {

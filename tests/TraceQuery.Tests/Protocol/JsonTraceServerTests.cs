@@ -45,6 +45,32 @@ public sealed class JsonTraceServerTests
     }
 
     [TestMethod]
+    public async Task Trace_GzippedJsonUnderRoot_ThenResolvedAndReadWithinTheServersLimit()
+    {
+        string root = CreateRoot();
+        using (var gzip = new System.IO.Compression.GZipStream(File.Create(Path.Combine(root, "runs", "checkout.json.gz")), System.IO.Compression.CompressionLevel.Optimal))
+            gzip.Write(File.ReadAllBytes(Path.Combine(TestPaths.Fixtures, "otlp", "traces.json")));
+
+        await using (var server = new TraceQueryServer(Engine, new TraceQueryServerOptions { TraceRoot = root }))
+        {
+            await server.StartAsync();
+            var plain = await AskAsync(server, """{"method":"findings.search","params":{"trace":"runs/checkout.json","query":"payment failed","token_budget":600}}""");
+            var gzipped = await AskAsync(server, """{"method":"findings.search","params":{"trace":"runs/checkout.json.gz","query":"payment failed","token_budget":600}}""");
+            StringAssert.Contains(gzipped.GetProperty("data").GetString(), "charge raised 1 exception");
+            Assert.AreEqual(plain.GetProperty("data").GetString(), gzipped.GetProperty("data").GetString()!.Replace("checkout.json.gz", "checkout.json", StringComparison.Ordinal));
+        }
+
+        var limits = new TraceQueryServerOptions { TraceRoot = root, JsonReadOptions = new TraceQuery.Formats.JsonTraceReadOptions { MaxDecompressedBytes = 1000 } };
+        await using (var server = new TraceQueryServer(Engine, limits))
+        {
+            await server.StartAsync();
+            var bomb = await AskAsync(server, """{"method":"trace.info","params":{"trace":"runs/checkout.json.gz"}}""");
+            Assert.AreEqual(-32000, bomb.GetProperty("error").GetProperty("code").GetInt32());
+            StringAssert.Contains(bomb.GetProperty("error").GetProperty("message").GetString(), "decompresses to more than the limit of 1,000 bytes");
+        }
+    }
+
+    [TestMethod]
     public async Task Trace_JsonFileOutsideRoot_ThenRefusedLikeDirectories()
     {
         string root = CreateRoot();

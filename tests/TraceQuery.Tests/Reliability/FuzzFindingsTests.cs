@@ -38,7 +38,7 @@ public sealed class FuzzFindingsTests
             Assert.AreEqual(FuzzOutcome.Accepted, FuzzTargets.Filter(System.Text.Encoding.UTF8.GetBytes(filter)), filter);
         foreach (string request in SeedCorpus.Requests)
             Assert.AreEqual(FuzzOutcome.Accepted, FuzzTargets.Request(System.Text.Encoding.UTF8.GetBytes(request)), request);
-        foreach (string target in new[] { "chrome", "otlp" })
+        foreach (string target in new[] { "chrome", "otlp", "jsonfile" })
         {
             foreach (byte[] seed in SeedCorpus.Inputs(target))
                 Assert.AreNotEqual(FuzzOutcome.Rejected, FuzzTargets.All[target](seed), target);

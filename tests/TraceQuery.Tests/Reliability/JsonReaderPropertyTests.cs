@@ -2,7 +2,10 @@ using TraceQuery.Fuzz;
 
 namespace TraceQuery.Tests.Reliability;
 
-/// <summary>Random damage to valid Chrome Trace Event and OTLP/JSON files only gives a TraceFormatException or a reported recovery.</summary>
+/// <summary>
+/// Random damage to valid Chrome Trace Event and OTLP/JSON files (also as producers write them: proto names, base64
+/// ids; and opened by content through gzip and a byte order mark) only gives a TraceFormatException or a reported recovery.
+/// </summary>
 [TestClass]
 public sealed class JsonReaderPropertyTests
 {
@@ -11,6 +14,7 @@ public sealed class JsonReaderPropertyTests
     [TestMethod]
     [DataRow("chrome", 0x5EED_0005UL)]
     [DataRow("otlp", 0x5EED_0006UL)]
+    [DataRow("jsonfile", 0x5EED_0007UL)]
     public void Read_RandomlyDamagedFiles_ThenTypedErrorOrReportedRecovery(string target, ulong seed)
     {
         var originals = SeedCorpus.Inputs(target);

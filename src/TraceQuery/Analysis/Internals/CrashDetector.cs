@@ -82,6 +82,6 @@ internal static class CrashDetector
             if (trace.TryGetMessage(e, out string message) && !messages.Contains(message))
                 messages.Add(message);
         }
-        return messages.Count == 0 ? "" : " Messages: " + string.Join("; ", messages.Select(TextFormat.Message)) + ".";
+        return messages.Count == 0 ? "" : " Messages: " + string.Join("; ", messages.Select(m => TextFormat.Message(m))) + ".";
     }
 }

@@ -37,6 +37,7 @@ internal static class FieldTermParser
             FilterField.SelfTime => new SelfTimeTerm(token.Operator,
                 TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a self time")),
             FilterField.Status => new SpanStatusTerm(ParseStatuses(filter, token.Value, valueColumn)),
+            FilterField.Arg => new ArgTerm(FilterSyntax.ArgKey(token.FieldName), token.Value),
             _ => throw new InvalidOperationException("unhandled field " + token.Field),
         };
         return node with { Column = token.Column };
@@ -80,6 +81,7 @@ internal static class FieldTermParser
             FilterField.SpanDuration => " (a duration such as 10ms)",
             FilterField.SelfTime => " (a self time such as 1ms)",
             FilterField.Status => " (" + FilterSyntax.StatusList + ")",
+            FilterField.Arg => " (a glob over attribute values such as *types.ts)",
             _ when token.ValueForm == FieldValueForm.Quoted => " (the quotes are empty)",
             _ when token.ValueForm == FieldValueForm.Regex => " (the regex is empty)",
             _ => "",

@@ -1,4 +1,5 @@
 using TraceQuery.Model;
+using TraceQuery.Text;
 
 namespace TraceQuery.Filtering.Internals;
 
@@ -34,6 +35,7 @@ internal static class FilterCompiler
         TimeTerm time => CompileTime(time, trace),
         DurationTerm duration => CompileDuration(duration, trace),
         DetailTerm detail => new DetailPlan(detail.HasDetail),
+        ArgTerm arg => CompileArg(arg, trace),
         _ => throw new NotSupportedException($"Filter node {node.GetType().Name} cannot be evaluated yet."),
     });
 
@@ -138,6 +140,36 @@ internal static class FilterCompiler
             }
         }
         return new BitmapPlan(words);
+    }
+
+    /// <summary>
+    /// A bitmap over the CALLs whose span attributes match: one walk over the sparse attribute table (only the spans that
+    /// have attributes), never over the columns. A glob with no wildcard compares whole values without the glob.
+    /// </summary>
+    private static FilterPlan CompileArg(ArgTerm term, ExecutionTrace trace)
+    {
+        var events = trace.EventsWithAttributes;
+        if (events.Length == 0)
+            return new ConstantPlan(false);
+        var words = new ulong[Selection.WordCount(trace.EventCount)];
+        bool any = false;
+        for (int i = 0; i < events.Length; i++)
+        {
+            var attributes = trace.GetAttributesAt(i);
+            for (int a = 0; a < attributes.Count; a++)
+            {
+                var (key, value) = attributes[a];
+                if (term.Key is not null && !string.Equals(key, term.Key, StringComparison.OrdinalIgnoreCase))
+                    continue;
+                if (!Glob.IsMatch(term.Pattern, value))
+                    continue;
+                int e = events[i];
+                words[e >> 6] |= 1UL << e;
+                any = true;
+                break;
+            }
+        }
+        return any ? new BitmapPlan(words) : new ConstantPlan(false);
     }
 
     private static FilterPlan CompileStatuses(IReadOnlyList<SpanStatus> wanted, ExecutionTrace trace)

@@ -35,4 +35,7 @@ internal enum FilterField
 
     /// <summary><c>status</c>: how a span ended.</summary>
     Status,
+
+    /// <summary><c>arg:</c> or <c>arg.KEY:</c> — span attributes (<see cref="ArgTerm"/>).</summary>
+    Arg,
 }

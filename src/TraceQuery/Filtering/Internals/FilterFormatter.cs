@@ -101,6 +101,9 @@ internal static class FilterFormatter
             case DurationTerm duration:
                 text.Append("duration").Append(ComparisonText(duration.Op)).Append(TimeQuantity.Format(duration.Nanoseconds));
                 break;
+            case ArgTerm arg:
+                WriteArg(text, arg);
+                break;
             case DetailTerm detail:
                 text.Append(detail.HasDetail ? "detail:yes" : "detail:no");
                 break;
@@ -181,6 +184,23 @@ internal static class FilterFormatter
             default:
                 throw new ArgumentOutOfRangeException(nameof(name), name.Kind, "Unknown name pattern kind.");
         }
+    }
+
+    private static void WriteArg(StringBuilder text, ArgTerm arg)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(arg.Pattern, nameof(arg));
+        text.Append("arg");
+        if (arg.Key is not null)
+        {
+            if (arg.Key.Length == 0 || !arg.Key.All(FilterSyntax.IsWordChar))
+                throw new ArgumentException($"ArgTerm key \"{arg.Key}\" has no filter text: a key is written bare after 'arg.', without spaces or ( ) \" : < > = ! & |.", nameof(arg));
+            text.Append('.').Append(arg.Key);
+        }
+        text.Append(':');
+        if (IsBareValue(arg.Pattern))
+            text.Append(arg.Pattern);
+        else
+            AppendQuoted(text, arg.Pattern);
     }
 
     private static void WriteWord(StringBuilder text, WordTerm word)

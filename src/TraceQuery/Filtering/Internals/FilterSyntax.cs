@@ -7,7 +7,7 @@ namespace TraceQuery.Filtering.Internals;
 internal static class FilterSyntax
 {
     /// <summary>Field names in the order error messages list them.</summary>
-    public const string FieldList = "kind, thread, fn, module, depth, time, duration, detail, dur, self, status";
+    public const string FieldList = "kind, thread, fn, module, depth, time, duration, detail, dur, self, status, arg, arg.<key>";
 
     /// <summary>The statuses a <c>status:</c> term accepts, for messages.</summary>
     public const string StatusList = "complete, unmatched, unwound or orphan";
@@ -63,9 +63,14 @@ internal static class FilterSyntax
         return true;
     }
 
-    /// <summary>Recognises a field name in any case.</summary>
+    /// <summary>Recognises a field name in any case; <c>arg.KEY</c> (any key after the dot) is the attribute field.</summary>
     public static bool TryGetField(string name, out FilterField field)
     {
+        if (name.Length > ArgKeyPrefix.Length && name.StartsWith(ArgKeyPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            field = FilterField.Arg;
+            return true;
+        }
         switch (name.ToLowerInvariant())
         {
             case "kind": field = FilterField.Kind; return true;
@@ -79,9 +84,17 @@ internal static class FilterSyntax
             case "dur": field = FilterField.SpanDuration; return true;
             case "self": field = FilterField.SelfTime; return true;
             case "status": field = FilterField.Status; return true;
+            case "arg": field = FilterField.Arg; return true;
             default: field = default; return false;
         }
     }
+
+    /// <summary>What starts the field name of an attribute term with a key: <c>arg.path:…</c>.</summary>
+    public const string ArgKeyPrefix = "arg.";
+
+    /// <summary>The key of an <c>arg.KEY</c> field name as written, or null for plain <c>arg</c>.</summary>
+    public static string? ArgKey(string fieldName) =>
+        fieldName.Length > ArgKeyPrefix.Length && fieldName.StartsWith(ArgKeyPrefix, StringComparison.OrdinalIgnoreCase) ? fieldName[ArgKeyPrefix.Length..] : null;
 
     /// <summary>The canonical (lowercase) name of a field.</summary>
     public static string FieldName(FilterField field) => field switch
@@ -97,6 +110,7 @@ internal static class FilterSyntax
         FilterField.SpanDuration => "dur",
         FilterField.SelfTime => "self",
         FilterField.Status => "status",
+        FilterField.Arg => "arg",
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 

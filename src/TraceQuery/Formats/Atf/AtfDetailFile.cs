@@ -80,7 +80,7 @@ public sealed class AtfDetailFile : IDisposable
         if (length == 0)
             return new AtfDetailFile(file, [], finalized: false, bytesIgnored: 0);
         if (length < AtfLayout.HeaderSize)
-            throw new TraceFormatException(path, 0, Invariant($"the file is {length} bytes long, shorter than the 64-byte detail header."));
+            throw new TraceFormatException(path, 0, Invariant($"the file is {length} bytes long, shorter than the 64-byte detail header. This is damage, not an empty file: the writer leaves either 0 bytes (nothing reached the disk) or whole headers and 4 KiB blocks, so the file was cut or overwritten."));
         var h = file.Slice(0, AtfLayout.HeaderSize);
         if (BinaryPrimitives.ReadUInt32LittleEndian(h) != AtfLayout.DetailMagic)
             throw new TraceFormatException(path, 0, $"wrong magic {Ascii(h[..4])}; an ATF v2 detail file starts with \"ATD2\".");

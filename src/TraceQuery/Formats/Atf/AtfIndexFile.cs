@@ -85,7 +85,7 @@ public sealed unsafe class AtfIndexFile : IDisposable
         if (length == 0)
             return new AtfIndexFile(file, null, 0, 0, finalized: false, bytesIgnored: 0);
         if (length < AtfLayout.HeaderSize)
-            throw new TraceFormatException(path, 0, Invariant($"the file is {length} bytes long, shorter than the 64-byte index header."));
+            throw new TraceFormatException(path, 0, Invariant($"the file is {length} bytes long, shorter than the 64-byte index header. This is damage, not an empty file: the writer leaves either 0 bytes (nothing reached the disk) or whole headers and 4 KiB blocks, so the file was cut or overwritten."));
 
         var h = file.Slice(0, AtfLayout.HeaderSize);
         uint magic = BinaryPrimitives.ReadUInt32LittleEndian(h);

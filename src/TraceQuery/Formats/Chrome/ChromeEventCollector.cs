@@ -7,139 +7,139 @@ using TraceQuery.Model;
 namespace TraceQuery.Formats.Chrome;
 
 /// <summary>
-/// Collects what <see cref="ChromeTraceReader"/> streams past (slices per thread, open async events, thread and
-/// process names, skipped phases), then builds the trace from it in <see cref="Build"/>.
+/// Collects what <see cref="ChromeTraceReader"/> streams past (slices per thread, async spans per process, flow steps,
+/// thread and process names, counters, samples, skipped kinds), then builds the trace from it in <see cref="Build"/>.
 /// </summary>
-internal sealed class ChromeEventCollector(string path)
+internal sealed partial class ChromeEventCollector
 {
     private const ulong Open = ulong.MaxValue;
     private const string NoCategory = "chrome";
 
-    private struct Slice
-    {
-        public ulong Start;
-        public ulong End;
-        public ulong Function;
-        public string? Error;
-        public bool Instant;
-        public string Name;
-        public int Order;
-        public ulong SpanId;
-    }
-
-    private sealed class ThreadState(int firstSeen, long pid, long tid)
-    {
-        public int FirstSeen { get; } = firstSeen;
-        public long Pid { get; } = pid;
-        public long Tid { get; } = tid;
-        public string? Name { get; set; }
-        public List<Slice> Sync { get; } = [];
-        public List<int> OpenBegins { get; } = [];
-        public uint Id { get; set; }
-    }
-
-    private struct AsyncSlice
-    {
-        public ThreadState Thread;
-        public ulong Start;
-        public ulong End;
-        public ulong Function;
-        public string Name;
-        public string? Error;
-        public int Parent;
-    }
-
+    private readonly string _path;
     private readonly FunctionNames _functions = new();
+    private readonly ChromeArgs _args;
     private readonly Dictionary<(long Pid, long Tid), ThreadState> _threads = [];
+    private readonly Dictionary<(long Pid, long Tid), string> _threadNames = [];
     private readonly Dictionary<long, string> _processNames = [];
-    private readonly Dictionary<(long Pid, string Cat, string Id), List<int>> _openAsync = [];
+    private readonly Dictionary<long, string> _processLabels = [];
+    private readonly Dictionary<long, int> _processFirstSeen = [];
+    private readonly Dictionary<string, List<int>> _openAsync = [];
+    private readonly Dictionary<string, List<int>> _openLegacy = [];
     private readonly List<AsyncSlice> _async = [];
+    private readonly List<FlowStep> _flowSteps = [];
     private readonly Dictionary<string, long> _stringIds = [];
+    private readonly Dictionary<long, string> _idTexts = [];
     private readonly Dictionary<string, long> _skipped = [];
+    private readonly Dictionary<string, CounterState> _counters = [];
+    private readonly HashSet<string> _topLevelKeys = [];
     private readonly List<string> _warnings = [];
+    private long _records;
+    private long _samples;
     private long _unmatchedEnds;
+    private long _unmatchedAsyncEnds;
     private long _endsBeforeStart;
     private long _firstEndBeforeStart = -1;
     private int _order;
     private char[] _chars = new char[256];
 
+    public ChromeEventCollector(string path)
+    {
+        _path = path;
+        _args = new ChromeArgs(_functions);
+    }
+
     public void Warn(string warning) => _warnings.Add(warning);
+
+    /// <summary>Notes a key of the top-level object (producers sign their files with some).</summary>
+    public void TopLevelKey(string key) => _topLevelKeys.Add(key);
 
     /// <summary>Maps one event (the bytes of one JSON object) onto the state.</summary>
     public void AddEvent(ReadOnlySpan<byte> json, long offset)
     {
-        var v = new JsonValues(json, offset, path, "a trace event");
+        _records++;
+        var v = new JsonValues(json, offset, _path, "a trace event");
         v.ExpectObject();
-        string? name = null, cat = null, id = null, scope = null, error = null, metaName = null;
+        _args.Reset();
+        string? name = null, cat = null, id = null, scope = null, bindId = null, bindingPoint = null;
         char phase = '\0';
         ulong ts = 0, dur = 0;
-        bool hasTs = false, hasDur = false;
+        bool hasTs = false, hasDur = false, flowIn = false, flowOut = false, localId = false;
         long pid = 0, tid = 0;
         long phaseOffset = offset;
+        while (v.NextProperty())
         {
-            while (v.NextProperty())
+            var r = v.Reader;
+            if (r.ValueTextEquals("ph"u8))
             {
-                var r = v.Reader;
-                if (r.ValueTextEquals("ph"u8))
-                {
-                    phaseOffset = v.Offset;
-                    var text = v.Chars("ph", ref _chars);
-                    phase = text.Length == 1 ? text[0] : text.Length == 0 ? '\0' : '?';
-                    if (phase == '?')
-                        AddSkipped(_functions.Intern(text));
-                }
-                else if (r.ValueTextEquals("name"u8))
-                    name = _functions.Intern(v.Chars("name", ref _chars));
-                else if (r.ValueTextEquals("cat"u8))
-                    cat = _functions.Intern(v.Chars("cat", ref _chars));
-                else if (r.ValueTextEquals("ts"u8))
-                {
-                    ts = v.Microseconds("ts");
-                    hasTs = true;
-                }
-                else if (r.ValueTextEquals("dur"u8))
-                {
-                    dur = v.Microseconds("dur");
-                    hasDur = true;
-                }
-                else if (r.ValueTextEquals("pid"u8))
-                    pid = ProcessOrThreadId(ref v, "pid");
-                else if (r.ValueTextEquals("tid"u8))
-                    tid = ProcessOrThreadId(ref v, "tid");
-                else if (r.ValueTextEquals("id"u8))
-                    id = IdText(ref v, "id");
-                else if (r.ValueTextEquals("id2"u8))
-                    id = Id2Text(ref v);
-                else if (r.ValueTextEquals("scope"u8))
-                    scope = v.String("scope");
-                else if (r.ValueTextEquals("args"u8))
-                    ReadArgs(ref v, out error, out metaName);
-                else
-                    v.Skip();
+                phaseOffset = v.Offset;
+                var text = v.Chars("ph", ref _chars);
+                phase = text.Length == 1 ? text[0] : text.Length == 0 ? '\0' : '?';
+                if (phase == '?')
+                    AddSkipped(ChromePhases.Describe(_functions.Intern(text)));
             }
+            else if (r.ValueTextEquals("name"u8))
+                name = _functions.Intern(v.Chars("name", ref _chars));
+            else if (r.ValueTextEquals("cat"u8))
+                cat = _functions.Intern(v.Chars("cat", ref _chars));
+            else if (r.ValueTextEquals("ts"u8))
+            {
+                ts = v.Microseconds("ts");
+                hasTs = true;
+            }
+            else if (r.ValueTextEquals("dur"u8))
+            {
+                dur = v.Microseconds("dur");
+                hasDur = true;
+            }
+            else if (r.ValueTextEquals("pid"u8))
+                pid = ProcessOrThreadId(ref v, "pid");
+            else if (r.ValueTextEquals("tid"u8))
+                tid = ProcessOrThreadId(ref v, "tid");
+            else if (r.ValueTextEquals("id"u8))
+                id = IdText(ref v, "id");
+            else if (r.ValueTextEquals("id2"u8))
+                id = Id2Text(ref v, out localId);
+            else if (r.ValueTextEquals("scope"u8))
+                scope = v.String("scope");
+            else if (r.ValueTextEquals("bind_id"u8))
+                bindId = IdText(ref v, "bind_id");
+            else if (r.ValueTextEquals("flow_in"u8))
+                flowIn = Flag(ref v);
+            else if (r.ValueTextEquals("flow_out"u8))
+                flowOut = Flag(ref v);
+            else if (r.ValueTextEquals("bp"u8))
+                bindingPoint = v.String("bp");
+            else if (r.ValueTextEquals("args"u8))
+                _args.Read(ref v);
+            else
+                v.Skip();
         }
 
         if (phase == '?')
             return;
         if (phase == '\0')
-            throw new TraceFormatException(path, offset, "the event has no 'ph' (phase); every trace event needs one, e.g. \"ph\":\"X\".");
-        if (phase is 'B' or 'E' or 'X' or 'i' or 'I' or 'b' or 'e' && !hasTs)
-            throw new TraceFormatException(path, offset, $"the '{phase}' event has no 'ts' (timestamp in microseconds).");
+            throw new TraceFormatException(_path, offset, "the event has no 'ph' (phase); every trace event needs one, e.g. \"ph\":\"X\".");
+        if (phase is 'B' or 'E' or 'X' or 'i' or 'I' or 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 's' or 't' or 'f' && !hasTs)
+            throw new TraceFormatException(_path, offset, $"the '{phase}' event has no 'ts' (timestamp in microseconds).");
+        _samples += _args.Samples;
+        if (phase == 'M')
+        {
+            AddMetadata(pid, tid, name);
+            return;
+        }
         cat = string.IsNullOrEmpty(cat) ? NoCategory : cat;
+        string? error = _args.Error;
         if (error is null && IsErrorCategory(cat))
             error = "";
+        var thread = Thread(pid, tid);
         switch (phase)
         {
             case 'B':
-                {
-                    var thread = Thread(pid, tid);
-                    thread.OpenBegins.Add(thread.Sync.Count);
-                    thread.Sync.Add(NewSlice(ts, Open, cat, name, error, instant: false));
-                    break;
-                }
+                thread.OpenBegins.Add(thread.Sync.Count);
+                thread.Sync.Add(NewSlice(ts, Open, cat, name, error, instant: false, bindId, flowIn, flowOut));
+                break;
             case 'E':
                 {
-                    var thread = Thread(pid, tid);
                     if (thread.OpenBegins.Count == 0)
                     {
                         _unmatchedEnds++;
@@ -150,66 +150,179 @@ internal sealed class ChromeEventCollector(string path)
                     ref var slice = ref CollectionsMarshal.AsSpan(thread.Sync)[at];
                     slice.End = EndAt(slice.Start, ts, phaseOffset);
                     slice.Error ??= error;
+                    if (_args.Items.Count > 0)
+                        slice.Attributes = slice.Attributes is null ? _args.TakeItems() : [.. slice.Attributes, .. _args.Items];
                     break;
                 }
             case 'X':
-                Thread(pid, tid).Sync.Add(NewSlice(ts, hasDur ? ts + dur : ts, cat, name, error, instant: false));
+                if (ProducerConventions.IsDeviceCategory(cat))
+                    thread.Device = true;
+                thread.Sync.Add(NewSlice(ts, hasDur ? ts + dur : ts, cat, name, error, instant: false, bindId, flowIn, flowOut));
                 break;
             case 'i' or 'I':
-                Thread(pid, tid).Sync.Add(NewSlice(ts, ts, cat, name, error, instant: true));
+                thread.Sync.Add(NewSlice(ts, ts, cat, name, error, instant: true, null, false, false));
                 break;
             case 'b':
                 {
-                    var thread = Thread(pid, tid);
-                    var key = (pid, cat, (scope ?? "") + "\u0001" + (id ?? ""));
-                    if (!_openAsync.TryGetValue(key, out var stack))
-                        _openAsync[key] = stack = [];
-                    _async.Add(new AsyncSlice
-                    {
-                        Thread = thread,
-                        Start = ts,
-                        End = Open,
-                        Function = _functions.GetId(cat, name ?? ""),
-                        Name = name ?? "",
-                        Error = error,
-                        Parent = stack.Count > 0 ? stack[^1] : -1,
-                    });
+                    var stack = OpenStack(_openAsync, AsyncKey(cat, scope, id, localId, pid));
+                    AddAsync(pid, ts, cat, name, error, stack.Count > 0 ? stack[^1] : -1, legacy: false);
                     stack.Add(_async.Count - 1);
                     break;
                 }
             case 'e':
+                if (!_openAsync.TryGetValue(AsyncKey(cat, scope, id, localId, pid), out var open) || !CloseAsync(open, name, ts, error, phaseOffset))
+                    _unmatchedAsyncEnds++;
+                break;
+            case 'n':
+                if (!_openAsync.TryGetValue(AsyncKey(cat, scope, id, localId, pid), out var within) || within.Count == 0)
+                    AddSkipped(ChromePhases.Describe("n"));
+                else
+                    AddStep(within[^1], ts, name);
+                break;
+            case 'S':
                 {
-                    var key = (pid, cat, (scope ?? "") + "\u0001" + (id ?? ""));
-                    if (!_openAsync.TryGetValue(key, out var stack) || !CloseAsync(stack, name ?? "", ts, error, phaseOffset))
-                        _unmatchedEnds++;
+                    var stack = OpenStack(_openLegacy, LegacyKey(cat, id, name));
+                    AddAsync(pid, ts, cat, name, error, -1, legacy: true);
+                    stack.Add(_async.Count - 1);
                     break;
                 }
-            case 'M':
-                if (metaName is not null && name == "thread_name")
-                    Thread(pid, tid).Name = metaName;
-                else if (metaName is not null && name == "process_name")
-                    _processNames[pid] = metaName;
+            case 'T' or 'p':
+                if (!_openLegacy.TryGetValue(LegacyKey(cat, id, name), out var steps) || steps.Count == 0)
+                    AddSkipped(ChromePhases.Describe(phase.ToString()));
+                else
+                    AddStep(steps[^1], ts, name);
+                break;
+            case 'F':
+                if (_openLegacy.TryGetValue(LegacyKey(cat, id, name), out var legacy) && legacy.Count > 0)
+                {
+                    ref var slice = ref CollectionsMarshal.AsSpan(_async)[legacy[^1]];
+                    legacy.RemoveAt(legacy.Count - 1);
+                    slice.End = EndAt(slice.Start, ts, phaseOffset);
+                    slice.Error ??= error;
+                }
+                else
+                {
+                    _unmatchedAsyncEnds++;
+                }
+                break;
+            case 's' or 't' or 'f':
+                _flowSteps.Add(new FlowStep
+                {
+                    Key = cat + "\u0001" + (id ?? ""),
+                    Category = cat,
+                    Phase = phase,
+                    Thread = thread,
+                    Time = ts,
+                    Enclosing = phase != 'f' || bindingPoint == "e",
+                    Order = _order++,
+                });
+                break;
+            case 'C':
+                AddCounter(name ?? "", ts);
+                AddSkipped(ChromePhases.Describe("C"));
                 break;
             default:
-                AddSkipped(phase.ToString());
+                AddSkipped(ChromePhases.Describe(phase.ToString()));
                 break;
         }
     }
 
-    private bool CloseAsync(List<int> stack, string name, ulong ts, string? error, long offset)
+    private void AddMetadata(long pid, long tid, string? name)
+    {
+        string? value = _args.Name;
+        switch (name)
+        {
+            case "thread_name" when value is not null:
+                _threadNames[(pid, tid)] = value;
+                break;
+            case "process_name" when value is not null:
+                _processNames[pid] = value;
+                break;
+            case "process_labels" when _args.Labels is { } labels:
+                _processLabels[pid] = labels;
+                break;
+            default:
+                AddSkipped(ChromePhases.DescribeMetadata(name ?? ""));
+                break;
+        }
+    }
+
+    private void AddAsync(long pid, ulong ts, string cat, string? name, string? error, int parent, bool legacy)
+    {
+        _processFirstSeen.TryAdd(pid, _processFirstSeen.Count);
+        _async.Add(new AsyncSlice
+        {
+            Pid = pid,
+            Start = ts,
+            End = Open,
+            Function = _functions.GetId(cat, name ?? ""),
+            Name = name ?? "",
+            Error = error,
+            Parent = parent,
+            Attributes = _args.TakeItems(),
+            Legacy = legacy,
+        });
+    }
+
+    private void AddStep(int slice, ulong ts, string? name)
+    {
+        ref var owner = ref CollectionsMarshal.AsSpan(_async)[slice];
+        (owner.Steps ??= []).Add(new AsyncStep(ts, name ?? "", _args.TakeItems()));
+    }
+
+    private static List<int> OpenStack(Dictionary<string, List<int>> open, string key)
+    {
+        ref var stack = ref CollectionsMarshal.GetValueRefOrAddDefault(open, key, out bool exists);
+        if (!exists)
+            stack = [];
+        return stack!;
+    }
+
+    /// <summary>Nestable async events pair by category, scope and id; a process-local <c>id2</c> also by process.</summary>
+    private static string AsyncKey(string cat, string? scope, string? id, bool localId, long pid) =>
+        localId
+            ? string.Concat(cat, "\u0001", scope, "\u0001", id, "\u0001", pid.ToString(CultureInfo.InvariantCulture))
+            : string.Concat(cat, "\u0001", scope, "\u0001", id);
+
+    /// <summary>Legacy async events (<c>S</c>/<c>T</c>/<c>F</c>) pair by category, id and name.</summary>
+    private static string LegacyKey(string cat, string? id, string? name) => string.Concat(cat, "\u0001", id, "\u0001", name);
+
+    /// <summary>An <c>e</c> closes the innermost open <c>b</c> of its key with the same name (any, when it has none).</summary>
+    private bool CloseAsync(List<int> stack, string? name, ulong ts, string? error, long offset)
     {
         var span = CollectionsMarshal.AsSpan(_async);
         for (int i = stack.Count - 1; i >= 0; i--)
         {
             ref var slice = ref span[stack[i]];
-            if (slice.Name != name)
+            if (!string.IsNullOrEmpty(name) && slice.Name != name)
                 continue;
             slice.End = EndAt(slice.Start, ts, offset);
             slice.Error ??= error;
+            if (_args.Items.Count > 0)
+                slice.Attributes = slice.Attributes is null ? _args.TakeItems() : [.. slice.Attributes, .. _args.Items];
             stack.RemoveAt(i);
             return true;
         }
         return false;
+    }
+
+    private void AddCounter(string name, ulong ts)
+    {
+        foreach (var (key, value) in _args.Numbers)
+        {
+            string series = name + "." + key;
+            ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_counters, series, out bool exists);
+            if (!exists)
+                state = new CounterState { Min = value, Max = value, Last = value, LastTime = ts };
+            state!.Count++;
+            state.Min = Math.Min(state.Min, value);
+            state.Max = Math.Max(state.Max, value);
+            if (ts >= state.LastTime)
+            {
+                state.Last = value;
+                state.LastTime = ts;
+            }
+        }
     }
 
     private ulong EndAt(ulong start, ulong end, long offset)
@@ -221,7 +334,7 @@ internal sealed class ChromeEventCollector(string path)
         return start;
     }
 
-    private Slice NewSlice(ulong start, ulong end, string cat, string? name, string? error, bool instant) => new()
+    private Slice NewSlice(ulong start, ulong end, string cat, string? name, string? error, bool instant, string? bindId, bool flowIn, bool flowOut) => new()
     {
         Start = start,
         End = end,
@@ -230,6 +343,10 @@ internal sealed class ChromeEventCollector(string path)
         Error = error,
         Instant = instant,
         Order = _order++,
+        Attributes = _args.TakeItems(),
+        BindId = bindId is null || !(flowIn || flowOut) ? null : cat + "\u0001" + bindId,
+        FlowIn = flowIn,
+        FlowOut = flowOut,
     };
 
     private ThreadState Thread(long pid, long tid)
@@ -240,9 +357,9 @@ internal sealed class ChromeEventCollector(string path)
         return thread!;
     }
 
-    private void AddSkipped(string phase)
+    private void AddSkipped(string kind)
     {
-        ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(_skipped, phase, out _);
+        ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(_skipped, kind, out _);
         count++;
     }
 
@@ -256,7 +373,13 @@ internal sealed class ChromeEventCollector(string path)
         return false;
     }
 
-    /// <summary>pid and tid are numbers in most files; a string gets a stable negative id by first appearance.</summary>
+    private static bool Flag(ref JsonValues v)
+    {
+        v.Value();
+        return v.Reader.TokenType == JsonTokenType.True;
+    }
+
+    /// <summary>pid and tid are numbers in most files; a string gets a stable negative id by first appearance (its text is kept).</summary>
     private long ProcessOrThreadId(ref JsonValues v, string field)
     {
         v.Value();
@@ -272,15 +395,21 @@ internal sealed class ChromeEventCollector(string path)
             string text = v.Text(field);
             if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
                 return parsed;
-            ref long id = ref CollectionsMarshal.GetValueRefOrAddDefault<string, long>(_stringIds, text, out bool exists);
+            ref long id = ref CollectionsMarshal.GetValueRefOrAddDefault(_stringIds, text, out bool exists);
             if (!exists)
+            {
                 id = -1 - _stringIds.Count;
+                _idTexts[id] = text;
+            }
             return id;
         }
         if (r.TokenType == JsonTokenType.Null)
             return 0;
         throw v.Error($"'{field}' must be a number or a string, not {JsonValues.Describe(r.TokenType)}");
     }
+
+    /// <summary>A pid or tid as the producer wrote it.</summary>
+    private string IdAsWritten(long id) => _idTexts.TryGetValue(id, out var text) ? text : id.ToString(CultureInfo.InvariantCulture);
 
     private static string IdText(ref JsonValues v, string field)
     {
@@ -295,160 +424,27 @@ internal sealed class ChromeEventCollector(string path)
         };
     }
 
-    private static string Id2Text(ref JsonValues v)
+    private static string Id2Text(ref JsonValues v, out bool local)
     {
+        local = false;
         v.Value();
         if (v.Reader.TokenType != JsonTokenType.StartObject)
             throw v.Error($"'id2' must be an object with 'local' or 'global', not {JsonValues.Describe(v.Reader.TokenType)}");
         string text = "";
         while (v.NextProperty())
         {
-            bool local = v.Reader.ValueTextEquals("local"u8);
-            bool global = v.Reader.ValueTextEquals("global"u8);
-            if (local || global)
-                text = (local ? "local:" : "global:") + IdText(ref v, "id2");
+            bool isLocal = v.Reader.ValueTextEquals("local"u8);
+            bool isGlobal = v.Reader.ValueTextEquals("global"u8);
+            if (isLocal || isGlobal)
+            {
+                local = isLocal;
+                text = (isLocal ? "local:" : "global:") + IdText(ref v, "id2");
+            }
             else
+            {
                 v.Skip();
+            }
         }
         return text;
-    }
-
-    /// <summary>Reads <c>args</c>: an <c>error</c> entry (any JSON) and, for metadata events, <c>name</c>.</summary>
-    private static void ReadArgs(ref JsonValues v, out string? error, out string? metaName)
-    {
-        error = null;
-        metaName = null;
-        v.Value();
-        if (v.Reader.TokenType == JsonTokenType.Null)
-            return;
-        if (v.Reader.TokenType != JsonTokenType.StartObject)
-            throw v.Error($"'args' must be an object, not {JsonValues.Describe(v.Reader.TokenType)}");
-        while (v.NextProperty())
-        {
-            if (v.Reader.ValueTextEquals("error"u8))
-            {
-                // "error": true marks an error without a message; false or null marks none.
-                error = v.RawText(4096) switch
-                {
-                    "true" => "",
-                    "false" or "null" => null,
-                    var text => text,
-                };
-            }
-            else if (v.Reader.ValueTextEquals("name"u8))
-            {
-                v.Value();
-                if (v.Reader.TokenType == JsonTokenType.String)
-                    metaName = v.Text("args.name");
-                else
-                    v.Skip();
-            }
-            else
-                v.Skip();
-        }
-    }
-
-    /// <summary>Nests each thread's slices by time, numbers threads, and hands everything to a <see cref="TraceBuilder"/>.</summary>
-    public ExecutionTrace Build()
-    {
-        if (_unmatchedEnds > 0)
-            _warnings.Add(JsonValues.Invariant($"{_unmatchedEnds} end event(s) ('E' or 'e') had no open begin to close and were ignored."));
-        if (_endsBeforeStart > 0)
-            _warnings.Add(JsonValues.Invariant($"{_endsBeforeStart} slice(s) ended before they began (first at byte {_firstEndBeforeStart}); they were given zero length."));
-        long skipped = 0;
-        if (_skipped.Count > 0)
-        {
-            foreach (var count in _skipped.Values)
-                skipped += count;
-            _warnings.Add(JsonValues.Invariant($"{skipped} event(s) of phases the model has no place for were skipped: ")
-                + string.Join(", ", _skipped.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => JsonValues.Invariant($"'{p.Key}' ×{p.Value}"))) + ".");
-        }
-
-        var threads = _threads.Values.OrderBy(t => t.FirstSeen).ToList();
-        bool tidsAreIds = threads.Select(t => t.Tid).Distinct().Count() == threads.Count && threads.All(t => t.Tid is >= 0 and <= uint.MaxValue);
-        bool manyProcesses = threads.Select(t => t.Pid).Distinct().Count() > 1;
-        var builder = new TraceBuilder
-        {
-            Metadata = new TraceMetadata
-            {
-                SourceFormat = "chrome-json",
-                SourcePath = path,
-                SkippedEvents = skipped,
-                Warnings = _warnings,
-            },
-        };
-        _functions.Register(builder);
-        ulong nextSpan = 1;
-        for (int i = 0; i < threads.Count; i++)
-        {
-            var thread = threads[i];
-            thread.Id = tidsAreIds ? (uint)thread.Tid : (uint)i;
-            string? process = _processNames.GetValueOrDefault(thread.Pid);
-            string? name = thread.Name is null ? null : manyProcesses && process is not null ? process + ": " + thread.Name : thread.Name;
-            builder.AddThread(thread.Id, name ?? (thread.Name is null && process is not null && manyProcesses ? process : null));
-        }
-        foreach (var thread in threads)
-            AddSyncSlices(builder, thread, ref nextSpan);
-        var asyncIds = new ulong[_async.Count];
-        for (int i = 0; i < _async.Count; i++)
-        {
-            var slice = _async[i];
-            asyncIds[i] = nextSpan++;
-            builder.AddSpan(new SpanRecord
-            {
-                SpanId = asyncIds[i],
-                ParentSpanId = slice.Parent >= 0 ? asyncIds[slice.Parent] : 0,
-                ThreadId = slice.Thread.Id,
-                FunctionId = slice.Function,
-                StartNs = slice.Start,
-                EndNs = slice.End == Open ? null : slice.End,
-                Error = slice.Error,
-            });
-        }
-        return builder.Build();
-    }
-
-    private static void AddSyncSlices(TraceBuilder builder, ThreadState thread, ref ulong nextSpan)
-    {
-        var slices = CollectionsMarshal.AsSpan(thread.Sync);
-        // Outer slices first: by start, then longest (open = longest), then file order.
-        slices.Sort(static (a, b) =>
-        {
-            int c = a.Start.CompareTo(b.Start);
-            if (c != 0)
-                return c;
-            c = b.End.CompareTo(a.End);
-            return c != 0 ? c : a.Order.CompareTo(b.Order);
-        });
-        var stack = new List<int>();
-        for (int i = 0; i < slices.Length; i++)
-        {
-            ref var slice = ref slices[i];
-            while (stack.Count > 0 && (slices[stack[^1]].End <= slice.Start && !(slices[stack[^1]].End == slice.Start && slices[stack[^1]].Start == slice.Start && !slices[stack[^1]].Instant && slice.Instant)))
-                stack.RemoveAt(stack.Count - 1);
-            int parent = stack.Count > 0 ? stack[^1] : -1;
-            if (slice.Instant && slice.Error is not null && parent >= 0)
-            {
-                // An error marked at an instant is an exception raised in the slice around it.
-                ref var owner = ref slices[parent];
-                string message = slice.Name == owner.Name || slice.Name.Length == 0 ? slice.Error
-                    : slice.Error.Length == 0 ? slice.Name : slice.Name + ": " + slice.Error;
-                builder.AddSpanException(owner.SpanId, slice.Start, message);
-                continue;
-            }
-            slice.SpanId = nextSpan++;
-            builder.AddSpan(new SpanRecord
-            {
-                SpanId = slice.SpanId,
-                ParentSpanId = parent >= 0 ? slices[parent].SpanId : 0,
-                ThreadId = thread.Id,
-                FunctionId = slice.Function,
-                StartNs = slice.Start,
-                EndNs = slice.End == Open ? null : slice.End,
-                Error = slice.Error,
-            });
-            if (!slice.Instant)
-                stack.Add(i);
-        }
     }
 }

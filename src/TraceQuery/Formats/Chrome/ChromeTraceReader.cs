@@ -10,16 +10,24 @@ namespace TraceQuery.Formats.Chrome;
 /// Streams the file with <see cref="Utf8JsonReader"/>: memory grows with the events kept, not the file.
 /// </summary>
 /// <remarks>
-/// Mapping: <c>(pid, tid)</c> → thread (the tid itself when tids are distinct, else numbered by first
-/// appearance); <c>name</c> → function; <c>cat</c> → module; <c>ts</c>/<c>dur</c> microseconds, fractional
-/// allowed, kept to the nanosecond. Phases <c>B</c>/<c>E</c> (an <c>E</c> closes the innermost open <c>B</c> of
-/// its thread), <c>X</c>, <c>i</c>/<c>I</c> (zero-length spans), nestable async <c>b</c>/<c>e</c> (paired by
-/// category, <c>id</c>/<c>id2</c>, scope and name; nested under the innermost open one with the same id) and
-/// <c>M</c> (<c>process_name</c>, <c>thread_name</c>). Other phases are skipped and counted in
-/// <see cref="TraceMetadata.SkippedEvents"/>. A slice whose <c>args</c> hold an <c>error</c> key, or whose
-/// category is <c>error</c>, raises an EXCEPTION carrying the message; an instant with an error is an EXCEPTION
-/// raised in the slice around it. Slices nest by time on their thread; each keeps its own identity, so
-/// overlapping async slices pair exactly.
+/// Mapping: every <c>(pid, tid)</c> that carries a record other than metadata → a thread (the tid itself when tids are
+/// distinct, else numbered by first appearance), with the pid and tid as written, <c>thread_name</c> and
+/// <c>process_name</c>; threads that hold only metadata are not threads. <c>name</c> → function; <c>cat</c> → module;
+/// <c>ts</c>/<c>dur</c> microseconds, fractional allowed, kept to the nanosecond; <c>args</c> → the span's attributes
+/// (nested objects flattened to dotted keys, arrays as JSON text, long values clipped with their length said).
+/// Phases <c>B</c>/<c>E</c> (an <c>E</c> closes the innermost open <c>B</c> of its thread; its args join the span's),
+/// <c>X</c>, <c>i</c>/<c>I</c> (zero-length spans marked <see cref="SpanMarks.Instant"/>). Async <c>b</c>/<c>e</c>
+/// (paired by category, scope and <c>id</c>/<c>id2</c>, and name; nested under the innermost open one with the same id)
+/// and legacy <c>S</c>/<c>F</c> (paired by category, id and name) go to one async track per process
+/// (<see cref="SpanTrack.Async"/>), never into a thread's stack; <c>n</c>/<c>T</c> become span events of the open async span.
+/// Flows <c>s</c>/<c>t</c>/<c>f</c> (bound to the slice around them, or the next slice for a default <c>f</c>) and
+/// <c>bind_id</c> with <c>flow_in</c>/<c>flow_out</c> → links between spans. Counters <c>C</c> → counter series
+/// (<see cref="TraceMetadata.Counters"/>); V8 CPU profile samples (<c>Profile</c>/<c>ProfileChunk</c>, a <c>cpuProfile</c>
+/// record) are counted (<see cref="TraceMetadata.CpuSamples"/>). Every other record kind is skipped and counted
+/// (<see cref="TraceMetadata.SkippedRecords"/>). Producer conventions (<see cref="ProducerConventions"/>) mark aggregate
+/// rows, envelopes and pseudo-frames, and make GPU streams device tracks. A slice whose <c>args</c> hold an
+/// <c>error</c> key, or whose category is <c>error</c>, raises an EXCEPTION carrying the message; an instant with an
+/// error is an EXCEPTION raised in the slice around it.
 /// </remarks>
 public static class ChromeTraceReader
 {
@@ -60,6 +68,7 @@ public static class ChromeTraceReader
                 }
                 else
                 {
+                    collector.TopLevelKey(json.GetString());
                     json.SkipValue();
                 }
             }

@@ -7,7 +7,8 @@ namespace TraceQuery.Formats.Internals;
 /// A forward-only JSON cursor over a stream: <see cref="Utf8JsonReader"/> over a buffer refilled from the
 /// stream, so a multi-GB file is read in one pass with memory bounded by the largest single value asked for
 /// with <see cref="ReadValue"/> (an event, a span), never the whole document. Every syntax error becomes a
-/// <see cref="TraceFormatException"/> naming the absolute byte offset.
+/// <see cref="TraceFormatException"/> naming the absolute byte offset. A leading UTF-8 byte order mark is
+/// skipped (offsets still count it).
 /// </summary>
 internal sealed class JsonStream
 {
@@ -27,6 +28,7 @@ internal sealed class JsonStream
     private int _valueStart;
     private int _valueLength;
     private bool _valueEscaped;
+    private bool _bomChecked;
 
     public JsonStream(Stream stream, string path, int maxValueBytes, int maxDepth, bool allowMultipleValues)
     {
@@ -206,10 +208,24 @@ internal sealed class JsonStream
             }
             Array.Resize(ref _buffer, (int)Math.Min((long)_buffer.Length * 2, _maxValueBytes));
         }
-        int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
-        if (read == 0)
-            _eof = true;
-        _end += read;
+        do
+        {
+            int read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (read == 0)
+                _eof = true;
+            _end += read;
+        }
+        while (!_bomChecked && _end < 3 && !_eof);
+        if (!_bomChecked)
+        {
+            // A UTF-8 byte order mark is not JSON; skip it, keeping offsets those of the file.
+            _bomChecked = true;
+            if (_bufferOffset == 0 && _start == 0 && _buffer.AsSpan(0, _end).StartsWith("\uFEFF"u8))
+            {
+                _start = 3;
+                _lastLineStart = 3;
+            }
+        }
     }
 
     /// <summary>Turns the reader's line/byte-in-line position into an absolute offset.</summary>

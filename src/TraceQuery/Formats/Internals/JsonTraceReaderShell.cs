@@ -11,7 +11,10 @@ namespace TraceQuery.Formats.Internals;
 /// </summary>
 internal static class JsonTraceReaderShell
 {
-    /// <summary>Opens <paramref name="path"/> for one sequential pass and reads it with <paramref name="readDocument"/>.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> for one sequential pass (decompressing it when it is gzip, see
+    /// <see cref="TraceContent"/>) and reads it with <paramref name="readDocument"/>.
+    /// </summary>
     /// <param name="path">The file; errors and metadata name its full path.</param>
     /// <param name="options">Limits; null for the defaults.</param>
     /// <param name="allowMultipleValues">True when the format allows several top-level values (JSON lines).</param>
@@ -20,8 +23,39 @@ internal static class JsonTraceReaderShell
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(stream, path, options, allowMultipleValues, readDocument);
+        using var stream = TraceContent.OpenRead(path, (options ?? JsonTraceReadOptions.Default).MaxDecompressedBytes, out var gzip);
+        try
+        {
+            var trace = Read(stream, path, options, allowMultipleValues, readDocument);
+            if (gzip is not null)
+                DrainChecked(gzip, trace);
+            return trace;
+        }
+        catch (TraceFormatException e) when (gzip is not null && e.Offset is not null && !ReferenceEquals(e, gzip.Failure))
+        {
+            // The JSON layer counts offsets in what it was given, which is the decompressed content.
+            throw new TraceFormatException(e.Path, e.Offset, e.Problem + " (The file is gzip compressed; the byte offset counts decompressed bytes.)", e.InnerException);
+        }
+    }
+
+    /// <summary>
+    /// Reads what the format's walk left unread of a gzip file (after the end of its JSON), so every member's
+    /// trailer is checked: a file cut short after its last closing bracket is damage too, not a clean read.
+    /// </summary>
+    private static void DrainChecked(GzipMemberStream gzip, ExecutionTrace trace)
+    {
+        try
+        {
+            var buffer = new byte[64 * 1024];
+            while (gzip.Read(buffer) > 0)
+            {
+            }
+        }
+        catch
+        {
+            trace.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Reads <paramref name="stream"/> with <paramref name="readDocument"/>; <paramref name="sourceName"/> names it in errors and metadata.</summary>

@@ -224,6 +224,19 @@ internal ref struct JsonValues
         return System.Text.Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, max)]);
     }
 
+    /// <summary>
+    /// The raw JSON bytes of the value the reader is on (a scalar token, or a whole object or array, which this skips),
+    /// without copying.
+    /// </summary>
+    public ReadOnlySpan<byte> CurrentRaw()
+    {
+        long start = Reader.TokenStartIndex;
+        if (Reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            Reader.Skip();
+        long end = Reader.BytesConsumed;
+        return _json[(int)start..(int)end];
+    }
+
     public readonly TraceFormatException Error(string problem) => new(_path, Offset, problem + ".");
 
     public static string Describe(JsonTokenType type) => type switch

@@ -13,12 +13,18 @@ namespace TraceQuery.Formats.Otlp;
 /// <remarks>
 /// Mapping: span → CALL at <c>startTimeUnixNano</c> and RETURN at <c>endTimeUnixNano</c> (numbers or strings;
 /// none or 0 = still open), span name → function, resource <c>service.name</c> → module, depth from the parent
-/// chain (a parent not in the file makes a root). Thread: the span's <c>thread.id</c> attribute, else one
-/// thread per trace id (named <c>trace &lt;id&gt;</c>), since OTLP has no threads. <c>status.code</c> 2 (error)
-/// and span events named <c>exception</c> become EXCEPTION events carrying <c>exception.type: exception.message</c>
-/// and the stack trace. Log records become zero-length spans of a function <c>log.&lt;SEVERITY&gt;</c> (so the
-/// filter word <c>error</c> finds ERROR logs) with the body as message, under their span when they name one.
-/// Metrics and span events other than exceptions are skipped and counted.
+/// chain (a parent not in the file makes a root, counted and warned). Thread: the span's <c>thread.id</c>
+/// attribute, else one thread per trace id (named <c>trace &lt;id&gt;</c>), since OTLP has no threads. Span
+/// attributes are kept (bounded), with <c>span.kind</c>, <c>otel.status_code</c> and <c>otel.status_description</c>
+/// added; span events are kept as span events, span links as links. Span events named <c>exception</c> become
+/// EXCEPTION events carrying <c>exception.type: exception.message</c> and the stack trace; an error status without
+/// one becomes an EXCEPTION carrying the status message as written. Log records become zero-length spans of a
+/// function <c>log.&lt;SEVERITY&gt;</c> (so the filter word <c>error</c> finds ERROR logs) with the body as message
+/// and their attributes, under their span when they name one. Metrics are skipped and counted.
+/// Accepted spellings: JSON or proto field names (<c>resourceSpans</c> or <c>resource_spans</c>, also the pre-1.0
+/// <c>instrumentationLibrarySpans</c>), hex or base64 ids, enum names or numbers, and Jaeger's api_v3 envelope
+/// <c>{"result": {…}}</c>. Times beyond signed 64-bit nanoseconds are shown relative to the first time, or the
+/// spans holding them are skipped and counted; no single value refuses the file.
 /// </remarks>
 public static class OtlpJsonReader
 {
@@ -44,23 +50,38 @@ public static class OtlpJsonReader
             if (json.TokenType != JsonTokenType.StartObject)
                 throw new TraceFormatException(sourceName, json.TokenOffset, "expected an OTLP request object ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}).");
             requests++;
-            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
-            {
-                if (json.ValueIs("resourceSpans"u8))
-                    ReadResources(json, collector, logs: false);
-                else if (json.ValueIs("resourceLogs"u8))
-                    ReadResources(json, collector, logs: true);
-                else
-                {
-                    string name = json.GetString();
-                    json.SkipValue();
-                    collector.Skip(name);
-                }
-            }
+            ReadRequest(json, collector);
         }
         if (requests == 0)
             throw new TraceFormatException(sourceName, 0, "the file is empty; expected OTLP/JSON ({\"resourceSpans\":[…]} per request or per line).");
         return collector.Build();
+    }
+
+    /// <summary>
+    /// Reads the properties of one request object (its opening brace already read): the signals in JSON or proto
+    /// field names, or Jaeger's api_v3 envelope <c>{"result": {"resourceSpans": …}}</c>, which holds a request.
+    /// </summary>
+    private static void ReadRequest(JsonStream json, OtlpSpanCollector collector)
+    {
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            if (json.ValueIs("resourceSpans"u8) || json.ValueIs("resource_spans"u8))
+                ReadResources(json, collector, logs: false);
+            else if (json.ValueIs("resourceLogs"u8) || json.ValueIs("resource_logs"u8))
+                ReadResources(json, collector, logs: true);
+            else if (json.ValueIs("result"u8))
+            {
+                if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+                    throw new TraceFormatException(json.Path, json.TokenOffset, "'result' (Jaeger's api_v3 envelope) must be an object holding an OTLP request ({\"resourceSpans\":[…]}).");
+                ReadRequest(json, collector);
+            }
+            else
+            {
+                string name = json.GetString();
+                json.SkipValue();
+                collector.Skip("OTLP '" + name + "' (not traces or logs)");
+            }
+        }
     }
 
     private static void ReadResources(JsonStream json, OtlpSpanCollector collector, bool logs)
@@ -78,7 +99,7 @@ public static class OtlpJsonReader
                     var value = json.ReadValue(out long offset);
                     collector.ReadResource(resource, value, offset);
                 }
-                else if (json.ValueIs(logs ? "scopeLogs"u8 : "scopeSpans"u8))
+                else if (logs ? IsScopeLogs(json) : IsScopeSpans(json))
                 {
                     ReadScopes(json, collector, resource, logs);
                 }
@@ -90,6 +111,15 @@ public static class OtlpJsonReader
         }
     }
 
+    // instrumentationLibrary… is the name before OTLP 0.15 (2022); Jaeger and old collectors still write it.
+    private static bool IsScopeSpans(JsonStream json) =>
+        json.ValueIs("scopeSpans"u8) || json.ValueIs("scope_spans"u8)
+        || json.ValueIs("instrumentationLibrarySpans"u8) || json.ValueIs("instrumentation_library_spans"u8);
+
+    private static bool IsScopeLogs(JsonStream json) =>
+        json.ValueIs("scopeLogs"u8) || json.ValueIs("scope_logs"u8)
+        || json.ValueIs("instrumentationLibraryLogs"u8) || json.ValueIs("instrumentation_library_logs"u8);
+
     private static void ReadScopes(JsonStream json, OtlpSpanCollector collector, int resource, bool logs)
     {
         ExpectArray(json, logs ? "scopeLogs" : "scopeSpans");
@@ -99,7 +129,7 @@ public static class OtlpJsonReader
                 throw new TraceFormatException(json.Path, json.TokenOffset, "each scope entry must be an object.");
             while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
-                if (json.ValueIs(logs ? "logRecords"u8 : "spans"u8))
+                if (logs ? json.ValueIs("logRecords"u8) || json.ValueIs("log_records"u8) : json.ValueIs("spans"u8))
                 {
                     ExpectArray(json, logs ? "logRecords" : "spans");
                     while (NextElement(json))

@@ -1,4 +1,3 @@
-using System.Buffers.Text;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using TraceQuery.Formats.Internals;
@@ -7,14 +6,20 @@ using TraceQuery.Model;
 namespace TraceQuery.Formats.Otlp;
 
 /// <summary>
-/// Collects what <see cref="OtlpJsonReader"/> streams past (resources, spans with their exceptions, log records,
-/// skipped signals), then builds the trace from it in <see cref="Build"/>: log records become zero-length spans.
+/// Collects what <see cref="OtlpJsonReader"/> streams past (resources, spans with their attributes, events, links
+/// and exceptions, log records, skipped records), then builds the trace from it in <see cref="Build"/>: log records
+/// become zero-length spans. Accepts what producers write: JSON or proto field names, hex or base64 ids, 64-bit
+/// times as numbers or strings, enums as names or numbers. A span or log record that cannot be kept (no start
+/// time, no id, a time the model cannot hold) is skipped and counted, never a reason to refuse the file.
 /// </summary>
-internal sealed class OtlpSpanCollector(string path)
+internal sealed partial class OtlpSpanCollector(string path)
 {
     private const string UnknownService = "unknown_service";
 
     private const int ServiceName = 1, ThreadIdKey = 2, ThreadNameKey = 3, ExceptionType = 4, ExceptionMessage = 5, ExceptionStacktrace = 6;
+
+    /// <summary>Attributes kept per span, span event or log record in the collector (the builder bounds them again).</summary>
+    private const int MaxAttributes = TraceBuilder.DefaultMaxAttributesPerSpan;
 
     private struct SpanEntry
     {
@@ -26,6 +31,9 @@ internal sealed class OtlpSpanCollector(string path)
         public string? ThreadName;
         public string? Error;
         public int FirstException;
+        public int FirstEvent;
+        public int FirstLink;
+        public KeyValuePair<string, string>[]? Attributes;
     }
 
     private struct LogEntry
@@ -37,19 +45,26 @@ internal sealed class OtlpSpanCollector(string path)
         public string? Body;
         public long Thread;
         public string? ThreadName;
+        public KeyValuePair<string, string>[]? Attributes;
     }
 
     private readonly List<string?> _services = [];
     private readonly List<SpanEntry> _spans = [];
     private readonly List<(ulong Time, string Message, int Next)> _exceptions = [];
+    private readonly List<(ulong Time, string Name, KeyValuePair<string, string>[]? Attributes, int Next)> _events = [];
+    private readonly List<(ulong TraceHi, ulong TraceLo, ulong SpanId, int Next)> _links = [];
     private readonly List<LogEntry> _logs = [];
     private readonly FunctionNames _functions = new();
     private readonly string?[] _attributes = new string?[7];
-    private readonly Dictionary<string, long> _skipped = [];
+    private readonly List<KeyValuePair<string, string>> _all = [];
+    private readonly Dictionary<string, (long Count, long FirstOffset)> _skipped = new(StringComparer.Ordinal);
     private char[] _chars = new char[256];
+    private long _spansRead;
+    private long _logsRead;
     private long _endsBeforeStart;
     private long _firstEndBeforeStart = -1;
-    private long _logsWithoutTime;
+    private long _droppedAttributes;
+    private long _linkAttributes;
 
     public int NewResource()
     {
@@ -57,10 +72,13 @@ internal sealed class OtlpSpanCollector(string path)
         return _services.Count - 1;
     }
 
-    public void Skip(string what)
+    /// <summary>Counts one skipped record of kind <paramref name="what"/> (first seen at <paramref name="offset"/>, -1 for none).</summary>
+    public void Skip(string what, long offset = -1)
     {
-        ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(_skipped, what, out _);
-        count++;
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_skipped, what, out bool exists);
+        if (!exists)
+            entry.FirstOffset = offset;
+        entry.Count++;
     }
 
     public void ReadResource(int resource, ReadOnlySpan<byte> json, long offset)
@@ -73,7 +91,7 @@ internal sealed class OtlpSpanCollector(string path)
         while (v.NextProperty())
         {
             if (v.Reader.ValueTextEquals("attributes"u8))
-                ReadAttributes(ref v);
+                ReadAttributes(ref v, keepAll: false);
             else
                 v.Skip();
         }
@@ -82,58 +100,82 @@ internal sealed class OtlpSpanCollector(string path)
 
     public void AddSpan(int resource, ReadOnlySpan<byte> json, long offset)
     {
+        _spansRead++;
         var v = new JsonValues(json, offset, path, "a span");
         v.ExpectObject();
-        var span = new SpanEntry { Resource = resource, Thread = -1, FirstException = -1, Name = "" };
-        bool error = false, hasStart = false;
-        string? statusMessage = null;
+        var span = new SpanEntry { Resource = resource, Thread = -1, FirstException = -1, FirstEvent = -1, FirstLink = -1, Name = "" };
+        bool hasStart = false;
+        int status = 0;
+        string? statusMessage = null, kind = null;
         int lastException = -1;
         Array.Clear(_attributes);
+        _all.Clear();
+        string? spanThread = null, spanThreadName = null;
         while (v.NextProperty())
         {
             var r = v.Reader;
-            if (r.ValueTextEquals("traceId"u8))
+            if (Is(r, "traceId"u8, "trace_id"u8))
                 (span.TraceHi, span.TraceLo) = TraceId(ref v, "traceId");
-            else if (r.ValueTextEquals("spanId"u8))
+            else if (Is(r, "spanId"u8, "span_id"u8))
                 span.SpanId = SpanId(ref v, "spanId");
-            else if (r.ValueTextEquals("parentSpanId"u8))
+            else if (Is(r, "parentSpanId"u8, "parent_span_id"u8))
                 span.ParentId = SpanId(ref v, "parentSpanId");
             else if (r.ValueTextEquals("name"u8))
                 span.Name = _functions.Intern(v.Chars("name", ref _chars));
-            else if (r.ValueTextEquals("startTimeUnixNano"u8))
+            else if (Is(r, "startTimeUnixNano"u8, "start_time_unix_nano"u8))
             {
                 span.Start = v.UInt64("startTimeUnixNano");
                 hasStart = true;
             }
-            else if (r.ValueTextEquals("endTimeUnixNano"u8))
+            else if (Is(r, "endTimeUnixNano"u8, "end_time_unix_nano"u8))
                 span.End = v.UInt64("endTimeUnixNano");
+            else if (r.ValueTextEquals("kind"u8))
+                kind = SpanKind(ref v);
             else if (r.ValueTextEquals("attributes"u8))
-                ReadAttributes(ref v);
+            {
+                ReadAttributes(ref v, keepAll: true);
+                span.Attributes = TakeAll();
+                (spanThread, spanThreadName) = (_attributes[ThreadIdKey], _attributes[ThreadNameKey]);
+            }
             else if (r.ValueTextEquals("status"u8))
-                (error, statusMessage) = ReadStatus(ref v);
+                (status, statusMessage) = ReadStatus(ref v);
             else if (r.ValueTextEquals("events"u8))
                 ReadEvents(ref v, ref span, ref lastException);
+            else if (r.ValueTextEquals("links"u8))
+                ReadLinks(ref v, ref span);
             else
                 v.Skip();
         }
         if (!hasStart || span.Start == 0)
-            throw new TraceFormatException(path, offset, "the span has no startTimeUnixNano; every OTLP span needs its start time.");
+        {
+            Skip("OTLP span without startTimeUnixNano", offset);
+            return;
+        }
         if (span.SpanId == 0)
-            throw new TraceFormatException(path, offset, "the span has no spanId (16 hex digits).");
+        {
+            Skip("OTLP span without a spanId", offset);
+            return;
+        }
         if (span.End != 0 && span.End < span.Start)
         {
             if (_endsBeforeStart++ == 0)
                 _firstEndBeforeStart = offset;
             span.End = span.Start;
         }
+        _attributes[ThreadIdKey] = spanThread;
+        _attributes[ThreadNameKey] = spanThreadName;
         (span.Thread, span.ThreadName) = ThreadOf();
-        if (error)
+        span.Attributes = WithSpanFacts(span.Attributes, kind, status, statusMessage);
+        // An error status is the span's error only when no exception event says more (exceptions carry the
+        // type, message and stack); its message is kept either way in otel.status_description.
+        if (status == 2)
             span.Error = statusMessage ?? "";
         _spans.Add(span);
     }
 
     public void AddLog(int resource, ReadOnlySpan<byte> json, long offset)
     {
+        _logsRead++;
         var v = new JsonValues(json, offset, path, "a log record");
         v.ExpectObject();
         var log = new LogEntry { Resource = resource, Thread = -1, Severity = "" };
@@ -141,25 +183,29 @@ internal sealed class OtlpSpanCollector(string path)
         int severityNumber = 0;
         string? severityText = null;
         Array.Clear(_attributes);
+        _all.Clear();
         while (v.NextProperty())
         {
             var r = v.Reader;
-            if (r.ValueTextEquals("timeUnixNano"u8))
+            if (Is(r, "timeUnixNano"u8, "time_unix_nano"u8))
                 log.Time = v.UInt64("timeUnixNano");
-            else if (r.ValueTextEquals("observedTimeUnixNano"u8))
+            else if (Is(r, "observedTimeUnixNano"u8, "observed_time_unix_nano"u8))
                 observed = v.UInt64("observedTimeUnixNano");
-            else if (r.ValueTextEquals("severityNumber"u8))
+            else if (Is(r, "severityNumber"u8, "severity_number"u8))
                 severityNumber = SeverityNumber(ref v);
-            else if (r.ValueTextEquals("severityText"u8))
+            else if (Is(r, "severityText"u8, "severity_text"u8))
                 severityText = v.String("severityText");
             else if (r.ValueTextEquals("body"u8))
                 log.Body = AnyValue(ref v);
-            else if (r.ValueTextEquals("traceId"u8))
+            else if (Is(r, "traceId"u8, "trace_id"u8))
                 (log.TraceHi, log.TraceLo) = TraceId(ref v, "traceId");
-            else if (r.ValueTextEquals("spanId"u8))
+            else if (Is(r, "spanId"u8, "span_id"u8))
                 log.SpanId = SpanId(ref v, "spanId");
             else if (r.ValueTextEquals("attributes"u8))
-                ReadAttributes(ref v);
+            {
+                ReadAttributes(ref v, keepAll: true);
+                log.Attributes = TakeAll();
+            }
             else
                 v.Skip();
         }
@@ -167,7 +213,7 @@ internal sealed class OtlpSpanCollector(string path)
             log.Time = observed;
         if (log.Time == 0)
         {
-            _logsWithoutTime++;
+            Skip("OTLP log record with neither timeUnixNano nor observedTimeUnixNano", offset);
             return;
         }
         log.Severity = SeverityName(severityNumber, severityText);
@@ -184,6 +230,25 @@ internal sealed class OtlpSpanCollector(string path)
         return (thread, _attributes[ThreadNameKey]);
     }
 
+    /// <summary>
+    /// The span's status and kind as the OpenTelemetry non-OTLP conventions name them, first (a display that shows
+    /// only the first attributes shows them), then the span's own attributes in the producer's order.
+    /// </summary>
+    private static KeyValuePair<string, string>[]? WithSpanFacts(KeyValuePair<string, string>[]? attributes, string? kind, int status, string? statusMessage)
+    {
+        if (kind is null && status == 0)
+            return attributes;
+        var list = new List<KeyValuePair<string, string>>((attributes?.Length ?? 0) + 3);
+        if (status != 0)
+            list.Add(new("otel.status_code", status == 2 ? "ERROR" : "OK"));
+        if (status != 0 && statusMessage is not null)
+            list.Add(new("otel.status_description", statusMessage));
+        if (kind is not null)
+            list.Add(new("span.kind", kind));
+        list.AddRange(attributes ?? []);
+        return [.. list];
+    }
+
     private void ReadEvents(ref JsonValues v, ref SpanEntry span, ref int lastException)
     {
         v.Value();
@@ -191,31 +256,38 @@ internal sealed class OtlpSpanCollector(string path)
             return;
         if (v.Reader.TokenType != JsonTokenType.StartArray)
             throw v.Error($"span field 'events' must be an array, not {JsonValues.Describe(v.Reader.TokenType)}");
-        string? spanThread = _attributes[ThreadIdKey], spanThreadName = _attributes[ThreadNameKey];
+        int lastEvent = -1;
         while (v.Reader.Read() && v.Reader.TokenType != JsonTokenType.EndArray)
         {
             if (v.Reader.TokenType != JsonTokenType.StartObject)
                 throw v.Error("each span event must be an object");
             ulong time = 0;
-            bool exception = false;
+            string name = "";
+            KeyValuePair<string, string>[]? attributes = null;
             Array.Clear(_attributes);
+            _all.Clear();
             while (v.NextProperty())
             {
-                if (v.Reader.ValueTextEquals("timeUnixNano"u8))
+                if (Is(v.Reader, "timeUnixNano"u8, "time_unix_nano"u8))
                     time = v.UInt64("timeUnixNano");
                 else if (v.Reader.ValueTextEquals("name"u8))
-                {
-                    v.Value();
-                    exception = v.Reader.TokenType == JsonTokenType.String && v.Reader.ValueTextEquals("exception"u8);
-                }
+                    name = _functions.Intern(v.Chars("name", ref _chars));
                 else if (v.Reader.ValueTextEquals("attributes"u8))
-                    ReadAttributes(ref v);
+                {
+                    ReadAttributes(ref v, keepAll: true);
+                    attributes = TakeAll();
+                }
                 else
                     v.Skip();
             }
-            if (!exception)
+            if (name != "exception")
             {
-                Skip("span events other than exceptions");
+                _events.Add((time, name, attributes, -1));
+                if (lastEvent < 0)
+                    span.FirstEvent = _events.Count - 1;
+                else
+                    _events[lastEvent] = _events[lastEvent] with { Next = _events.Count - 1 };
+                lastEvent = _events.Count - 1;
                 continue;
             }
             string message = _attributes[ExceptionType] is { } type
@@ -230,31 +302,82 @@ internal sealed class OtlpSpanCollector(string path)
                 _exceptions[lastException] = _exceptions[lastException] with { Next = _exceptions.Count - 1 };
             lastException = _exceptions.Count - 1;
         }
-        // Attributes read from events must not leak into the span's own.
         Array.Clear(_attributes);
-        _attributes[ThreadIdKey] = spanThread;
-        _attributes[ThreadNameKey] = spanThreadName;
+        _all.Clear();
     }
 
-    private static (bool Error, string? Message) ReadStatus(ref JsonValues v)
+    private void ReadLinks(ref JsonValues v, ref SpanEntry span)
     {
         v.Value();
         if (v.Reader.TokenType == JsonTokenType.Null)
-            return (false, null);
+            return;
+        if (v.Reader.TokenType != JsonTokenType.StartArray)
+            throw v.Error($"span field 'links' must be an array, not {JsonValues.Describe(v.Reader.TokenType)}");
+        int last = -1;
+        while (v.Reader.Read() && v.Reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (v.Reader.TokenType != JsonTokenType.StartObject)
+                throw v.Error("each span link must be an object");
+            ulong hi = 0, lo = 0, id = 0;
+            while (v.NextProperty())
+            {
+                if (Is(v.Reader, "traceId"u8, "trace_id"u8))
+                    (hi, lo) = TraceId(ref v, "links.traceId");
+                else if (Is(v.Reader, "spanId"u8, "span_id"u8))
+                    id = SpanId(ref v, "links.spanId");
+                else if (v.Reader.ValueTextEquals("attributes"u8))
+                {
+                    v.Value();
+                    if (v.Reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        int depth = v.Reader.CurrentDepth;
+                        while (v.Reader.Read() && !(v.Reader.TokenType == JsonTokenType.EndArray && v.Reader.CurrentDepth == depth))
+                        {
+                            if (v.Reader.TokenType == JsonTokenType.StartObject && v.Reader.CurrentDepth == depth + 1)
+                                _linkAttributes++;
+                        }
+                    }
+                    else
+                        v.Reader.Skip();
+                }
+                else
+                    v.Skip();
+            }
+            if (id == 0)
+            {
+                Skip("OTLP span link without a spanId");
+                continue;
+            }
+            _links.Add((hi, lo, id, -1));
+            if (last < 0)
+                span.FirstLink = _links.Count - 1;
+            else
+                _links[last] = _links[last] with { Next = _links.Count - 1 };
+            last = _links.Count - 1;
+        }
+    }
+
+    /// <summary>The status code (0 unset, 1 ok, 2 error; numbers or enum names) and message.</summary>
+    private static (int Code, string? Message) ReadStatus(ref JsonValues v)
+    {
+        v.Value();
+        if (v.Reader.TokenType == JsonTokenType.Null)
+            return (0, null);
         if (v.Reader.TokenType != JsonTokenType.StartObject)
             throw v.Error($"span field 'status' must be an object, not {JsonValues.Describe(v.Reader.TokenType)}");
-        bool error = false;
+        int code = 0;
         string? message = null;
         while (v.NextProperty())
         {
             if (v.Reader.ValueTextEquals("code"u8))
             {
                 v.Value();
-                error = v.Reader.TokenType switch
+                code = v.Reader.TokenType switch
                 {
-                    JsonTokenType.Number => v.Reader.TryGetInt32(out int code) && code == 2,
-                    JsonTokenType.String => v.Reader.ValueTextEquals("STATUS_CODE_ERROR"u8) || v.Reader.ValueTextEquals("2"u8),
-                    JsonTokenType.Null => false,
+                    JsonTokenType.Number => v.Reader.TryGetInt32(out int n) && n is 1 or 2 ? n : 0,
+                    JsonTokenType.String => v.Reader.ValueTextEquals("STATUS_CODE_ERROR"u8) || v.Reader.ValueTextEquals("2"u8) ? 2
+                        : v.Reader.ValueTextEquals("STATUS_CODE_OK"u8) || v.Reader.ValueTextEquals("1"u8) ? 1 : 0,
+                    JsonTokenType.Null => 0,
                     _ => throw v.Error($"'status.code' must be a number or an enum name, not {JsonValues.Describe(v.Reader.TokenType)}"),
                 };
             }
@@ -263,11 +386,42 @@ internal sealed class OtlpSpanCollector(string path)
             else
                 v.Skip();
         }
-        return (error, string.IsNullOrEmpty(message) ? null : message);
+        return (code, string.IsNullOrEmpty(message) ? null : message);
     }
 
-    /// <summary>Reads an attribute list, keeping the values of the keys the mapping uses in <see cref="_attributes"/>.</summary>
-    private void ReadAttributes(ref JsonValues v)
+    /// <summary>The span kind as its short name (<c>SERVER</c>), from a number or an enum name; null when unspecified.</summary>
+    private static string? SpanKind(ref JsonValues v)
+    {
+        v.Value();
+        int number = -1;
+        if (v.Reader.TokenType == JsonTokenType.Number)
+            number = v.Reader.TryGetInt32(out int n) ? n : -1;
+        else if (v.Reader.TokenType == JsonTokenType.String)
+        {
+            string text = v.Text("kind");
+            if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int parsed))
+                number = parsed;
+            else
+                return text.StartsWith("SPAN_KIND_", StringComparison.Ordinal) ? (text == "SPAN_KIND_UNSPECIFIED" ? null : text["SPAN_KIND_".Length..]) : text;
+        }
+        else if (v.Reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            v.Reader.Skip();
+        return number switch
+        {
+            1 => "INTERNAL",
+            2 => "SERVER",
+            3 => "CLIENT",
+            4 => "PRODUCER",
+            5 => "CONSUMER",
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Reads an attribute list, keeping the values of the keys the mapping uses in <see cref="_attributes"/> and,
+    /// with <paramref name="keepAll"/>, every attribute (at most <see cref="MaxAttributes"/>, the rest counted) in <see cref="_all"/>.
+    /// </summary>
+    private void ReadAttributes(ref JsonValues v, bool keepAll)
     {
         v.Value();
         if (v.Reader.TokenType == JsonTokenType.Null)
@@ -279,7 +433,9 @@ internal sealed class OtlpSpanCollector(string path)
             if (v.Reader.TokenType != JsonTokenType.StartObject)
                 throw v.Error("each attribute must be an object with 'key' and 'value'");
             int key = -1;
+            string? name = null;
             string? value = null;
+            bool keep = keepAll && _all.Count < MaxAttributes;
             while (v.NextProperty())
             {
                 if (v.Reader.ValueTextEquals("key"u8))
@@ -288,10 +444,12 @@ internal sealed class OtlpSpanCollector(string path)
                     if (v.Reader.TokenType != JsonTokenType.String)
                         throw v.Error($"an attribute's 'key' must be a string, not {JsonValues.Describe(v.Reader.TokenType)}");
                     key = KeyOf(ref v.Reader);
+                    if (keep)
+                        name = v.Text("key");
                 }
                 else if (v.Reader.ValueTextEquals("value"u8))
                 {
-                    if (key == 0)
+                    if (key == 0 && !keep)
                         v.Skip();
                     else
                         value = AnyValue(ref v);
@@ -301,7 +459,23 @@ internal sealed class OtlpSpanCollector(string path)
             }
             if (key > 0 && value is not null)
                 _attributes[key] = value;
+            if (keepAll)
+            {
+                if (keep && name is not null)
+                    _all.Add(new(name, value ?? ""));
+                else if (!keep)
+                    _droppedAttributes++;
+            }
         }
+    }
+
+    private KeyValuePair<string, string>[]? TakeAll()
+    {
+        if (_all.Count == 0)
+            return null;
+        var items = _all.ToArray();
+        _all.Clear();
+        return items;
     }
 
     private static int KeyOf(ref Utf8JsonReader r) =>
@@ -348,7 +522,7 @@ internal sealed class OtlpSpanCollector(string path)
                     return (i * 4) + Math.Clamp(step, 1, 4);
                 }
             }
-            return 0;
+            return int.TryParse(name, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int number) ? number : 0;
         }
         if (v.Reader.TokenType == JsonTokenType.Null)
             return 0;
@@ -366,168 +540,7 @@ internal sealed class OtlpSpanCollector(string path)
         _ => string.IsNullOrWhiteSpace(text) ? "UNSPECIFIED" : text.Trim().ToUpperInvariant(),
     };
 
-    private static (ulong Hi, ulong Lo) TraceId(ref JsonValues v, string field)
-    {
-        var hex = HexText(ref v, field);
-        if (hex.Length == 0)
-            return (0, 0);
-        if (hex.Length != 32 || !TryHex(hex[..16], out ulong hi) || !TryHex(hex[16..], out ulong lo))
-            throw v.Error($"'{field}' holds '{System.Text.Encoding.UTF8.GetString(hex)}', which is not 32 hex digits (OTLP/JSON writes ids in hex, not base64)");
-        return (hi, lo);
-    }
-
-    private static ulong SpanId(ref JsonValues v, string field)
-    {
-        var hex = HexText(ref v, field);
-        if (hex.Length == 0)
-            return 0;
-        if (hex.Length != 16 || !TryHex(hex, out ulong id))
-            throw v.Error($"'{field}' holds '{System.Text.Encoding.UTF8.GetString(hex)}', which is not 16 hex digits (OTLP/JSON writes ids in hex, not base64)");
-        return id;
-    }
-
-    private static ReadOnlySpan<byte> HexText(ref JsonValues v, string field)
-    {
-        v.Value();
-        if (v.Reader.TokenType == JsonTokenType.Null)
-            return [];
-        if (v.Reader.TokenType != JsonTokenType.String || v.Reader.ValueIsEscaped)
-            throw v.Error($"'{field}' must be a string of hex digits, not {JsonValues.Describe(v.Reader.TokenType)}");
-        return v.Reader.ValueSpan;
-    }
-
-    private static bool TryHex(ReadOnlySpan<byte> hex, out ulong value) =>
-        Utf8Parser.TryParse(hex, out value, out int used, 'x') && used == hex.Length;
-
     private static bool PeekNull(ReadOnlySpan<byte> json) => json.Trim(" \t\r\n"u8).SequenceEqual("null"u8);
-
-    /// <summary>Resolves parents and threads and hands spans, exceptions and logs to a <see cref="TraceBuilder"/>.</summary>
-    public ExecutionTrace Build()
-    {
-        var warnings = new List<string>();
-        if (_endsBeforeStart > 0)
-            warnings.Add(JsonValues.Invariant($"{_endsBeforeStart} span(s) had endTimeUnixNano before startTimeUnixNano (first at byte {_firstEndBeforeStart}); they were given zero length."));
-        if (_logsWithoutTime > 0)
-        {
-            warnings.Add(JsonValues.Invariant($"{_logsWithoutTime} log record(s) had neither timeUnixNano nor observedTimeUnixNano and were skipped."));
-        }
-        long skipped = _logsWithoutTime;
-        foreach (var (what, count) in _skipped.OrderBy(s => s.Key, StringComparer.Ordinal))
-        {
-            skipped += count;
-            warnings.Add(JsonValues.Invariant($"skipped {count} × {what} (not traces or logs)."));
-        }
-
-        // Span identity is (trace id, span id); the first of a repeated pair is kept.
-        var index = new Dictionary<(ulong, ulong, ulong), int>(_spans.Count);
-        var kept = new bool[_spans.Count];
-        long repeated = 0;
-        for (int i = 0; i < _spans.Count; i++)
-        {
-            var s = _spans[i];
-            if (index.TryAdd((s.TraceHi, s.TraceLo, s.SpanId), i))
-                kept[i] = true;
-            else
-                repeated++;
-        }
-        if (repeated > 0)
-            warnings.Add(JsonValues.Invariant($"{repeated} span(s) repeated the trace and span id of an earlier one and were dropped."));
-
-        // Threads: explicit thread.id values, then one per trace id (and per service for logs without one).
-        uint nextThread = 0;
-        foreach (var s in _spans)
-            if (s.Thread >= 0)
-                nextThread = Math.Max(nextThread, (uint)s.Thread + 1);
-        foreach (var l in _logs)
-            if (l.Thread >= 0)
-                nextThread = Math.Max(nextThread, (uint)l.Thread + 1);
-        nextThread = Math.Max(nextThread, 1);
-        var traceThreads = new Dictionary<(ulong, ulong), uint>();
-        var serviceThreads = new Dictionary<string, uint>(StringComparer.Ordinal);
-        var threadNames = new SortedDictionary<uint, string?>();
-        uint TraceThread(ulong hi, ulong lo)
-        {
-            if (!traceThreads.TryGetValue((hi, lo), out uint id))
-            {
-                traceThreads[(hi, lo)] = id = nextThread++;
-                threadNames[id] = JsonValues.Invariant($"trace {hi:x16}{lo:x16}");
-            }
-            return id;
-        }
-
-        var builder = new TraceBuilder();
-        var spanThreads = new uint[_spans.Count];
-        for (int i = 0; i < _spans.Count; i++)
-        {
-            if (!kept[i])
-                continue;
-            var s = _spans[i];
-            uint thread = s.Thread >= 0 ? (uint)s.Thread : TraceThread(s.TraceHi, s.TraceLo);
-            if (s.Thread >= 0 && (!threadNames.TryGetValue(thread, out var existing) || existing is null))
-                threadNames[thread] = s.ThreadName;
-            spanThreads[i] = thread;
-            string module = Service(s.Resource);
-            builder.AddSpan(new SpanRecord
-            {
-                SpanId = (ulong)i + 1,
-                ParentSpanId = s.ParentId != 0 && index.TryGetValue((s.TraceHi, s.TraceLo, s.ParentId), out int parent) ? (ulong)parent + 1 : 0,
-                ThreadId = thread,
-                FunctionId = _functions.GetId(module, s.Name),
-                StartNs = s.Start,
-                EndNs = s.End == 0 ? null : s.End,
-                Error = s.FirstException < 0 ? s.Error : null,
-            });
-            for (int x = s.FirstException; x >= 0; x = _exceptions[x].Next)
-                builder.AddSpanException((ulong)i + 1, _exceptions[x].Time, _exceptions[x].Message);
-        }
-        for (int i = 0; i < _logs.Count; i++)
-        {
-            var l = _logs[i];
-            bool linked = l.SpanId != 0 && index.TryGetValue((l.TraceHi, l.TraceLo, l.SpanId), out int owner);
-            owner = linked ? index[(l.TraceHi, l.TraceLo, l.SpanId)] : -1;
-            string module = Service(l.Resource);
-            uint thread;
-            if (l.Thread >= 0)
-            {
-                thread = (uint)l.Thread;
-                if (!threadNames.TryGetValue(thread, out var existing) || existing is null)
-                    threadNames[thread] = l.ThreadName;
-            }
-            else if (owner >= 0)
-                thread = spanThreads[owner];
-            else if (l.TraceHi != 0 || l.TraceLo != 0)
-                thread = TraceThread(l.TraceHi, l.TraceLo);
-            else
-            {
-                if (!serviceThreads.TryGetValue(module, out thread))
-                {
-                    serviceThreads[module] = thread = nextThread++;
-                    threadNames[thread] = "logs " + module;
-                }
-            }
-            builder.AddSpan(new SpanRecord
-            {
-                SpanId = (ulong)_spans.Count + (ulong)i + 1,
-                ParentSpanId = owner >= 0 ? (ulong)owner + 1 : 0,
-                ThreadId = thread,
-                FunctionId = _functions.GetId(module, "log." + l.Severity),
-                StartNs = l.Time,
-                EndNs = l.Time,
-                Message = l.Body,
-            });
-        }
-        foreach (var (id, name) in threadNames)
-            builder.AddThread(id, name);
-        _functions.Register(builder);
-        builder.Metadata = new TraceMetadata
-        {
-            SourceFormat = "otlp-json",
-            SourcePath = path,
-            SkippedEvents = skipped,
-            Warnings = warnings,
-        };
-        return builder.Build();
-    }
 
     private string Service(int resource) => _services[resource] is { Length: > 0 } name ? name : UnknownService;
 }

@@ -9,7 +9,7 @@ namespace TraceQuery.Protocol.Internals;
 /// use by a request is disposed only when its last user releases it. Lookups count as cache hits or misses
 /// on <paramref name="instruments"/>.
 /// </summary>
-internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, QueryInstruments? instruments = null) : IDisposable
+internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, JsonTraceReadOptions jsonOptions, QueryInstruments? instruments = null) : IDisposable
 {
     private readonly object _gate = new();
     private readonly LinkedList<Entry> _order = new();
@@ -82,8 +82,8 @@ internal sealed class TraceCache(int capacity, AtfReadOptions readOptions, Query
             }
             else
             {
-                // A session directory is read with the server's ATF caps; a file by its content (Chrome, OTLP).
-                entry = new Entry(fullPath, new Lazy<ExecutionTrace>(() => Directory.Exists(fullPath) ? AtfReader.Open(fullPath, readOptions) : TraceFile.Open(fullPath), LazyThreadSafetyMode.ExecutionAndPublication));
+                // A session directory is read with the server's ATF caps; a file by its content (Chrome, OTLP; gzip or not) with its JSON caps.
+                entry = new Entry(fullPath, new Lazy<ExecutionTrace>(() => Directory.Exists(fullPath) ? AtfReader.Open(fullPath, readOptions) : TraceFile.Open(fullPath, jsonOptions), LazyThreadSafetyMode.ExecutionAndPublication));
                 instruments?.RecordCacheLookup(hit: false);
                 _byKey[fullPath] = _order.AddFirst(entry);
                 while (_order.Count > Math.Max(1, capacity))

@@ -120,6 +120,42 @@ public sealed class AtfBadInputTests
     }
 
     [TestMethod]
+    public void Open_IndexOf10Bytes_ThenDamageWithItsSizeNotEmpty()
+    {
+        // The case a user met: a 10-byte index.atf was reported as "empty (nothing reached the disk)".
+        string dir = WriteSession();
+        AtfFiles.Truncate(AtfFiles.IndexPath(dir, 0), 10);
+        var e = OpenFails(dir);
+        Assert.AreEqual(0L, e.Offset);
+        StringAssert.Contains(e.Message, "the file is 10 bytes long, shorter than the 64-byte index header. This is damage, not an empty file");
+        Assert.IsFalse(e.Message.Contains("is empty", StringComparison.Ordinal), e.Message);
+        StringAssert.EndsWith(Path.GetDirectoryName(e.Path)!, "thread_0");
+    }
+
+    [TestMethod]
+    public void Open_DetailShorterThanItsHeader_ThenDamageWithItsSize()
+    {
+        string dir = WriteSession(withDetail: true);
+        AtfFiles.Truncate(AtfFiles.DetailPath(dir, 0), 20);
+        var e = OpenFails(dir);
+        Assert.AreEqual(0L, e.Offset);
+        StringAssert.Contains(e.Message, "the file is 20 bytes long, shorter than the 64-byte detail header. This is damage, not an empty file");
+        StringAssert.EndsWith(e.Path, "detail.atf");
+    }
+
+    [TestMethod]
+    public void Open_IndexOf0Bytes_ThenEmptyNotDamage()
+    {
+        // 0 bytes is what the writer leaves when nothing reached the disk: recovered and said, not an error.
+        string dir = WriteSession(threads: 2);
+        AtfFiles.Truncate(AtfFiles.IndexPath(dir, 1), 0);
+        using var trace = AtfReader.Open(dir);
+        Assert.IsTrue(trace.TryGetThread(1, out var thread));
+        Assert.IsTrue(thread.Recovery.IndexEmptyFile);
+        Assert.AreEqual(0, thread.Count);
+    }
+
+    [TestMethod]
     public void Open_FooterCountDisagreesWithSection_ThenNamesFooterOffset()
     {
         string dir = WriteSession(events: 200);

@@ -40,25 +40,42 @@ public sealed class ChromeTraceReaderTests
             "t2 handle 70000..open d2 Unmatched <serve",
         ], SpanText.Spans(trace));
         Assert.AreEqual("io", trace.Symbols.GetModuleName(trace.GetFunctionId(1)));
-        Assert.AreEqual(4, trace.Metadata.SkippedEvents);
+        Assert.AreEqual(2, trace.Metadata.SkippedEvents);
         CollectionAssert.Contains(trace.Metadata.Warnings.ToList(),
-            "4 event(s) of phases the model has no place for were skipped: 'C' ×1, 'f' ×1, 'n' ×1, 's' ×1.");
+            "2 record(s) the model has no span for were skipped: Chrome phase 'C' (counter, summarised in counters) ×1, Chrome phase 'n' (async instant outside an open async span) ×1.");
+        Assert.AreEqual(17L, trace.Metadata.RecordsRead);
+        Assert.AreEqual(new CounterSeries("counter.bytes", 1, 10, 10, 10), trace.Metadata.Counters.Single());
+        // The 's' inside 'run' on thread 1 flows to the next slice that starts on thread 2 after the 'f' ('handle' at 170 µs).
+        var link = trace.Links.Single();
+        Assert.AreEqual("flow:app", link.Kind);
+        Assert.AreEqual("run", trace.GetFunctionName(trace.FunctionOrdinals[link.FromEvent]));
+        Assert.AreEqual("handle", trace.GetFunctionName(trace.FunctionOrdinals[link.ToEvent]));
+        Assert.AreEqual(170_000 - 100_000, trace.Timestamps[link.ToEvent] - trace.TimeStartNs);
+        Assert.IsTrue(trace.TryGetAttributes(1, out var args), "load's args");
+        Assert.AreEqual("/tmp/a", args.Find("path"));
+        Assert.AreEqual(SpanMarks.Instant, trace.Spans.GetMarks(trace.Spans.SpanOfEvent[3]), "the 'i' checkpoint is an instant");
+        Assert.AreEqual("indexer", trace.Threads[0].ProcessName);
+        Assert.AreEqual("7", trace.Threads[0].ProcessId);
+        Assert.AreEqual("1", trace.Threads[0].OriginalThreadId);
     }
 
     [TestMethod]
     public void Open_OverlappingAsyncSiblingsAcrossThreads_ThenEachPairsWithItsOwnEnd()
     {
         using var trace = ChromeTraceReader.Open(Fixture("async.json"));
+        // Async spans live on their process's async track (lane 3, after threads 1 and 2), never in a thread's stack.
+        Assert.AreEqual(SpanTrack.Async, trace.Threads.Single(t => t.Id == 3).Track);
         SpanText.AreEqual(
         [
-            "t1 fetch 0..20000 d1 Complete",           // ended by an 'e' on thread 2: stays on its begin thread
-            "t1 fetch 2000..25000 d1 Complete",        // overlaps the first and ends after it
-            "t1 dns 3000..5000 d2 Complete <fetch",    // nested under the fetch with the same id
-            "t1 lost 15000..open d1 Unmatched",
-            "t2 query 4250..8750 d1 Complete raised",
+            "t3 fetch 0..20000 d1 Complete",           // ended by an 'e' on thread 2: the track is the process's
+            "t3 fetch 2000..25000 d1 Complete",        // overlaps the first and ends after it
+            "t3 dns 3000..5000 d2 Complete <fetch",    // nested under the fetch with the same id
+            "t3 query 4250..8750 d1 Complete raised",
+            "t3 lost 15000..open d1 Unmatched",
         ], SpanText.Spans(trace));
-        SpanText.AreEqual(["CALL query @4250", "EXCEPTION query @8750 \"{\"code\": 42, \"text\": \"deadlock\"}\"", "RETURN query @8750"], SpanText.Events(trace, 2));
-        CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "1 end event(s) ('E' or 'e') had no open begin to close and were ignored.");
+        Assert.IsTrue(SpanText.Events(trace, 3).Contains("EXCEPTION query @8750 \"{\"code\": 42, \"text\": \"deadlock\"}\""));
+        CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "1 async end record(s) ('e' or 'F') had no open begin with their id to close and were ignored.");
+        CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "1 async begin(s) were never ended (open to their track's end): 'b lost' ×1.");
         CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "the event array has no closing ']' (allowed by the format for traces cut short); every complete event was read.");
     }
 
@@ -81,7 +98,7 @@ public sealed class ChromeTraceReaderTests
     }
 
     [TestMethod]
-    public void Read_DuplicateTidsInTwoProcesses_ThenThreadsNumberedAndNamedWithTheProcess()
+    public void Read_DuplicateTidsInTwoProcesses_ThenThreadsNumberedAndCarryTheProcess()
     {
         const string json = """
             [{"name":"process_name","ph":"M","pid":1,"args":{"name":"browser"}},
@@ -92,8 +109,38 @@ public sealed class ChromeTraceReaderTests
             """;
         using var trace = ChromeTraceReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "two.json");
         CollectionAssert.AreEqual(new uint[] { 0, 1 }, trace.Threads.Select(t => t.Id).ToArray());
-        CollectionAssert.AreEqual(new[] { "renderer: main", "browser" }, trace.Threads.Select(t => t.Name).ToArray());
-        Assert.AreEqual("b", trace.GetFunctionName(trace.FunctionOrdinals[0]));
+        // Numbered by the first record other than metadata: a thread_name alone makes no thread.
+        CollectionAssert.AreEqual(new[] { "browser pid 1 tid 5", "main (renderer pid 2 tid 5)" }, trace.Threads.Select(t => t.Label).ToArray());
+        CollectionAssert.AreEqual(new[] { null, "main" }, trace.Threads.Select(t => t.Name).ToArray());
+        Assert.AreEqual("a", trace.GetFunctionName(trace.FunctionOrdinals[0]));
+    }
+
+    [TestMethod]
+    public void Read_FuzzSeedOfRealProducerShapes_ThenEveryNewPathIsTaken()
+    {
+        byte[] seed = TraceQuery.Fuzz.SeedCorpus.ChromeTraces()[^1];
+        using var trace = ChromeTraceReader.Read(new MemoryStream(seed), "seed.json");
+        Assert.AreEqual("clang -ftime-trace", trace.Metadata.Producer);
+        CollectionAssert.AreEquivalent(new[] { "flow:ac2g", "flow:chrome" }, trace.Links.Select(l => l.Kind).ToArray());
+        Assert.AreEqual(SpanTrack.Device, trace.Threads.Single(t => t.Name == "stream 7 ").Track);
+        Assert.AreEqual(3L, trace.Metadata.CpuSamples);
+        Assert.AreEqual(2, trace.Metadata.Counters.Count);
+        var spans = trace.Spans;
+        int total = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "Total Source");
+        Assert.AreEqual(SpanMarks.Aggregate, spans.GetMarks(total));
+        int source = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "Source");
+        Assert.IsTrue(trace.TryGetAttributes(spans.StartEvents[source], out var args));
+        CollectionAssert.AreEqual(new[] { "detail", "data.url", "data.frames", "n", "ok" }, args.Select(a => a.Key).ToArray());
+        Assert.AreEqual("[1,2,{\"x\":null}]", args.Find("data.frames"));
+        Assert.AreEqual("1.5e3", args.Find("n"));
+        int stage = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "stage");
+        Assert.AreEqual(SpanTrack.Async, spans.GetTrack(stage));
+        Assert.AreEqual("frame", trace.GetFunctionName(spans.GetFunctionOrdinal(spans.Parents[stage])), "nested within one async id");
+        int legacy = Enumerable.Range(0, spans.Count).Single(s => trace.GetFunctionName(spans.GetFunctionOrdinal(s)) == "Legacy");
+        Assert.AreEqual("Legacy", trace.GetSpanEvents(spans.StartEvents[legacy]).Single().Name, "the T step is a span event");
+        Assert.AreEqual("tick", trace.GetSpanEvents(spans.StartEvents[stage]).Single().Name, "the n instant is a span event of the innermost open span");
+        Assert.IsTrue(trace.Threads.Any(t => t.ProcessId == "Spans" && t.Track == SpanTrack.Async), "a string pid is kept as written");
+        CollectionAssert.Contains(trace.Metadata.SkippedRecords.Select(k => k.Kind).ToList(), "Chrome phase 'O' (object snapshot)");
     }
 
     [TestMethod]

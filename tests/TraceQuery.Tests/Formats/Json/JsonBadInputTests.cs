@@ -1,6 +1,7 @@
 using TraceQuery.Formats;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
+using TraceQuery.Model;
 
 namespace TraceQuery.Tests.Formats.Json;
 
@@ -39,8 +40,8 @@ public sealed class JsonBadInputTests
         StringAssert.Contains(e.Message, "field 'startTimeUnixNano' must be an integer as a number or a string of digits, not an object");
         Assert.AreEqual(103, e.Offset);
 
-        e = Otlp("""{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"AAECAwQFBgc=","name":"x","startTimeUnixNano":1}]}]}]}""");
-        StringAssert.Contains(e.Message, "'spanId' holds 'AAECAwQFBgc=', which is not 16 hex digits (OTLP/JSON writes ids in hex, not base64)");
+        e = Otlp("""{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"AAECAwQFBg!=","name":"x","startTimeUnixNano":1}]}]}]}""");
+        StringAssert.Contains(e.Message, "'spanId' holds 'AAECAwQFBg!=', which is neither 16 hex digits nor the base64 of 8 bytes");
     }
 
     [TestMethod]
@@ -105,8 +106,15 @@ public sealed class JsonBadInputTests
         StringAssert.Contains(e.Message, "no 'traceEvents' array");
         e = Otlp("");
         StringAssert.Contains(e.Message, "the file is empty");
-        e = Otlp("""{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"0000000000000001","name":"x"}""");
-        StringAssert.Contains(e.Message, "the span has no startTimeUnixNano");
+        using (var trace = OtlpJsonReader.Read(OtlpJsonReaderTests.Stream(
+            """{"resourceSpans":[{"scopeSpans":[{"spans":[{"spanId":"0000000000000001","name":"x"},{"spanId":"0000000000000002","name":"y","startTimeUnixNano":5}]}]}]}"""), "nostart.json"))
+        {
+            // One span without a start time is skipped and counted; the file is still read.
+            Assert.AreEqual(1, trace.Spans.Count);
+            Assert.AreEqual(2L, trace.Metadata.RecordsRead);
+            CollectionAssert.Contains(trace.Metadata.SkippedRecords.ToArray(), new SkippedRecordKind("OTLP span without startTimeUnixNano", 1));
+            CollectionAssert.Contains(trace.Metadata.Warnings.ToArray(), "skipped 1 × OTLP span without startTimeUnixNano (first at byte 43).");
+        }
         e = Otlp("""{"resourceSpans":[{"scopeSpans":[{"spans":[""");
         StringAssert.Contains(e.Message, "open JSON object or array");
     }

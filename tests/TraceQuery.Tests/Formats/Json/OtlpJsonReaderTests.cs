@@ -45,8 +45,13 @@ public sealed class OtlpJsonReaderTests
         ], SpanText.Events(trace, 8));
         Assert.AreEqual("checkout", trace.Symbols.GetModuleName(trace.GetFunctionId(trace.Threads[1].Start)));
         Assert.AreEqual("inventory", trace.Symbols.GetModuleName(trace.GetFunctionId(trace.Threads[0].Start)));
-        Assert.AreEqual(1, trace.Metadata.SkippedEvents);
+        // The span event other than an exception ("retry") is kept on its span, not skipped.
+        Assert.AreEqual(0, trace.Metadata.SkippedEvents);
+        int charge = Enumerable.Range(0, trace.EventCount).Single(e => trace.Kinds[e] == (byte)EventKind.Call && trace.GetFunctionName(trace.FunctionOrdinals[e]) == "charge");
+        Assert.AreEqual("retry @46000000", string.Join(", ", trace.GetSpanEvents(charge).Select(e => e.Name + " @" + (e.TimestampNs - trace.TimeStartNs))));
         Assert.IsTrue(trace.Metadata.Warnings.Any(w => w.StartsWith("1 span(s) had endTimeUnixNano before startTimeUnixNano (first at byte ", StringComparison.Ordinal)),
+            string.Join(" | ", trace.Metadata.Warnings));
+        Assert.IsTrue(trace.Metadata.Warnings.Any(w => w.StartsWith("1 span(s) name a parent span that is not in the file (first: 'POST /checkout'", StringComparison.Ordinal)),
             string.Join(" | ", trace.Metadata.Warnings));
     }
 

@@ -1,0 +1,229 @@
+using TraceQuery.Formats.Internals;
+using TraceQuery.Model;
+
+namespace TraceQuery.Formats.Otlp;
+
+/// <summary>Building the trace from what was collected: identities, times, parents, threads, side tables, counts.</summary>
+internal sealed partial class OtlpSpanCollector
+{
+    /// <summary>Resolves parents, links and threads and hands spans, exceptions, span events and logs to a <see cref="TraceBuilder"/>.</summary>
+    public ExecutionTrace Build()
+    {
+        var warnings = new List<string>();
+        if (_endsBeforeStart > 0)
+            warnings.Add(JsonValues.Invariant($"{_endsBeforeStart} span(s) had endTimeUnixNano before startTimeUnixNano (first at byte {_firstEndBeforeStart}); they were given zero length."));
+
+        // Span identity is (trace id, span id); the first of a repeated pair is kept.
+        var index = new Dictionary<(ulong, ulong, ulong), int>(_spans.Count);
+        var kept = new bool[_spans.Count];
+        for (int i = 0; i < _spans.Count; i++)
+        {
+            var s = _spans[i];
+            if (index.TryAdd((s.TraceHi, s.TraceLo, s.SpanId), i))
+                kept[i] = true;
+            else
+                Skip("OTLP span repeating the trace and span id of an earlier one");
+        }
+
+        ulong timeBase = TimeBase(kept, warnings);
+        var keptLogs = new bool[_logs.Count];
+        for (int i = 0; i < _logs.Count; i++)
+        {
+            keptLogs[i] = _logs[i].Time - timeBase <= long.MaxValue && _logs[i].Time >= timeBase;
+            if (!keptLogs[i])
+                Skip("OTLP log record whose time is beyond what signed 64-bit nanoseconds hold");
+        }
+        for (int i = 0; i < _spans.Count; i++)
+        {
+            if (kept[i] && !Fits(_spans[i], timeBase))
+            {
+                kept[i] = false;
+                index.Remove((_spans[i].TraceHi, _spans[i].TraceLo, _spans[i].SpanId));
+                Skip("OTLP span whose start or end time is beyond what signed 64-bit nanoseconds hold");
+            }
+        }
+
+        // Threads: explicit thread.id values, then one per trace id (and per service for logs without one).
+        uint nextThread = 0;
+        foreach (var s in _spans)
+            if (s.Thread >= 0)
+                nextThread = Math.Max(nextThread, (uint)s.Thread + 1);
+        foreach (var l in _logs)
+            if (l.Thread >= 0)
+                nextThread = Math.Max(nextThread, (uint)l.Thread + 1);
+        nextThread = Math.Max(nextThread, 1);
+        var traceThreads = new Dictionary<(ulong, ulong), uint>();
+        var serviceThreads = new Dictionary<string, uint>(StringComparer.Ordinal);
+        var threadNames = new SortedDictionary<uint, string?>();
+        uint TraceThread(ulong hi, ulong lo)
+        {
+            if (!traceThreads.TryGetValue((hi, lo), out uint id))
+            {
+                traceThreads[(hi, lo)] = id = nextThread++;
+                threadNames[id] = JsonValues.Invariant($"trace {hi:x16}{lo:x16}");
+            }
+            return id;
+        }
+
+        var builder = new TraceBuilder();
+        var spanThreads = new uint[_spans.Count];
+        long orphans = 0, unresolvedLinks = 0;
+        long firstOrphanTrace = -1;
+        string? firstOrphan = null;
+        for (int i = 0; i < _spans.Count; i++)
+        {
+            if (!kept[i])
+                continue;
+            var s = _spans[i];
+            uint thread = s.Thread >= 0 ? (uint)s.Thread : TraceThread(s.TraceHi, s.TraceLo);
+            if (s.Thread >= 0 && (!threadNames.TryGetValue(thread, out var existing) || existing is null))
+                threadNames[thread] = s.ThreadName;
+            spanThreads[i] = thread;
+            ulong parent = 0;
+            if (s.ParentId != 0)
+            {
+                if (index.TryGetValue((s.TraceHi, s.TraceLo, s.ParentId), out int p))
+                    parent = (ulong)p + 1;
+                else if (orphans++ == 0)
+                {
+                    firstOrphan = s.Name;
+                    firstOrphanTrace = i;
+                }
+            }
+            ulong start = s.Start - timeBase;
+            builder.AddSpan(new SpanRecord
+            {
+                SpanId = (ulong)i + 1,
+                ParentSpanId = parent,
+                ThreadId = thread,
+                FunctionId = _functions.GetId(Service(s.Resource), s.Name),
+                StartNs = start,
+                EndNs = s.End == 0 ? null : s.End - timeBase,
+                Error = s.FirstException < 0 ? s.Error : null,
+                Attributes = s.Attributes,
+            });
+            for (int x = s.FirstException; x >= 0; x = _exceptions[x].Next)
+                builder.AddSpanException((ulong)i + 1, Rebase(_exceptions[x].Time, timeBase, start), _exceptions[x].Message);
+            for (int x = s.FirstEvent; x >= 0; x = _events[x].Next)
+                builder.AddSpanEvent((ulong)i + 1, Rebase(_events[x].Time, timeBase, start), _events[x].Name, _events[x].Attributes);
+            for (int x = s.FirstLink; x >= 0; x = _links[x].Next)
+            {
+                var link = _links[x];
+                if (index.TryGetValue((link.TraceHi, link.TraceLo, link.SpanId), out int target))
+                    builder.AddLink((ulong)i + 1, (ulong)target + 1, "link");
+                else
+                    unresolvedLinks++;
+            }
+        }
+        if (orphans > 0)
+        {
+            var o = _spans[(int)firstOrphanTrace];
+            warnings.Add(JsonValues.Invariant(
+                $"{orphans} span(s) name a parent span that is not in the file (first: '{firstOrphan}' in trace {o.TraceHi:x16}{o.TraceLo:x16}, parent {o.ParentId:x16}); they are shown as roots, so their traces are incomplete."));
+        }
+        if (unresolvedLinks > 0)
+            warnings.Add(JsonValues.Invariant($"{unresolvedLinks} span link(s) point to a span that is not in the file (another trace, or not exported); they were not kept."));
+        if (_linkAttributes > 0)
+            warnings.Add(JsonValues.Invariant($"{_linkAttributes} attribute(s) of span links were not kept (links keep their two spans only)."));
+        if (_droppedAttributes > 0)
+            warnings.Add(JsonValues.Invariant($"{_droppedAttributes} attribute(s) beyond {MaxAttributes} per span, span event or log record were not kept."));
+
+        for (int i = 0; i < _logs.Count; i++)
+        {
+            if (!keptLogs[i])
+                continue;
+            var l = _logs[i];
+            int owner = l.SpanId != 0 && index.TryGetValue((l.TraceHi, l.TraceLo, l.SpanId), out int o) ? o : -1;
+            string module = Service(l.Resource);
+            uint thread;
+            if (l.Thread >= 0)
+            {
+                thread = (uint)l.Thread;
+                if (!threadNames.TryGetValue(thread, out var existing) || existing is null)
+                    threadNames[thread] = l.ThreadName;
+            }
+            else if (owner >= 0)
+                thread = spanThreads[owner];
+            else if (l.TraceHi != 0 || l.TraceLo != 0)
+                thread = TraceThread(l.TraceHi, l.TraceLo);
+            else
+            {
+                if (!serviceThreads.TryGetValue(module, out thread))
+                {
+                    serviceThreads[module] = thread = nextThread++;
+                    threadNames[thread] = "logs " + module;
+                }
+            }
+            builder.AddSpan(new SpanRecord
+            {
+                SpanId = (ulong)_spans.Count + (ulong)i + 1,
+                ParentSpanId = owner >= 0 ? (ulong)owner + 1 : 0,
+                ThreadId = thread,
+                FunctionId = _functions.GetId(module, "log." + l.Severity),
+                StartNs = l.Time - timeBase,
+                EndNs = l.Time - timeBase,
+                Message = l.Body,
+                Attributes = l.Attributes,
+                Marks = SpanMarks.Instant,
+            });
+        }
+        foreach (var (id, name) in threadNames)
+            builder.AddThread(id, name);
+        _functions.Register(builder);
+
+        long skipped = 0;
+        var skippedKinds = new List<SkippedRecordKind>(_skipped.Count);
+        foreach (var (what, (count, first)) in _skipped.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            skipped += count;
+            skippedKinds.Add(new SkippedRecordKind(what, count));
+            warnings.Add(first >= 0
+                ? JsonValues.Invariant($"skipped {count} × {what} (first at byte {first}).")
+                : JsonValues.Invariant($"skipped {count} × {what}."));
+        }
+        builder.Metadata = new TraceMetadata
+        {
+            SourceFormat = "otlp-json",
+            SourcePath = path,
+            SkippedEvents = skipped,
+            RecordsRead = _spansRead + _logsRead,
+            SkippedRecords = skippedKinds,
+            UnresolvedLinks = unresolvedLinks,
+            Warnings = warnings,
+        };
+        return builder.Build();
+    }
+
+    /// <summary>
+    /// 0 when every time fits in signed 64-bit nanoseconds (the model's clock). Otherwise the first time, when all
+    /// times fit relative to it (said in a warning); else 0 again, and the spans and logs beyond are skipped.
+    /// </summary>
+    private ulong TimeBase(bool[] kept, List<string> warnings)
+    {
+        ulong min = ulong.MaxValue, max = 0;
+        for (int i = 0; i < _spans.Count; i++)
+        {
+            if (!kept[i])
+                continue;
+            min = Math.Min(min, _spans[i].Start);
+            max = Math.Max(max, Math.Max(_spans[i].Start, _spans[i].End));
+        }
+        foreach (var l in _logs)
+        {
+            min = Math.Min(min, l.Time);
+            max = Math.Max(max, l.Time);
+        }
+        if (max <= long.MaxValue || max - min > long.MaxValue)
+            return 0;
+        warnings.Add(JsonValues.Invariant(
+            $"times go beyond what signed 64-bit nanoseconds hold (up to {max} ns); every time is shown relative to the first, {min} ns since the Unix epoch."));
+        return min;
+    }
+
+    private static bool Fits(in SpanEntry s, ulong timeBase) =>
+        s.Start >= timeBase && s.Start - timeBase <= long.MaxValue && (s.End == 0 || (s.End >= timeBase && s.End - timeBase <= long.MaxValue));
+
+    /// <summary>An event time on the rebased clock; one missing (0) or outside it is put at its span's start.</summary>
+    private static ulong Rebase(ulong time, ulong timeBase, ulong spanStart) =>
+        time != 0 && time >= timeBase && time - timeBase <= long.MaxValue ? time - timeBase : spanStart;
+}
