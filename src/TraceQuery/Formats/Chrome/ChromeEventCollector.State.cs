@@ -60,6 +60,7 @@ internal sealed partial class ChromeEventCollector
     {
         public string Key;
         public string Category;
+        public string Name;
         public char Phase;
         public ThreadState Thread;
         public ulong Time;

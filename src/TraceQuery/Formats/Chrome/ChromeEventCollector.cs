@@ -53,6 +53,50 @@ internal sealed partial class ChromeEventCollector
     /// <summary>Notes a key of the top-level object (producers sign their files with some).</summary>
     public void TopLevelKey(string key) => _topLevelKeys.Add(key);
 
+    /// <summary>Messages of a top-level log list shown as warnings, at most this many per list.</summary>
+    private const int MaxTopLevelMessages = 10;
+
+    /// <summary>Characters of one top-level log message kept in its warning.</summary>
+    private const int MaxTopLevelMessageLength = 300;
+
+    /// <summary>
+    /// A top-level list of log lines beside <c>traceEvents</c> (Kineto writes <c>ERROR</c>): each string becomes a warning
+    /// (at most <see cref="MaxTopLevelMessages"/>, clipped), the rest counted. Anything but an array of strings is ignored.
+    /// </summary>
+    public void TopLevelMessages(string key, ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            return;
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.String)
+                continue;
+            if (count++ >= MaxTopLevelMessages)
+                continue;
+            string text;
+            try
+            {
+                text = reader.GetString() ?? "";
+            }
+            catch (InvalidOperationException)
+            {
+                text = "(not valid UTF-8 text)";
+            }
+            if (text.Length > MaxTopLevelMessageLength)
+                text = EventAttributes.Clip(text, MaxTopLevelMessageLength);
+            _warnings.Add($"the file's top-level '{key}' list says: {text.Trim()}");
+        }
+        if (count > MaxTopLevelMessages)
+            _warnings.Add(JsonValues.Invariant($"the file's top-level '{key}' list holds {count - MaxTopLevelMessages} more message(s), not shown."));
+    }
+
     /// <summary>Maps one event (the bytes of one JSON object) onto the state.</summary>
     public void AddEvent(ReadOnlySpan<byte> json, long offset)
     {
@@ -210,6 +254,7 @@ internal sealed partial class ChromeEventCollector
                 {
                     Key = cat + "\u0001" + (id ?? ""),
                     Category = cat,
+                    Name = name ?? "",
                     Phase = phase,
                     Thread = thread,
                     Time = ts,

@@ -19,65 +19,16 @@ public sealed class RealTraceFixtureTests
         JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RealTraces, "expected.json"))).RootElement.GetProperty("files"));
 
     /// <summary>
-    /// Facts not checked yet, by file (or <c>chrome:*</c> for every Chrome file) and fact name, with why. The Chrome
-    /// reader work of issue #17 (branch real-chrome) closes most of them; remove an entry once its fact holds.
+    /// Facts not checked yet, by file (or <c>chrome:*</c> for every Chrome file) and fact name, with why. Empty since the
+    /// Chrome reader of issue #17 (branch real-chrome) met every fact; add an entry only with the reason.
     /// </summary>
     private static readonly Dictionary<(string File, string Fact), string> Pending = new()
     {
-        [("devtools-chrome65-simple-timeline.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("devtools-chrome65-simple-timeline.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("devtools-chrome65-simple-timeline.json", "async_spans")] = "async b/e and legacy S/T/F are paired into the thread stack, not kept on async tracks (Chrome reader, item 3)",
-        [("devtools-chrome65-simple-timeline.json", "unclosed_total")] = "async b and S records left open are not spans yet (Chrome reader, item 3)",
-        [("devtools-chrome65-simple-timeline.json", "samples")] = "CPU samples (Profile/ProfileChunk, CpuProfile) are not counted yet (TraceMetadata.CpuSamples; Chrome reader, item 3)",
-        [("devtools-chrome69-simple.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("devtools-chrome69-simple.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("devtools-chrome69-simple.json", "async_spans")] = "async b/e and legacy S/T/F are paired into the thread stack, not kept on async tracks (Chrome reader, item 3)",
-        [("devtools-chrome69-simple.json", "threads")] = "threads holding only samples or async records are not yet counted as the tool counts (pid, tid) pairs (Chrome reader, item 3)",
-        [("devtools-chrome69-simple.json", "unclosed_total")] = "async b and S records left open are not spans yet (Chrome reader, item 3)",
-        [("devtools-chrome69-simple.json", "samples")] = "CPU samples (Profile/ProfileChunk, CpuProfile) are not counted yet (TraceMetadata.CpuSamples; Chrome reader, item 3)",
-        [("devtools-chrome85-parcel.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("devtools-chrome85-parcel.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("devtools-chrome85-parcel.json", "async_spans")] = "async b/e and legacy S/T/F are paired into the thread stack, not kept on async tracks (Chrome reader, item 3)",
-        [("devtools-chrome85-parcel.json", "threads")] = "threads holding only samples or async records are not yet counted as the tool counts (pid, tid) pairs (Chrome reader, item 3)",
-        [("devtools-chrome85-parcel.json", "samples")] = "CPU samples (Profile/ProfileChunk, CpuProfile) are not counted yet (TraceMetadata.CpuSamples; Chrome reader, item 3)",
-        [("chromium156-headless-page.json.gz", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("chromium156-headless-page.json.gz", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("chromium156-headless-page.json.gz", "async_spans")] = "async b/e and legacy S/T/F are paired into the thread stack, not kept on async tracks (Chrome reader, item 3)",
-        [("chromium156-headless-page.json.gz", "threads")] = "threads holding only samples or async records are not yet counted as the tool counts (pid, tid) pairs (Chrome reader, item 3)",
-        [("chromium156-headless-page.json.gz", "flows (links, one per flow id with both ends at least)")] = "flow events s/t/f are not kept as links yet (Chrome reader, item 3)",
-        [("chromium156-headless-page.json.gz", "samples")] = "CPU samples (Profile/ProfileChunk, CpuProfile) are not counted yet (TraceMetadata.CpuSamples; Chrome reader, item 3)",
-        [("chromium156-headless-page.json.gz", "errors")] = "Chrome args (statusCode, didFail) and Kineto's top-level ERROR list are not kept yet (Chrome reader, item 3)",
-        [("chromium156-cpu-profile-only.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("chromium156-cpu-profile-only.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("chromium156-cpu-profile-only.json", "threads")] = "threads holding only samples or async records are not yet counted as the tool counts (pid, tid) pairs (Chrome reader, item 3)",
-        [("chromium156-cpu-profile-only.json", "samples")] = "CPU samples (Profile/ProfileChunk, CpuProfile) are not counted yet (TraceMetadata.CpuSamples; Chrome reader, item 3)",
-        [("clang11-libreoffice-SkiaHelper.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("clang14-ftime-trace-config_parser.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("kineto-mtia-inference-rank0.json.gz", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("kineto-mtia-inference-rank0.json.gz", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("kineto-mtia-inference-rank0.json.gz", "flows (links, one per flow id with both ends at least)")] = "flow events s/t/f are not kept as links yet (Chrome reader, item 3)",
-        [("kineto-mtia-inference-rank0.json.gz", "errors")] = "Chrome args (statusCode, didFail) and Kineto's top-level ERROR list are not kept yet (Chrome reader, item 3)",
-        [("kineto-rocm-mi250-minitoy.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("kineto-rocm-mi250-minitoy.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("kineto-rocm-mi250-minitoy.json", "flows (links, one per flow id with both ends at least)")] = "flow events s/t/f are not kept as links yet (Chrome reader, item 3)",
-        [("kineto-triton-example.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("kineto-triton-example.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("kineto-triton-example.json", "flows (links, one per flow id with both ends at least)")] = "flow events s/t/f are not kept as links yet (Chrome reader, item 3)",
-        [("webpack5-profiling-plugin-events.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("webpack5-profiling-plugin-events.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("webpack5-profiling-plugin-events.json", "samples")] = "CPU samples (Profile/ProfileChunk, CpuProfile) are not counted yet (TraceMetadata.CpuSamples; Chrome reader, item 3)",
-        [("node20-trace-events-async.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
-        [("node20-trace-events-async.json", "spans")] = "instants, async and sample records are still read as thread spans (Chrome reader: async tracks, instants marked, samples counted; item 3)",
-        [("node20-trace-events-async.json", "async_spans")] = "async b/e and legacy S/T/F are paired into the thread stack, not kept on async tracks (Chrome reader, item 3)",
-        [("dotnet-trace-logindexer.chromium.json", "records")] = "the Chrome reader does not count the records it read yet (TraceMetadata.RecordsRead; Chrome reader, issue #17 item 5)",
     };
 
     /// <summary>Files whose threads' self time exceeds their wall time today, with why (checked and reported, not asserted).</summary>
     private static readonly Dictionary<string, string> PendingSelfTime = new(StringComparer.Ordinal)
     {
-        ["devtools-chrome85-parcel.json"] = "async b/e (InputLatency::MouseMove) are paired into CrBrowserMain's stack (Chrome reader: async tracks, item 3)",
-        ["chromium156-headless-page.json.gz"] = "async b/e are paired into CrRendererMain's stack (Chrome reader: async tracks, item 3)",
-        ["node20-trace-events-async.json"] = "597 PROMISE b never closed are paired into JavaScriptMainThread's stack (Chrome reader: async tracks, item 3)",
     };
 
     public TestContext TestContext { get; set; } = null!;
