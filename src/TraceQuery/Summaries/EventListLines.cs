@@ -18,8 +18,8 @@ internal static class EventListLines
     public static AnswerLines Build(ExecutionTrace trace, EventFilter filter, Selection selection, bool full, int limit, string projection)
     {
         var items = RepeatFolding.Fold(trace, selection.Indices().Take(limit)).Select(run => run.Folded
-            ? new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, full ? "+" + TraceText.Duration(trace.Timestamps[run.First] - trace.TimeStartNs) + " " : ""), NarrativeBuilder.EventsSection)
-            : new SummaryItem(SummaryItemKind.Event, Render(trace, run.First, full), NarrativeBuilder.EventsSection));
+            ? new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, full ? "+" + TraceText.Duration(trace.Timestamps[run.First] - trace.TimeStartNs) + " " : ""), AnswerSections.MatchingEvents)
+            : new SummaryItem(SummaryItemKind.Event, Render(trace, run.First, full), AnswerSections.MatchingEvents));
         int threads = selection.Count == 0 ? 0 : trace.Threads.Count(t => HasAny(selection, t));
         string headline = $"# `{(filter.Root is AllNode ? "(all events)" : filter.Canonical)}` matched {TraceText.Count(selection.Count)} of {TraceText.Count(trace.EventCount)} events on {TraceText.Count(threads)} threads"
             + (limit < selection.Count ? $"; listing the first {TraceText.Count(limit)}" : "");

@@ -12,7 +12,7 @@ internal static class FindingLines
     {
         var items = ranked.Select(x => new SummaryItem(SummaryItemKind.Finding,
             NarrativeBuilder.Render(x.Finding) + (x.Score > 0 && words.Count > 0 ? $" (matches: {x.ScoreText})" : ""),
-            NarrativeBuilder.FindingsSection));
+            AnswerSections.Findings));
         string headline = $"# {TraceText.Count(all.Count)} findings{(words.Count == 0 ? "" : $" ranked for \"{symptom}\"")}";
         var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Finding] = ranked.Count };
         return new AnswerLines(headline, items, totals, $"findings|{symptom}|{limit}", trace.EventCount, [.. ranked.Select(x => x.Finding)]);

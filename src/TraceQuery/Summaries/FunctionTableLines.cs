@@ -11,7 +11,7 @@ internal static class FunctionTableLines
     {
         var items = top.Select((f, i) => new SummaryItem(SummaryItemKind.Function,
             $"{i + 1}. {f.Name} ({f.Module}) ×{TraceText.Count(f.Count)} · total {TraceText.Duration(f.TotalNs)} · self {TraceText.Duration(f.SelfTotalNs)} · p50 {TraceText.Duration((long)f.P50Ns)} · p95 {TraceText.Duration((long)f.P95Ns)} · p99 {TraceText.Duration((long)f.P99Ns)} · max {TraceText.Duration(f.MaxNs)} · {EvidenceRef.ForFunction(f.FunctionId)}",
-            "## Functions"));
+            AnswerSections.Functions));
         string headline = $"# Top {TraceText.Count(top.Count)} of {TraceText.Count(functionCount)} functions by {metricName}";
         var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Function] = top.Count };
         return new AnswerLines(headline, items, totals, query, matched, []);

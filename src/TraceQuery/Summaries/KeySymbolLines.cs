@@ -1,7 +1,6 @@
 using System.Globalization;
 using TraceQuery.Analysis;
 using TraceQuery.Model;
-using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
 namespace TraceQuery.Summaries;
@@ -9,9 +8,6 @@ namespace TraceQuery.Summaries;
 /// <summary>Renders a <see cref="KeySymbolPlan"/> as a headline and ranked lines: the functions with their reasons, then the per-module sets.</summary>
 internal static class KeySymbolLines
 {
-    public const string FunctionsSection = "## Key functions (score · calls · reasons)";
-    public const string SetsSection = "## Function sets to trace, per module (base64; first byte 0x01 bitset, 0x02 delta list; FunctionIdSet.DecodeFunctionIds)";
-
     public static (string Headline, List<SummaryItem> Items, Dictionary<SummaryItemKind, long> Totals) Render(ExecutionTrace trace, KeySymbolPlan plan)
     {
         string headline = $"# Key symbols for \"{plan.Symptom}\": {TraceText.Count(plan.Functions.Count)} of {TraceText.Count(plan.Candidates)} matching functions ({TraceText.Count(trace.FunctionIds.Length)} in the trace)";
@@ -21,7 +17,7 @@ internal static class KeySymbolLines
             var k = plan.Functions[i];
             items.Add(new SummaryItem(SummaryItemKind.Function,
                 $"{i + 1}. {k.Name} ({k.Module}) score {k.Score.ToString("0.#", CultureInfo.InvariantCulture)} · ×{TraceText.Count(k.Calls)} · {string.Join(" · ", k.Reasons)} · {EvidenceRef.ForFunction(k.FunctionId)}",
-                FunctionsSection));
+                AnswerSections.KeyFunctions));
         }
         foreach (var set in plan.ModuleSets)
         {
@@ -30,7 +26,7 @@ internal static class KeySymbolLines
             string encoding = set.Encoding == FunctionIdSetEncoding.Bitset ? "bitset" : "delta list";
             items.Add(new SummaryItem(SummaryItemKind.Timeline,
                 $"- {module} (module 0x{set.ModuleId.ToString("x8", CultureInfo.InvariantCulture)}): {TraceText.Count(set.Count)} function{(set.Count == 1 ? "" : "s")} · {encoding} · {set.Base64}",
-                SetsSection));
+                AnswerSections.KeyFunctionSets));
         }
         var totals = new Dictionary<SummaryItemKind, long>
         {

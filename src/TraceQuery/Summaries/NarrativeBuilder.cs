@@ -3,7 +3,6 @@ using System.Text;
 using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
-using TraceQuery.Summaries.Internals;
 using TraceQuery.Text;
 
 namespace TraceQuery.Summaries;
@@ -15,11 +14,6 @@ namespace TraceQuery.Summaries;
 /// </summary>
 internal static class NarrativeBuilder
 {
-    public const string FindingsSection = "## Findings";
-    public const string FunctionsSection = "## Hot functions (self time)";
-    public const string TimelineSection = "## Timeline";
-    public const string EventsSection = "## Matching events";
-
     public static string Headline(ExecutionTrace trace, EventFilter filter, Selection selection, AnalysisResult analysis)
     {
         var text = new StringBuilder();
@@ -44,7 +38,7 @@ internal static class NarrativeBuilder
     public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings)
     {
         foreach (var finding in analysis.Findings.Take(maxFindings))
-            yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), FindingsSection);
+            yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), AnswerSections.Findings);
 
         var top = Analyzer.TopFunctions(analysis.Functions, FunctionMetric.Self, 12);
         // Each line folds a function's calls: the exemplars name real spans (fastest … slowest) to fetch with events.get.
@@ -56,19 +50,19 @@ internal static class NarrativeBuilder
                 $"- {f.Name} ({f.Module}) ×{TraceText.Count(f.Count)} · self {TraceText.Duration(f.SelfTotalNs)} · total {TraceText.Duration(f.TotalNs)}"
                 + $" · p50 {TraceText.Duration(f.P50Ns)} · p99 {TraceText.Duration(f.P99Ns)} · max {TraceText.Duration(f.MaxNs)} · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}"
                 + (exemplars[i] is { } x ? " · " + x : ""),
-                FunctionsSection);
+                AnswerSections.HotFunctions);
         }
 
         if (includeTimeline)
         {
             foreach (string line in Timeline(trace, selection))
-                yield return new SummaryItem(SummaryItemKind.Timeline, line, TimelineSection);
+                yield return new SummaryItem(SummaryItemKind.Timeline, line, AnswerSections.Timeline);
         }
 
         if (filtered)
         {
             foreach (int e in selection.Indices())
-                yield return new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e), EventsSection);
+                yield return new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e), AnswerSections.MatchingEvents);
         }
     }
 

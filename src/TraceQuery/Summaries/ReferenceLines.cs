@@ -10,7 +10,7 @@ internal static class ReferenceLines
     /// <summary>One line per reference, in the order given; <paramref name="texts"/> are the references as the caller wrote them.</summary>
     public static AnswerLines Build(ExecutionTrace trace, IReadOnlyList<string> texts, IReadOnlyList<EvidenceRef> references, bool detail)
     {
-        var lines = references.Select(r => new SummaryItem(SummaryItemKind.Timeline, Resolve(trace, r, detail), "## Resolved")).ToList();
+        var lines = references.Select(r => new SummaryItem(SummaryItemKind.Timeline, Resolve(trace, r, detail), AnswerSections.Resolved)).ToList();
         string headline = $"# {TraceText.Count(texts.Count)} references";
         return AnswerLines.Counted(headline, lines, "events|" + string.Join(',', texts) + "|" + detail, trace.EventCount);
     }

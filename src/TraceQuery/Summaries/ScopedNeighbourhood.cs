@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
 using TraceQuery.Summaries.Internals;
@@ -17,8 +16,6 @@ namespace TraceQuery.Summaries;
 /// </summary>
 internal static class ScopedNeighbourhood
 {
-    public const string Section = "## Around the anchor (time order; offsets from the anchor)";
-
     /// <summary>Events considered at most; a larger window keeps those nearest the anchor on each thread.</summary>
     public const int MaxConsidered = 200_000;
 
@@ -119,12 +116,12 @@ internal static class ScopedNeighbourhood
         {
             int at = runs.FindIndex(r => trace.Timestamps[r.Run.First] >= anchor.StartNs);
             long position = at < 0 ? (3L * runs.Count) : (3L * at) - 1;
-            ranked.Add((-3, new SummaryItem(SummaryItemKind.Timeline, $"- [anchor] ±0 {anchor.Description}", Section) { Position = position }));
+            ranked.Add((-3, new SummaryItem(SummaryItemKind.Timeline, $"- [anchor] ±0 {anchor.Description}", AnswerSections.Around) { Position = position }));
             other++;
         }
         if (window.IncludeDetail && !windowHasDetail)
         {
-            ranked.Add((-1, new SummaryItem(SummaryItemKind.Timeline, NearestDetail(trace, anchor, ranges), Section) { Position = long.MinValue }));
+            ranked.Add((-1, new SummaryItem(SummaryItemKind.Timeline, NearestDetail(trace, anchor, ranges), AnswerSections.Around) { Position = long.MinValue }));
             other++;
         }
         var timestamps = trace.Timestamps;
@@ -136,18 +133,18 @@ internal static class ScopedNeighbourhood
                 distance = Math.Min(distance, Distance(timestamps[e], anchor));
             if (run.Folded)
             {
-                ranked.Add((distance * 2, new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, TraceText.Offset(timestamps[run.First] - anchor.StartNs) + " "), Section) { Position = 3L * i }));
+                ranked.Add((distance * 2, new SummaryItem(SummaryItemKind.Function, RepeatFolding.Render(trace, run, TraceText.Offset(timestamps[run.First] - anchor.StartNs) + " "), AnswerSections.Around) { Position = 3L * i }));
                 folded++;
                 continue;
             }
             int e0 = run.First;
             bool isAnchor = IsAnchorEvent(e0);
             string mark = !isAnchor ? "" : e0 == anchor.Event ? "[anchor] " : "[anchor end] ";
-            ranked.Add((isAnchor ? -2 : distance * 2, new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e0, TraceText.Offset(timestamps[e0] - anchor.StartNs), mark), Section) { Position = 3L * i }));
+            ranked.Add((isAnchor ? -2 : distance * 2, new SummaryItem(SummaryItemKind.Event, TraceText.Event(trace, e0, TraceText.Offset(timestamps[e0] - anchor.StartNs), mark), AnswerSections.Around) { Position = 3L * i }));
             singles++;
             if (window.IncludeDetail && trace.DetailSeqs[e0] != TraceEvent.NoDetail && trace.TryGetDetail(e0, out var record))
             {
-                ranked.Add(((isAnchor ? 0 : distance * 4) + 1, new SummaryItem(SummaryItemKind.Timeline, "  " + TraceText.Detail(record), Section) { Position = (3L * i) + 1 }));
+                ranked.Add(((isAnchor ? 0 : distance * 4) + 1, new SummaryItem(SummaryItemKind.Timeline, "  " + TraceText.Detail(record), AnswerSections.Around) { Position = (3L * i) + 1 }));
                 other++;
             }
         }

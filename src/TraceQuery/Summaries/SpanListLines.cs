@@ -10,7 +10,7 @@ internal static class SpanListLines
     public static AnswerLines Build(ExecutionTrace trace, List<int> spans, int limit, string query)
     {
         int count = spans.Count;
-        var items = spans.Select(s => new SummaryItem(SummaryItemKind.Event, TraceText.Span(trace, s), "## Spans"));
+        var items = spans.Select(s => new SummaryItem(SummaryItemKind.Event, TraceText.Span(trace, s), AnswerSections.Spans));
         string headline = $"# {TraceText.Count(count)} spans match{(count == limit ? " (limit reached)" : "")}";
         var totals = new Dictionary<SummaryItemKind, long> { [SummaryItemKind.Event] = count };
         return new AnswerLines(headline, items, totals, query, trace.EventCount, []);

@@ -7,8 +7,6 @@ namespace TraceQuery.Summaries;
 /// <summary>The lines of a <c>trace.info</c> answer: source, time range, counts, each thread's recovery, and warnings.</summary>
 internal static class TraceInfoLines
 {
-    private const string Section = "## Info";
-
     /// <summary>The answer's lines; <paramref name="traceName"/> is how the caller named the trace.</summary>
     public static AnswerLines Build(ExecutionTrace trace, string traceName)
     {
@@ -38,5 +36,5 @@ internal static class TraceInfoLines
         r.Reordered ? "reordered by time" : null,
     }.Where(x => x is not null));
 
-    private static SummaryItem Line(string text) => new(SummaryItemKind.Timeline, text, Section);
+    private static SummaryItem Line(string text) => new(SummaryItemKind.Timeline, text, AnswerSections.Info);
 }

@@ -9,16 +9,16 @@ public static partial class Kernels
     /// counts nothing). O(n), no allocation.
     /// </summary>
     public static int CountGreaterThan(ReadOnlySpan<float> x, float threshold) =>
-        KernelDrivers.Count<float, GreaterThanOperator<float>>(x, threshold);
+        KernelDrivers.Count(x, new GreaterThanOperator<float>(threshold));
 
     /// <summary>
     /// How many elements are greater than <paramref name="threshold"/>; NaN never counts (and a NaN threshold
     /// counts nothing). O(n), no allocation.
     /// </summary>
     public static int CountGreaterThan(ReadOnlySpan<double> x, double threshold) =>
-        KernelDrivers.Count<double, GreaterThanOperator<double>>(x, threshold);
+        KernelDrivers.Count(x, new GreaterThanOperator<double>(threshold));
 
     /// <summary>How many elements are greater than <paramref name="threshold"/>. O(n), no allocation.</summary>
     public static int CountGreaterThan(ReadOnlySpan<long> x, long threshold) =>
-        KernelDrivers.Count<long, GreaterThanOperator<long>>(x, threshold);
+        KernelDrivers.Count(x, new GreaterThanOperator<long>(threshold));
 }

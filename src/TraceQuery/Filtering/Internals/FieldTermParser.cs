@@ -27,14 +27,14 @@ internal static class FieldTermParser
             FilterField.Kind => new KindTerm(ParseKinds(filter, token.Value, valueColumn)),
             FilterField.Thread => new ThreadTerm(ParseThreads(filter, token.Value, valueColumn)),
             FilterField.Function or FilterField.Module => ParseName(filter, token, validRegexes),
-            FilterField.Depth => new DepthTerm(ToComparison(token.Operator), ParseUnsigned(filter, token.Value, 0, token.Value.Length, valueColumn, "depth")),
+            FilterField.Depth => new DepthTerm(token.Operator, ParseUnsigned(filter, token.Value, 0, token.Value.Length, valueColumn, "depth")),
             FilterField.Time => ParseTime(filter, token, valueColumn),
-            FilterField.Duration => new DurationTerm(ToComparison(token.Operator),
+            FilterField.Duration => new DurationTerm(token.Operator,
                 TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a duration")),
             FilterField.Detail => new DetailTerm(ParseDetail(filter, token.Value, valueColumn)),
-            FilterField.SpanDuration => new SpanDurationTerm(ToComparison(token.Operator),
+            FilterField.SpanDuration => new SpanDurationTerm(token.Operator,
                 TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a duration")),
-            FilterField.SelfTime => new SelfTimeTerm(ToComparison(token.Operator),
+            FilterField.SelfTime => new SelfTimeTerm(token.Operator,
                 TimeQuantity.Parse(filter, token.Value, 0, token.Value.Length, valueColumn, "a self time")),
             FilterField.Status => new SpanStatusTerm(ParseStatuses(filter, token.Value, valueColumn)),
             FilterField.Arg => new ArgTerm(FilterSyntax.ArgKey(token.FieldName), token.Value),
@@ -51,16 +51,16 @@ internal static class FieldTermParser
             return;
         if (token.Field == FilterField.Time)
         {
-            if (token.Operator is FieldOperator.Equal or FieldOperator.NotEqual)
+            if ((token.Operator == ComparisonOperator.Equal && !token.IsColon) || token.Operator == ComparisonOperator.NotEqual)
             {
                 throw FilterErrors.Unexpected(filter, token.OperatorColumn, $"'{token.OperatorText}' after 'time'",
                     "a time is a window, not an instant: use a range such as time:1ms..2ms, or one of < <= > >= such as time>=1ms");
             }
             return;
         }
-        if (token.Operator is FieldOperator.Colon or FieldOperator.Equal)
+        if (token.Operator == ComparisonOperator.Equal)
             return;
-        string hint = token.Operator == FieldOperator.NotEqual
+        string hint = token.Operator == ComparisonOperator.NotEqual
             ? $"expected ':' (to exclude, write not {name}:…)"
             : $"expected ':' ({name} cannot be compared with < or >)";
         throw FilterErrors.Unexpected(filter, token.OperatorColumn, $"'{token.OperatorText}' after '{name}'", hint);
@@ -75,7 +75,7 @@ internal static class FieldTermParser
             FilterField.Kind => " (" + FilterSyntax.KindList + ")",
             FilterField.Thread => " (a thread id such as 3, or a list such as 1,3)",
             FilterField.Depth => " (a call depth such as 3)",
-            FilterField.Time => token.Operator == FieldOperator.Colon ? " (a range such as 1ms..2ms)" : " (a time such as 1.5ms)",
+            FilterField.Time => token.IsColon ? " (a range such as 1ms..2ms)" : " (a time such as 1.5ms)",
             FilterField.Duration => " (a duration such as 10ms)",
             FilterField.Detail => " (yes or no)",
             FilterField.SpanDuration => " (a duration such as 10ms)",
@@ -91,16 +91,6 @@ internal static class FieldTermParser
             message += $"; remove the space after '{token.OperatorText}'";
         return FilterErrors.At(filter, column, message);
     }
-
-    private static ComparisonOperator ToComparison(FieldOperator op) => op switch
-    {
-        FieldOperator.Colon or FieldOperator.Equal => ComparisonOperator.Equal,
-        FieldOperator.NotEqual => ComparisonOperator.NotEqual,
-        FieldOperator.Less => ComparisonOperator.Less,
-        FieldOperator.LessOrEqual => ComparisonOperator.LessOrEqual,
-        FieldOperator.Greater => ComparisonOperator.Greater,
-        _ => ComparisonOperator.GreaterOrEqual,
-    };
 
     private static EventKind[] ParseKinds(string filter, string value, int column)
     {
@@ -197,14 +187,14 @@ internal static class FieldTermParser
     private static TimeTerm ParseTime(string filter, in FilterToken token, int column)
     {
         string value = token.Value;
-        if (token.Operator != FieldOperator.Colon)
+        if (!token.IsColon)
         {
             long at = TimeQuantity.Parse(filter, value, 0, value.Length, column, "a time");
             return token.Operator switch
             {
-                FieldOperator.GreaterOrEqual => new TimeTerm(at, null),
-                FieldOperator.Greater => new TimeTerm(PlusOne(filter, value, at, column), null),
-                FieldOperator.Less => new TimeTerm(null, at),
+                ComparisonOperator.GreaterOrEqual => new TimeTerm(at, null),
+                ComparisonOperator.Greater => new TimeTerm(PlusOne(filter, value, at, column), null),
+                ComparisonOperator.Less => new TimeTerm(null, at),
                 _ => new TimeTerm(null, PlusOne(filter, value, at, column)),
             };
         }

@@ -121,16 +121,16 @@ internal sealed class FilterLexer
                 $"unknown field '{name}' at column {FilterErrors.Col(start + 1)}; expected one of {FilterSyntax.FieldList}{hint}");
         }
 
-        (FieldOperator op, int length) = (_text[operatorStart], operatorStart + 1 < _text.Length ? _text[operatorStart + 1] : '\0') switch
+        (ComparisonOperator op, int length) = (_text[operatorStart], operatorStart + 1 < _text.Length ? _text[operatorStart + 1] : '\0') switch
         {
-            (':', _) => (FieldOperator.Colon, 1),
-            ('=', '=') => (FieldOperator.Equal, 2),
-            ('=', _) => (FieldOperator.Equal, 1),
-            ('!', _) => (FieldOperator.NotEqual, 2),
-            ('<', '=') => (FieldOperator.LessOrEqual, 2),
-            ('<', _) => (FieldOperator.Less, 1),
-            ('>', '=') => (FieldOperator.GreaterOrEqual, 2),
-            _ => (FieldOperator.Greater, 1),
+            (':', _) => (ComparisonOperator.Equal, 1),
+            ('=', '=') => (ComparisonOperator.Equal, 2),
+            ('=', _) => (ComparisonOperator.Equal, 1),
+            ('!', _) => (ComparisonOperator.NotEqual, 2),
+            ('<', '=') => (ComparisonOperator.LessOrEqual, 2),
+            ('<', _) => (ComparisonOperator.Less, 1),
+            ('>', '=') => (ComparisonOperator.GreaterOrEqual, 2),
+            _ => (ComparisonOperator.Greater, 1),
         };
 
         int valueStart = operatorStart + length;

@@ -19,8 +19,11 @@ internal readonly record struct FilterToken(FilterTokenKind Kind, int Column, st
     /// <summary>Field terms: the field name as written.</summary>
     public string FieldName { get; init; } = "";
 
-    /// <summary>Field terms: the operator.</summary>
-    public FieldOperator Operator { get; init; }
+    /// <summary>Field terms: the comparison the operator means (<c>:</c> and <c>==</c> mean <see cref="ComparisonOperator.Equal"/>).</summary>
+    public ComparisonOperator Operator { get; init; }
+
+    /// <summary>Field terms: the operator was <c>:</c> (membership, or a range for <c>time</c>) rather than a comparison.</summary>
+    public bool IsColon => OperatorText == ":";
 
     /// <summary>Field terms: the operator as written (<c>:</c>, <c>&gt;=</c>, <c>==</c>, …).</summary>
     public string OperatorText { get; init; } = "";

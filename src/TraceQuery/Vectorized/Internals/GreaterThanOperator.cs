@@ -3,13 +3,13 @@ using System.Runtime.Intrinsics;
 
 namespace TraceQuery.Vectorized.Internals;
 
-/// <summary>x &gt; y (false whenever either side is NaN).</summary>
-internal readonly struct GreaterThanOperator<T> : IPredicateOperator<T>
-    where T : INumber<T>
+/// <summary>x &gt; threshold (false whenever either side is NaN).</summary>
+internal readonly struct GreaterThanOperator<T>(T threshold) : IBooleanUnaryOperator<T>
+    where T : unmanaged, INumber<T>
 {
-    public static bool Vectorizable => true;
+    private readonly Vector256<T> _thresholds = Vector256.Create(threshold);
 
-    public static bool Invoke(T x, T y) => x > y;
+    public bool Invoke(T value) => value > threshold;
 
-    public static Vector256<T> Invoke(Vector256<T> x, Vector256<T> y) => Vector256.GreaterThan(x, y);
+    public Vector256<T> Invoke(Vector256<T> values) => Vector256.GreaterThan(values, _thresholds);
 }
