@@ -19,7 +19,7 @@ public sealed class TraceBuilder
     private readonly List<SymbolInfo> _symbols = [];
     private readonly List<PlannedSpan> _spans = [];
     private readonly List<SpanException> _exceptions = [];
-    private readonly List<EventAttributes?> _spanAttributes = [];
+    private readonly Dictionary<int, EventAttributes> _spanAttributes = [];
     private readonly List<(ulong SpanId, SpanEvent Event)> _spanEvents = [];
     private readonly List<(ulong From, ulong To, string Kind)> _links = [];
     private long _clippedValues;
@@ -148,7 +148,8 @@ public sealed class TraceBuilder
             throw new ArgumentException("A span id must not be 0 (0 means \"no parent\").", nameof(span));
         var lane = Lane(span.ThreadId);
         (lane.Spans ??= []).Add(_spans.Count);
-        _spanAttributes.Add(span.Attributes is { Count: > 0 } attributes ? Bound(attributes) : null);
+        if (span.Attributes is { Count: > 0 } attributes)
+            _spanAttributes[_spans.Count] = Bound(attributes);
         _spans.Add(new PlannedSpan { Record = span with { Attributes = null }, Parent = -1, CallPosition = -1, FirstException = -1 });
         return this;
     }
@@ -297,7 +298,7 @@ public sealed class TraceBuilder
         {
             if (callIndex[s] < 0)
                 continue;
-            if (_spanAttributes[s] is { } bounded)
+            if (_spanAttributes.TryGetValue(s, out var bounded))
                 attributes.Add((callIndex[s], bounded));
             if (spans[s].Record.Marks != SpanMarks.None)
                 (marks ??= new SpanMarks[columns.Count])[callIndex[s]] = spans[s].Record.Marks;

@@ -255,14 +255,14 @@ internal sealed partial class ChromeEventCollector
                 StartNs = slice.Start,
                 EndNs = slice.End == Open ? null : slice.End,
                 Error = slice.Error,
-                Attributes = slice.Attributes,
+                Attributes = slice.Extra == 0 ? null : _extras[slice.Extra - 1].Attributes,
                 Marks = marksOf(slice.Function, slice.Name, slice.Instant),
             });
-            if (slice.BindId is { } key)
+            if (slice.Extra > 0 && _extras[slice.Extra - 1] is { BindId: { } key } extra)
             {
-                if (slice.FlowOut)
+                if (extra.FlowOut)
                     OpenStack(bindOut, key, slice.Start, slice.SpanId);
-                if (slice.FlowIn)
+                if (extra.FlowIn)
                     bindIn.Add((key, slice.Start, slice.SpanId));
             }
             if (!slice.Instant)

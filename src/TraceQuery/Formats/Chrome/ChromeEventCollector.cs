@@ -26,6 +26,7 @@ internal sealed partial class ChromeEventCollector
     private readonly Dictionary<string, List<int>> _openAsync = [];
     private readonly Dictionary<string, List<int>> _openLegacy = [];
     private readonly List<AsyncSlice> _async = [];
+    private readonly List<SliceExtra> _extras = [];
     private readonly List<FlowStep> _flowSteps = [];
     private readonly Dictionary<string, long> _stringIds = [];
     private readonly Dictionary<long, string> _idTexts = [];
@@ -195,7 +196,18 @@ internal sealed partial class ChromeEventCollector
                     slice.End = EndAt(slice.Start, ts, phaseOffset);
                     slice.Error ??= error;
                     if (_args.Items.Count > 0)
-                        slice.Attributes = slice.Attributes is null ? _args.TakeItems() : [.. slice.Attributes, .. _args.Items];
+                    {
+                        if (slice.Extra == 0)
+                        {
+                            _extras.Add(new SliceExtra { Attributes = _args.TakeItems() });
+                            slice.Extra = _extras.Count;
+                        }
+                        else
+                        {
+                            ref var extra = ref CollectionsMarshal.AsSpan(_extras)[slice.Extra - 1];
+                            extra.Attributes = extra.Attributes is null ? _args.TakeItems() : [.. extra.Attributes, .. _args.Items];
+                        }
+                    }
                     break;
                 }
             case 'X':
@@ -388,11 +400,24 @@ internal sealed partial class ChromeEventCollector
         Error = error,
         Instant = instant,
         Order = _order++,
-        Attributes = _args.TakeItems(),
-        BindId = bindId is null || !(flowIn || flowOut) ? null : cat + "\u0001" + bindId,
-        FlowIn = flowIn,
-        FlowOut = flowOut,
+        Extra = NewExtra(cat, bindId, flowIn, flowOut),
     };
+
+    /// <summary>Keeps the args and flow binding of the event being read, if it has any; returns <see cref="Slice.Extra"/>.</summary>
+    private int NewExtra(string cat, string? bindId, bool flowIn, bool flowOut)
+    {
+        bool bound = bindId is not null && (flowIn || flowOut);
+        if (_args.Items.Count == 0 && !bound)
+            return 0;
+        _extras.Add(new SliceExtra
+        {
+            Attributes = _args.TakeItems(),
+            BindId = bound ? cat + "\u0001" + bindId : null,
+            FlowIn = flowIn,
+            FlowOut = flowOut,
+        });
+        return _extras.Count;
+    }
 
     private ThreadState Thread(long pid, long tid)
     {
