@@ -268,12 +268,23 @@ public sealed class TraceBuilder
     private SpanSideTables? BuildSideTables(PlannedSpan[] spans, BuiltColumns columns, int[]?[] laneLinks, List<string> warnings, out long unresolvedLinks)
     {
         unresolvedLinks = 0;
-        if (spans.Length == 0 && _links.Count == 0 && _spanEvents.Count == 0)
+        bool anyMarks = false;
+        foreach (ref readonly var span in spans.AsSpan())
+        {
+            if (span.Record.Marks != SpanMarks.None)
+            {
+                anyMarks = true;
+                break;
+            }
+        }
+        // Most traces (ATF, generated, plain Chrome) carry none of it: no lookup tables are built for them.
+        if (!anyMarks && _spanAttributes.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
             return null;
         // Global CALL index per span; -1 for a dropped duplicate.
         var callIndex = new int[spans.Length];
         Array.Fill(callIndex, -1);
-        var byId = new Dictionary<ulong, int>(spans.Length);
+        bool needIds = _links.Count > 0 || _spanEvents.Count > 0;
+        var byId = new Dictionary<ulong, int>(needIds ? spans.Length : 0);
         int laneIndex = 0;
         foreach (var lane in _threads.Values)
         {
@@ -285,7 +296,8 @@ public sealed class TraceBuilder
                     if (spans[s].CallPosition >= 0)
                     {
                         callIndex[s] = start + spans[s].CallPosition;
-                        byId.TryAdd(spans[s].Record.SpanId, s);
+                        if (needIds)
+                            byId.TryAdd(spans[s].Record.SpanId, s);
                     }
                 }
             }
