@@ -19,7 +19,7 @@ public sealed class TraceBuilder
     private readonly List<SymbolInfo> _symbols = [];
     private readonly List<PlannedSpan> _spans = [];
     private readonly List<SpanException> _exceptions = [];
-    private readonly List<EventAttributes?> _spanAttributes = [];
+    private readonly Dictionary<int, EventAttributes> _spanAttributes = [];
     private readonly List<(ulong SpanId, SpanEvent Event)> _spanEvents = [];
     private readonly List<(ulong From, ulong To, string Kind)> _links = [];
     private long _clippedValues;
@@ -148,7 +148,8 @@ public sealed class TraceBuilder
             throw new ArgumentException("A span id must not be 0 (0 means \"no parent\").", nameof(span));
         var lane = Lane(span.ThreadId);
         (lane.Spans ??= []).Add(_spans.Count);
-        _spanAttributes.Add(span.Attributes is { Count: > 0 } attributes ? Bound(attributes) : null);
+        if (span.Attributes is { Count: > 0 } attributes)
+            _spanAttributes[_spans.Count] = Bound(attributes);
         _spans.Add(new PlannedSpan { Record = span with { Attributes = null }, Parent = -1, CallPosition = -1, FirstException = -1 });
         return this;
     }
@@ -267,12 +268,23 @@ public sealed class TraceBuilder
     private SpanSideTables? BuildSideTables(PlannedSpan[] spans, BuiltColumns columns, int[]?[] laneLinks, List<string> warnings, out long unresolvedLinks)
     {
         unresolvedLinks = 0;
-        if (spans.Length == 0 && _links.Count == 0 && _spanEvents.Count == 0)
+        bool anyMarks = false;
+        foreach (ref readonly var span in spans.AsSpan())
+        {
+            if (span.Record.Marks != SpanMarks.None)
+            {
+                anyMarks = true;
+                break;
+            }
+        }
+        // Most traces (ATF, generated, plain Chrome) carry none of it: no lookup tables are built for them.
+        if (!anyMarks && _spanAttributes.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
             return null;
         // Global CALL index per span; -1 for a dropped duplicate.
         var callIndex = new int[spans.Length];
         Array.Fill(callIndex, -1);
-        var byId = new Dictionary<ulong, int>(spans.Length);
+        bool needIds = _links.Count > 0 || _spanEvents.Count > 0;
+        var byId = new Dictionary<ulong, int>(needIds ? spans.Length : 0);
         int laneIndex = 0;
         foreach (var lane in _threads.Values)
         {
@@ -284,7 +296,8 @@ public sealed class TraceBuilder
                     if (spans[s].CallPosition >= 0)
                     {
                         callIndex[s] = start + spans[s].CallPosition;
-                        byId.TryAdd(spans[s].Record.SpanId, s);
+                        if (needIds)
+                            byId.TryAdd(spans[s].Record.SpanId, s);
                     }
                 }
             }
@@ -297,7 +310,7 @@ public sealed class TraceBuilder
         {
             if (callIndex[s] < 0)
                 continue;
-            if (_spanAttributes[s] is { } bounded)
+            if (_spanAttributes.TryGetValue(s, out var bounded))
                 attributes.Add((callIndex[s], bounded));
             if (spans[s].Record.Marks != SpanMarks.None)
                 (marks ??= new SpanMarks[columns.Count])[callIndex[s]] = spans[s].Record.Marks;

@@ -9,7 +9,7 @@ namespace TraceQuery.Tests.Filtering;
 [TestClass]
 public sealed class ArgFilterTests
 {
-    private static readonly Lazy<ExecutionTrace> Clang14 = new(() => TraceFile.Open(RealTraces.PathOf("clang14-ftime-trace-config_parser.json")));
+    private static readonly Lazy<ExecutionTrace> Clang14 = new(() => TraceFile.Open(RealTraceFiles.PathOf("clang14-ftime-trace-config_parser.json")));
 
     [TestMethod]
     [DataRow("arg.path:*types.ts", "arg.path:*types.ts", "path")]

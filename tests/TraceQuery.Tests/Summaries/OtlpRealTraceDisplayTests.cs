@@ -13,7 +13,7 @@ namespace TraceQuery.Tests.Summaries;
 public sealed class OtlpRealTraceDisplayTests
 {
     private static readonly QueryEngine Engine = new(tokenCounter: new TokenCounter("gpt-4o"));
-    private static readonly Lazy<ExecutionTrace> Otel = new(() => TraceFile.Open(RealTraces.PathOf("otel-js-invoice-jobqueue.jsonl")));
+    private static readonly Lazy<ExecutionTrace> Otel = new(() => TraceFile.Open(RealTraceFiles.PathOf("otel-js-invoice-jobqueue.jsonl")));
 
     /// <summary>The CALL of the consumer span that processed invoice inv-1005 on its first attempt.</summary>
     private static int Inv1005Consumer(ExecutionTrace trace)

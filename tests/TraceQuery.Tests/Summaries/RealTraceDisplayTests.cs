@@ -10,7 +10,7 @@ namespace TraceQuery.Tests.Summaries;
 public sealed class RealTraceDisplayTests
 {
     private static readonly QueryEngine Engine = new(tokenCounter: new TokenCounter("gpt-4o"));
-    private static readonly Lazy<ExecutionTrace> Clang14 = new(() => TraceFile.Open(RealTraces.PathOf("clang14-ftime-trace-config_parser.json")));
+    private static readonly Lazy<ExecutionTrace> Clang14 = new(() => TraceFile.Open(RealTraceFiles.PathOf("clang14-ftime-trace-config_parser.json")));
     private const string FeaturesArgs = "args{detail=\"/usr/include/features.h\"}";
 
     private static int FeaturesSpan(ExecutionTrace trace)
@@ -55,7 +55,7 @@ public sealed class RealTraceDisplayTests
     [TestMethod]
     public void Info_FourProcessDevToolsTrace_ThenNamesProcessesThreadsAndRelatesRecordsToSpansAndEvents()
     {
-        using var trace = TraceFile.Open(RealTraces.PathOf("devtools-chrome85-parcel.json"));
+        using var trace = TraceFile.Open(RealTraceFiles.PathOf("devtools-chrome85-parcel.json"));
         var result = Engine.Info(trace, new TraceInfoRequest { TokenBudget = 4_000 });
         StringAssert.Contains(result.Summary, "CrBrowserMain (Browser pid 312 tid 775)");
         StringAssert.Contains(result.Summary, "CrRendererMain (Renderer pid 63312 tid 775)");

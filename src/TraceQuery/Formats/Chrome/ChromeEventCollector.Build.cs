@@ -120,6 +120,7 @@ internal sealed partial class ChromeEventCollector
             }
         }
 
+        BindToAsync(asyncIds);
         unresolvedFlows += LinkFlows(builder, out var flowWarnings);
         unresolvedFlows += LinkBoundFlows(builder, bindOut, bindIn);
 
@@ -254,14 +255,14 @@ internal sealed partial class ChromeEventCollector
                 StartNs = slice.Start,
                 EndNs = slice.End == Open ? null : slice.End,
                 Error = slice.Error,
-                Attributes = slice.Attributes,
+                Attributes = slice.Extra == 0 ? null : _extras[slice.Extra - 1].Attributes,
                 Marks = marksOf(slice.Function, slice.Name, slice.Instant),
             });
-            if (slice.BindId is { } key)
+            if (slice.Extra > 0 && _extras[slice.Extra - 1] is { BindId: { } key } extra)
             {
-                if (slice.FlowOut)
+                if (extra.FlowOut)
                     OpenStack(bindOut, key, slice.Start, slice.SpanId);
-                if (slice.FlowIn)
+                if (extra.FlowIn)
                     bindIn.Add((key, slice.Start, slice.SpanId));
             }
             if (!slice.Instant)
@@ -289,19 +290,12 @@ internal sealed partial class ChromeEventCollector
         list!.Add((start, span));
     }
 
-    /// <summary>The span a flow step binds to: the innermost slice open at its time, or the first slice starting at or after it; 0 for none.</summary>
+    /// <summary>
+    /// The span a flow step binds to: an instant at its time or else the innermost slice open at its time, or (a default
+    /// <c>f</c>) the first slice starting at or after it; 0 for none.
+    /// </summary>
     private static ulong Bind(in FlowStep step, Span<Slice> sorted, List<int> open)
     {
-        if (step.Enclosing)
-        {
-            for (int j = open.Count - 1; j >= 0; j--)
-            {
-                ref var slice = ref sorted[open[j]];
-                if (slice.Start <= step.Time && slice.End >= step.Time)
-                    return slice.SpanId;
-            }
-            return 0;
-        }
         int lo = 0, hi = sorted.Length;
         while (lo < hi)
         {
@@ -311,12 +305,67 @@ internal sealed partial class ChromeEventCollector
             else
                 hi = mid;
         }
+        if (step.Enclosing)
+        {
+            // An instant at the flow's own time is the innermost slice there (Chromium binds Layer flows to 'I' records).
+            for (int at = lo; at < sorted.Length && sorted[at].Start == step.Time; at++)
+            {
+                if (sorted[at].Instant)
+                    return sorted[at].SpanId;
+            }
+            for (int j = open.Count - 1; j >= 0; j--)
+            {
+                ref var slice = ref sorted[open[j]];
+                if (slice.Start <= step.Time && slice.End >= step.Time)
+                    return slice.SpanId;
+            }
+            return 0;
+        }
         for (; lo < sorted.Length; lo++)
         {
             if (!sorted[lo].Instant)
                 return sorted[lo].SpanId;
         }
         return 0;
+    }
+
+    /// <summary>
+    /// A flow step that found no slice on its thread binds to an async span of its process that begins at its very time
+    /// (Chromium starts <c>AnimationFrame</c> flows on the <c>b</c> of the same name), preferring one of the same name.
+    /// </summary>
+    private void BindToAsync(ulong[] asyncIds)
+    {
+        var steps = CollectionsMarshal.AsSpan(_flowSteps);
+        Dictionary<(long Pid, ulong Start), List<int>>? byStart = null;
+        for (int s = 0; s < steps.Length; s++)
+        {
+            ref var step = ref steps[s];
+            if (step.SpanId != 0)
+                continue;
+            if (byStart is null)
+            {
+                byStart = [];
+                for (int a = 0; a < _async.Count; a++)
+                {
+                    var key = (_async[a].Pid, _async[a].Start);
+                    if (!byStart.TryGetValue(key, out var list))
+                        byStart[key] = list = [];
+                    list.Add(a);
+                }
+            }
+            if (!byStart.TryGetValue((step.Thread.Pid, step.Time), out var candidates))
+                continue;
+            int chosen = candidates[0];
+            foreach (int a in candidates)
+            {
+                if (_async[a].Name == step.Name)
+                {
+                    chosen = a;
+                    break;
+                }
+            }
+            step.SpanId = asyncIds[chosen];
+        }
     }
 
     /// <summary>

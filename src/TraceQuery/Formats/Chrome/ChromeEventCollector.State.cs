@@ -15,9 +15,15 @@ internal sealed partial class ChromeEventCollector
         public string Name;
         public int Order;
         public ulong SpanId;
-        public KeyValuePair<string, string>[]? Attributes;
 
-        /// <summary>Category and <c>bind_id</c> of a slice that starts (<see cref="FlowOut"/>) or ends (<see cref="FlowIn"/>) a flow.</summary>
+        /// <summary>1 + the index of the slice's args and flow binding in the collector's extras; 0 for none (most slices), so a slice stays small.</summary>
+        public int Extra;
+    }
+
+    /// <summary>What only some slices carry: their args and, for a slice that starts or ends a flow, its category and <c>bind_id</c>.</summary>
+    private struct SliceExtra
+    {
+        public KeyValuePair<string, string>[]? Attributes;
         public string? BindId;
         public bool FlowIn;
         public bool FlowOut;
@@ -60,6 +66,7 @@ internal sealed partial class ChromeEventCollector
     {
         public string Key;
         public string Category;
+        public string Name;
         public char Phase;
         public ThreadState Thread;
         public ulong Time;

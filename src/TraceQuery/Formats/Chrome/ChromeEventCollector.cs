@@ -26,6 +26,7 @@ internal sealed partial class ChromeEventCollector
     private readonly Dictionary<string, List<int>> _openAsync = [];
     private readonly Dictionary<string, List<int>> _openLegacy = [];
     private readonly List<AsyncSlice> _async = [];
+    private readonly List<SliceExtra> _extras = [];
     private readonly List<FlowStep> _flowSteps = [];
     private readonly Dictionary<string, long> _stringIds = [];
     private readonly Dictionary<long, string> _idTexts = [];
@@ -52,6 +53,50 @@ internal sealed partial class ChromeEventCollector
 
     /// <summary>Notes a key of the top-level object (producers sign their files with some).</summary>
     public void TopLevelKey(string key) => _topLevelKeys.Add(key);
+
+    /// <summary>Messages of a top-level log list shown as warnings, at most this many per list.</summary>
+    private const int MaxTopLevelMessages = 10;
+
+    /// <summary>Characters of one top-level log message kept in its warning.</summary>
+    private const int MaxTopLevelMessageLength = 300;
+
+    /// <summary>
+    /// A top-level list of log lines beside <c>traceEvents</c> (Kineto writes <c>ERROR</c>): each string becomes a warning
+    /// (at most <see cref="MaxTopLevelMessages"/>, clipped), the rest counted. Anything but an array of strings is ignored.
+    /// </summary>
+    public void TopLevelMessages(string key, ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            return;
+        int count = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.String)
+                continue;
+            if (count++ >= MaxTopLevelMessages)
+                continue;
+            string text;
+            try
+            {
+                text = reader.GetString() ?? "";
+            }
+            catch (InvalidOperationException)
+            {
+                text = "(not valid UTF-8 text)";
+            }
+            if (text.Length > MaxTopLevelMessageLength)
+                text = EventAttributes.Clip(text, MaxTopLevelMessageLength);
+            _warnings.Add($"the file's top-level '{key}' list says: {text.Trim()}");
+        }
+        if (count > MaxTopLevelMessages)
+            _warnings.Add(JsonValues.Invariant($"the file's top-level '{key}' list holds {count - MaxTopLevelMessages} more message(s), not shown."));
+    }
 
     /// <summary>Maps one event (the bytes of one JSON object) onto the state.</summary>
     public void AddEvent(ReadOnlySpan<byte> json, long offset)
@@ -151,7 +196,18 @@ internal sealed partial class ChromeEventCollector
                     slice.End = EndAt(slice.Start, ts, phaseOffset);
                     slice.Error ??= error;
                     if (_args.Items.Count > 0)
-                        slice.Attributes = slice.Attributes is null ? _args.TakeItems() : [.. slice.Attributes, .. _args.Items];
+                    {
+                        if (slice.Extra == 0)
+                        {
+                            _extras.Add(new SliceExtra { Attributes = _args.TakeItems() });
+                            slice.Extra = _extras.Count;
+                        }
+                        else
+                        {
+                            ref var extra = ref CollectionsMarshal.AsSpan(_extras)[slice.Extra - 1];
+                            extra.Attributes = extra.Attributes is null ? _args.TakeItems() : [.. extra.Attributes, .. _args.Items];
+                        }
+                    }
                     break;
                 }
             case 'X':
@@ -210,6 +266,7 @@ internal sealed partial class ChromeEventCollector
                 {
                     Key = cat + "\u0001" + (id ?? ""),
                     Category = cat,
+                    Name = name ?? "",
                     Phase = phase,
                     Thread = thread,
                     Time = ts,
@@ -343,11 +400,24 @@ internal sealed partial class ChromeEventCollector
         Error = error,
         Instant = instant,
         Order = _order++,
-        Attributes = _args.TakeItems(),
-        BindId = bindId is null || !(flowIn || flowOut) ? null : cat + "\u0001" + bindId,
-        FlowIn = flowIn,
-        FlowOut = flowOut,
+        Extra = NewExtra(cat, bindId, flowIn, flowOut),
     };
+
+    /// <summary>Keeps the args and flow binding of the event being read, if it has any; returns <see cref="Slice.Extra"/>.</summary>
+    private int NewExtra(string cat, string? bindId, bool flowIn, bool flowOut)
+    {
+        bool bound = bindId is not null && (flowIn || flowOut);
+        if (_args.Items.Count == 0 && !bound)
+            return 0;
+        _extras.Add(new SliceExtra
+        {
+            Attributes = _args.TakeItems(),
+            BindId = bound ? cat + "\u0001" + bindId : null,
+            FlowIn = flowIn,
+            FlowOut = flowOut,
+        });
+        return _extras.Count;
+    }
 
     private ThreadState Thread(long pid, long tid)
     {

@@ -68,8 +68,12 @@ public static class ChromeTraceReader
                 }
                 else
                 {
-                    collector.TopLevelKey(json.GetString());
-                    json.SkipValue();
+                    string key = json.GetString();
+                    collector.TopLevelKey(key);
+                    if (key is "ERROR" or "errors")
+                        collector.TopLevelMessages(key, json.ReadValue(out _));
+                    else
+                        json.SkipValue();
                 }
             }
             if (!sawEvents)

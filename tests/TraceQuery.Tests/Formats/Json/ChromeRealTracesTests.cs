@@ -7,15 +7,14 @@ namespace TraceQuery.Tests.Formats.Json;
 
 /// <summary>
 /// The Chrome reader on traces written by real producers (<c>../shared/fixtures/real-traces</c>), read as they are and
-/// checked against facts computed independently (<c>expected.json</c>). Gzipped files join once the envelope reads gzip.
+/// checked against facts computed independently (<c>expected.json</c>), gzipped ones included.
 /// </summary>
 [TestClass]
 public sealed class ChromeRealTracesTests
 {
-    public static IEnumerable<object[]> PlainChromeFiles() =>
-        RealTraces.Files("chrome").Where(f => !f.EndsWith(".gz", StringComparison.Ordinal)).Select(f => new object[] { f });
+    public static IEnumerable<object[]> ChromeFiles() => RealTraceFiles.Files("chrome").Select(f => new object[] { f });
 
-    private static ExecutionTrace Open(string file) => TraceFile.Open(RealTraces.PathOf(file));
+    private static ExecutionTrace Open(string file) => TraceFile.Open(RealTraceFiles.PathOf(file));
 
     private static IEnumerable<TraceThread> CpuThreads(ExecutionTrace trace) => trace.Threads.Where(t => t.Track != SpanTrack.Async);
 
@@ -30,10 +29,10 @@ public sealed class ChromeRealTracesTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(PlainChromeFiles))]
+    [DynamicData(nameof(ChromeFiles))]
     public void Open_RealChromeTrace_ThenRecordsThreadsNamesAndSpansMatchTheFacts(string file)
     {
-        var facts = RealTraces.Facts(file);
+        var facts = RealTraceFiles.Facts(file);
         using var trace = Open(file);
         Assert.AreEqual(facts.GetProperty("records").GetInt64(), trace.Metadata.RecordsRead, "records");
         Assert.AreEqual(facts.GetProperty("threads").GetInt32(), CpuThreads(trace).Count(), "threads: (pid, tid) pairs with a record other than metadata");
@@ -50,7 +49,7 @@ public sealed class ChromeRealTracesTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(PlainChromeFiles))]
+    [DynamicData(nameof(ChromeFiles))]
     public void Open_RealChromeTrace_ThenNoThreadsSelfTimeExceedsItsWallTime(string file)
     {
         using var trace = Open(file);
@@ -69,10 +68,10 @@ public sealed class ChromeRealTracesTests
     }
 
     [TestMethod]
-    [DynamicData(nameof(PlainChromeFiles))]
+    [DynamicData(nameof(ChromeFiles))]
     public void Open_RealChromeTrace_ThenEveryFlowIdWithBothEndsIsALink(string file)
     {
-        var flows = RealTraces.Facts(file).GetProperty("flows");
+        var flows = RealTraceFiles.Facts(file).GetProperty("flows");
         using var trace = Open(file);
         int both = flows.GetProperty("ids_with_start").GetInt32() - flows.GetProperty("ids_start_only").GetInt32();
         // bind_id/flow_in/flow_out flows (DevTools) are links too; the facts count only s/t/f.

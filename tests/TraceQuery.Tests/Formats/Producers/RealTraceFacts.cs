@@ -63,26 +63,24 @@ internal static class RealTraceFacts
     /// <summary>Chrome: records are entries of <c>traceEvents</c>; threads are (pid, tid) pairs with a record other than metadata.</summary>
     public static List<Fact> Chrome(JsonElement expected, ExecutionTrace trace)
     {
+        // The tool's definitions: spans are X records and paired B/E on (pid, tid) stacks (a B never ended is not one);
+        // async spans are paired b/e and S/F; threads are (pid, tid) pairs with a record other than metadata, whatever
+        // they hold (a GPU stream is one; the reader's per-process async tracks are not).
         var spans = trace.Spans;
         int threadSpans = 0, asyncSpans = 0, open = 0;
         for (int s = 0; s < spans.Count; s++)
         {
             var track = spans.GetTrack(s);
-            bool closed = spans.GetEndEvent(s) >= 0;
             bool instant = (spans.GetMarks(s) & SpanMarks.Instant) != 0;
-            if (!closed)
-                open++;
-            // The tool counts X records and paired B/E (GPU kernels included), and paired async b/e and S/F, apart.
-            else if (instant)
-                continue;
-            else if (track == SpanTrack.Async)
-                asyncSpans++;
-            else
+            bool ended = spans.GetEndEvent(s) >= 0;
+            if (track != SpanTrack.Async && !instant && ended)
                 threadSpans++;
+            else if (track == SpanTrack.Async && !instant && ended)
+                asyncSpans++;
+            if (!ended)
+                open++;
         }
-        // The tool's threads are (pid, tid) pairs carrying a record other than metadata; the model's are the CPU
-        // thread and device stream lanes with events (async tracks are lanes of their own, not threads).
-        var threads = trace.Threads.Where(t => t.Count > 0 && t.Track != SpanTrack.Async).ToArray();
+        var threads = trace.Threads.Where(t => t.Track != SpanTrack.Async).ToArray();
         // A thread's name as the producer wrote it, or the last part of a label that adds the process ("Browser: CrBrowserMain").
         var names = trace.Threads.SelectMany(t => new[] { t.Name, t.Label, t.Label[(t.Label.LastIndexOf(": ", StringComparison.Ordinal) + 1)..].TrimStart() })
             .OfType<string>().ToHashSet(StringComparer.Ordinal);
@@ -126,7 +124,8 @@ internal static class RealTraceFacts
 
     private static List<string> ErrorTexts(ExecutionTrace trace)
     {
-        var texts = new List<string>();
+        // The reader's warnings carry what a file says beside its records (Kineto's top-level ERROR list).
+        var texts = new List<string>(trace.Metadata.Warnings);
         for (int e = 0; e < trace.EventCount; e++)
         {
             var kind = (EventKind)trace.Kinds[e];

@@ -19,17 +19,11 @@ public sealed class RealTraceFixtureTests
         JsonDocument.Parse(File.ReadAllText(Path.Combine(TestPaths.RealTraces, "expected.json"))).RootElement.GetProperty("files"));
 
     /// <summary>
-    /// Facts not checked yet, by file (or <c>chrome:*</c> for every Chrome file) and fact name, with why. The Chrome
-    /// reader work of issue #17 (branch real-chrome) closes most of them; remove an entry once its fact holds.
+    /// Facts not checked yet, by file (or <c>chrome:*</c> for every Chrome file) and fact name, with why. Empty since the
+    /// Chrome reader of issue #17 (branch real-chrome) met every fact; add an entry only with the reason.
     /// </summary>
     private static readonly Dictionary<(string File, string Fact), string> Pending = new()
     {
-        [("devtools-chrome69-simple.json", "threads")] = "(pid, tid) pairs holding only async, counter or sample records have no thread lane in the model (async records are on async tracks, samples are counted in CpuSamples); the tool counts them as threads",
-        [("devtools-chrome85-parcel.json", "threads")] = "(pid, tid) pairs holding only async, counter or sample records have no thread lane in the model (async records are on async tracks, samples are counted in CpuSamples); the tool counts them as threads",
-        [("chromium156-headless-page.json.gz", "threads")] = "(pid, tid) pairs holding only async, counter or sample records have no thread lane in the model (async records are on async tracks, samples are counted in CpuSamples); the tool counts them as threads",
-        [("chromium156-cpu-profile-only.json", "threads")] = "a samples-only file: 4 of its 5 (pid, tid) pairs hold only CPU profile records, which have no lane in the model (CpuSamples counts them)",
-        [("chromium156-headless-page.json.gz", "flows (links, one per flow id with both ends at least)")] = "22 of the 28 flow ids with both ends become links; the ends of the other 6 bind to no span in the model (Chrome reader)",
-        [("kineto-mtia-inference-rank0.json.gz", "errors")] = "Kineto's top-level ERROR list (outside traceEvents) is not kept by the Chrome reader yet",
     };
 
     /// <summary>Files whose threads' self time exceeds their wall time today, with why (checked and reported, not asserted); none since the Chrome reader keeps async tracks apart.</summary>

@@ -6,7 +6,7 @@ namespace TraceQuery.Tests.Infrastructure;
 /// The real traces in <c>../shared/fixtures/real-traces</c> (beside the repository, never copied into it) and the facts
 /// computed for them independently (<c>expected.json</c>).
 /// </summary>
-internal static class RealTraces
+internal static class RealTraceFiles
 {
     /// <summary>The folder of the real traces.</summary>
     public static string Root { get; } = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "fixtures", "real-traces"));
