@@ -106,19 +106,9 @@ public sealed class Analyzer
 
     private static List<int> ExceptionEvents(ExecutionTrace trace, Selection? selection)
     {
-        var result = new List<int>();
-        var kinds = trace.Kinds;
-        int i = 0;
-        while (true)
-        {
-            int next = kinds[i..].IndexOf((byte)EventKind.Exception);
-            if (next < 0)
-                break;
-            i += next;
-            if (selection is null || selection.Contains(i))
-                result.Add(i);
-            i++;
-        }
-        return result;
+        var exceptions = trace.IndicesOfKind(EventKind.Exception);
+        if (selection is not null)
+            exceptions.RemoveAll(i => !selection.Contains(i));
+        return exceptions;
     }
 }

@@ -126,14 +126,8 @@ public static class RunComparer
     private static SortedDictionary<string, ErrorGroup> ErrorGroups(ExecutionTrace trace)
     {
         var groups = new SortedDictionary<string, ErrorGroup>(StringComparer.Ordinal);
-        var kinds = trace.Kinds;
-        int i = 0;
-        while (true)
+        foreach (int i in trace.IndicesOfKind(EventKind.Exception))
         {
-            int next = kinds[i..].IndexOf((byte)EventKind.Exception);
-            if (next < 0)
-                break;
-            i += next;
             ulong function = trace.GetFunctionId(i);
             string name = trace.Symbols.GetName(function), module = trace.Symbols.GetModuleName(function);
             string message = trace.TryGetMessage(i, out string text) ? text : "";
@@ -143,7 +137,6 @@ public static class RunComparer
                 groups[key] = time < group.FirstTime ? group with { Count = group.Count + 1, FirstTime = time, First = trace.GetEventRef(i) } : group with { Count = group.Count + 1 };
             else
                 groups[key] = new ErrorGroup(name, module, message, 1, time, trace.GetEventRef(i));
-            i++;
         }
         return groups;
     }

@@ -21,6 +21,27 @@ public sealed partial class ExecutionTrace
     /// <summary>Per event, the <see cref="EventKind"/> as a byte (1 call, 2 return, 3 exception).</summary>
     public ReadOnlySpan<byte> Kinds => _kinds.AsSpan(0, EventCount);
 
+    /// <summary>
+    /// The indices of every event of <paramref name="kind"/>, ascending. O(events) over the kind column with a vectorized
+    /// byte search (<see cref="MemoryExtensions.IndexOf{T}(ReadOnlySpan{T}, T)"/>); allocates the list only.
+    /// </summary>
+    internal List<int> IndicesOfKind(EventKind kind)
+    {
+        var result = new List<int>();
+        var kinds = Kinds;
+        int i = 0;
+        while (i < kinds.Length)
+        {
+            int next = kinds[i..].IndexOf((byte)kind);
+            if (next < 0)
+                break;
+            i += next;
+            result.Add(i);
+            i++;
+        }
+        return result;
+    }
+
     /// <summary>Per event, the call depth (1 = outermost frame).</summary>
     public ReadOnlySpan<uint> Depths => _depths.AsSpan(0, EventCount);
 
