@@ -154,19 +154,8 @@ internal sealed class ChromeArgs(FunctionNames strings)
 
     private string StringText(ref JsonValues v, string key)
     {
-        var r = v.Reader;
-        int max = r.ValueSpan.Length;
-        if (max > _chars.Length)
-            _chars = new char[Math.Max(max, _chars.Length * 2)];
-        int written;
-        try
-        {
-            written = r.CopyString(_chars);
-        }
-        catch (InvalidOperationException)
-        {
+        if (!v.TryCopyString(ref _chars, out int written))
             throw v.Error($"'args.{key}' is not valid UTF-8 text (invalid bytes or an unpaired surrogate escape)");
-        }
         var text = _chars.AsSpan(0, written);
         if (written > _maxLength)
             return EventAttributes.Clip(text, written, _maxLength);

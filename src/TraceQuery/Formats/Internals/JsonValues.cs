@@ -69,19 +69,30 @@ internal ref struct JsonValues
             return [];
         if (Reader.TokenType != JsonTokenType.String)
             throw Error($"{_what} field '{field}' must be a string, not {Describe(Reader.TokenType)}");
+        if (!TryCopyString(ref buffer, out int written))
+            throw InvalidText(field);
+        return buffer.AsSpan(0, written);
+    }
+
+    /// <summary>
+    /// Copies the current string token into <paramref name="buffer"/> (grown when too small); false when its bytes are not
+    /// valid UTF-8 or it holds an unpaired surrogate escape, so the caller words the format error.
+    /// </summary>
+    public readonly bool TryCopyString(ref char[] buffer, out int written)
+    {
         int max = Reader.ValueSpan.Length;
         if (max > buffer.Length)
             buffer = new char[Math.Max(max, buffer.Length * 2)];
-        int written;
         try
         {
             written = Reader.CopyString(buffer);
+            return true;
         }
         catch (InvalidOperationException)
         {
-            throw InvalidText(field);
+            written = 0;
+            return false;
         }
-        return buffer.AsSpan(0, written);
     }
 
     /// <summary>The current string token's text; invalid UTF-8 or an unpaired surrogate escape is a format error (found by fuzzing: it was an InvalidOperationException).</summary>
