@@ -366,11 +366,20 @@ public sealed class TraceRecorderTests
         Allocated(plain, 100); // warm-up: names and this thread get registered, code gets jitted
         Allocated(recorded, 100);
 
-        long withoutRecorder = Allocated(plain, 1000);
-        long withRecorder = Allocated(recorded, 1000);
+        // A cost of the recorder shows in every round; a one-off allocation on this thread (a listener another test
+        // registers or disposes meanwhile, a runtime callback) does not, so the least difference of five rounds is judged.
+        var rounds = new List<string>();
+        long least = long.MaxValue;
+        for (int round = 0; round < 5 && least >= 1000; round++)
+        {
+            long withoutRecorder = Allocated(plain, 1000);
+            long withRecorder = Allocated(recorded, 1000);
+            Assert.IsTrue(withoutRecorder > 0, "activities allocate themselves");
+            least = Math.Min(least, withRecorder - withoutRecorder);
+            rounds.Add($"{withRecorder - withoutRecorder} (plain {withoutRecorder})");
+        }
 
-        Assert.IsTrue(withoutRecorder > 0, "activities allocate themselves");
-        Assert.IsTrue(withRecorder - withoutRecorder < 1000, $"recorder added {withRecorder - withoutRecorder} bytes over 2,000 activities (plain {withoutRecorder})");
+        Assert.IsTrue(least < 1000, $"recorder added bytes over 2,000 activities in every round: {string.Join(", ", rounds)}");
     }
 
     [TestMethod]
