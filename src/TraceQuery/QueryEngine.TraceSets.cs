@@ -39,11 +39,9 @@ public sealed partial class QueryEngine
         ArgumentNullException.ThrowIfNull(candidate);
         ArgumentException.ThrowIfNullOrWhiteSpace(baselineName);
         ArgumentException.ThrowIfNullOrWhiteSpace(candidateName);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
         options ??= RunDiffOptions.Default;
         options.Validate();
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var counter = CounterFor(options.Model);
+        var (counter, started) = Begin(tokenBudget, options.Model);
         var diff = RunComparer.Compare(baseline, candidate, options, Analyzer, cancellationToken);
         var (headline, items, totals) = RunDiffText.Render(diff, baselineName, candidateName, options);
         string query = $"diff|{baselineName}|{candidateName}|{options.MinRelativeChange}|{options.MinAbsoluteChangeNs}|{options.MinCalls}|{options.MinCountChange}";
@@ -76,11 +74,9 @@ public sealed partial class QueryEngine
     internal QueryResult RunFleet(TraceSet set, int tokenBudget, FleetOptions? options, string? cursor, string? setName, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(set);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget);
         options ??= FleetOptions.Default;
         options.Validate();
-        long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var counter = CounterFor(options.Model);
+        var (counter, started) = Begin(tokenBudget, options.Model);
         // Parse first: a malformed filter is refused before any trace is opened.
         string canonical = string.IsNullOrWhiteSpace(options.Filter) ? "" : EventFilter.Parse(options.Filter).Canonical;
         var report = FleetAnalyzer.Analyze(set, options, Analyzer, progress: null, cancellationToken);

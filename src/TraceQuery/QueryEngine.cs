@@ -348,9 +348,15 @@ public sealed partial class QueryEngine
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(request);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.TokenBudget, "tokenBudget");
+        return Begin(request.TokenBudget, request.Model);
+    }
+
+    /// <summary>Checks the budget and starts the clock; the counter first, so an unknown model fails before any scan.</summary>
+    private (ITokenCounter Counter, long Started) Begin(int tokenBudget, string? model)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tokenBudget, nameof(tokenBudget));
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        return (CounterFor(request.Model), started);
+        return (CounterFor(model), started);
     }
 
     private static EventFilter ParseFilter(string? text) =>

@@ -16,30 +16,21 @@ internal sealed class TraceResource(TraceResourceKind kind, TraceQueryServer ser
 {
     public override ResourceTemplate ProtocolResourceTemplate { get; } = kind switch
     {
-        TraceResourceKind.Event => new ResourceTemplate
-        {
-            UriTemplate = TraceUri.Scheme + "{+trace}/event/{thread}/{seq}",
-            Name = "trace_event",
-            Title = "Trace event",
-            Description = "An event a tool quoted as event:<thread>:<seq>: time, thread, depth, function, module and its detail record (registers, stack), as get_events gives it.",
-            MimeType = "text/markdown",
-        },
-        TraceResourceKind.Span => new ResourceTemplate
-        {
-            UriTemplate = TraceUri.Scheme + "{+trace}/span/{id}",
-            Name = "trace_span",
-            Title = "Trace span",
-            Description = "A call span a tool quoted as span:<id>: timing, status and parent, as get_events gives it.",
-            MimeType = "text/markdown",
-        },
-        _ => new ResourceTemplate
-        {
-            UriTemplate = TraceUri.Scheme + "{+trace}",
-            Name = "trace",
-            Title = "Trace",
-            Description = "A trace under the server's root (an ATF session or a Chrome/OTLP JSON file): reading it gives trace_info's text.",
-            MimeType = "text/markdown",
-        },
+        TraceResourceKind.Event => Template("/event/{thread}/{seq}", "trace_event", "Trace event",
+            "An event a tool quoted as event:<thread>:<seq>: time, thread, depth, function, module and its detail record (registers, stack), as get_events gives it."),
+        TraceResourceKind.Span => Template("/span/{id}", "trace_span", "Trace span",
+            "A call span a tool quoted as span:<id>: timing, status and parent, as get_events gives it."),
+        _ => Template("", "trace", "Trace",
+            "A trace under the server's root (an ATF session or a Chrome/OTLP JSON file): reading it gives trace_info's text."),
+    };
+
+    private static ResourceTemplate Template(string pathTemplate, string name, string title, string description) => new()
+    {
+        UriTemplate = TraceUri.Scheme + "{+trace}" + pathTemplate,
+        Name = name,
+        Title = title,
+        Description = description,
+        MimeType = "text/markdown",
     };
 
     public override IReadOnlyList<object> Metadata => [];

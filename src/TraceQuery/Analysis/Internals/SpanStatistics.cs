@@ -259,6 +259,45 @@ internal sealed class SpanStatistics
         ByOrdinal = byOrdinal;
     }
 
+    private static void Tally<TInclusion>(CallSpans spans, TInclusion inclusion, int lo, int hi, FunctionTally[] perFunction)
+        where TInclusion : struct, ISpanInclusion
+    {
+        var durations = spans.Durations;
+        var ordinals = spans.FunctionOrdinals;
+        var parents = spans.Parents;
+        var statuses = spans.Statuses;
+        for (int s = lo; s < hi; s++)
+        {
+            if (!inclusion.Includes(s))
+                continue;
+            long duration = durations[s];
+            ref var t = ref perFunction[ordinals[s]];
+            t.Count++;
+            t.Total += duration;
+            t.Min = Math.Min(t.Min, duration);
+            t.Max = Math.Max(t.Max, duration);
+            t.Incomplete += statuses[s] == SpanStatus.Complete ? 0 : 1;
+            int parent = parents[s];
+            if (parent >= 0 && inclusion.Includes(parent))
+                perFunction[ordinals[parent]].ChildTotal += duration;
+        }
+    }
+
+    private interface ISpanInclusion
+    {
+        bool Includes(int span);
+    }
+
+    private readonly struct EverySpan : ISpanInclusion
+    {
+        public bool Includes(int span) => true;
+    }
+
+    private readonly struct SelectedSpans(bool[] included) : ISpanInclusion
+    {
+        public bool Includes(int span) => included[span];
+    }
+
     /// <summary>
     /// Tallies spans <c>[lo, hi)</c> into <paramref name="tally"/> (five rows of one slot per function: total,
     /// children's total, min, max, incomplete) and <paramref name="size"/> (count). A span's duration counts as
@@ -266,49 +305,15 @@ internal sealed class SpanStatistics
     /// </summary>
     private static void TallyChunk(CallSpans spans, bool[]? included, int lo, int hi, int functions, long[] tally, int[] size)
     {
-        // One record per function keeps a span's six updates on one or two cache lines; the loop is written twice
-        // so the common case (no selection) carries no per-span test of it.
+        // One record per function keeps a span's six updates on one or two cache lines; the inclusion test is a
+        // struct type argument, so the common case (no selection) is compiled without a per-span test of it.
         var perFunction = new FunctionTally[functions];
         for (int f = 0; f < functions; f++)
             perFunction[f] = new FunctionTally { Min = long.MaxValue, Max = long.MinValue };
-        var durations = spans.Durations;
-        var ordinals = spans.FunctionOrdinals;
-        var parents = spans.Parents;
-        var statuses = spans.Statuses;
         if (included is null)
-        {
-            for (int s = lo; s < hi; s++)
-            {
-                long duration = durations[s];
-                ref var t = ref perFunction[ordinals[s]];
-                t.Count++;
-                t.Total += duration;
-                t.Min = Math.Min(t.Min, duration);
-                t.Max = Math.Max(t.Max, duration);
-                t.Incomplete += statuses[s] == SpanStatus.Complete ? 0 : 1;
-                int parent = parents[s];
-                if (parent >= 0)
-                    perFunction[ordinals[parent]].ChildTotal += duration;
-            }
-        }
+            Tally(spans, new EverySpan(), lo, hi, perFunction);
         else
-        {
-            for (int s = lo; s < hi; s++)
-            {
-                if (!included[s])
-                    continue;
-                long duration = durations[s];
-                ref var t = ref perFunction[ordinals[s]];
-                t.Count++;
-                t.Total += duration;
-                t.Min = Math.Min(t.Min, duration);
-                t.Max = Math.Max(t.Max, duration);
-                t.Incomplete += statuses[s] == SpanStatus.Complete ? 0 : 1;
-                int parent = parents[s];
-                if (parent >= 0 && included[parent])
-                    perFunction[ordinals[parent]].ChildTotal += duration;
-            }
-        }
+            Tally(spans, new SelectedSpans(included), lo, hi, perFunction);
         for (int f = 0; f < functions; f++)
         {
             ref var t = ref perFunction[f];
