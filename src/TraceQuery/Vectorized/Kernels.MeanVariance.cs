@@ -14,7 +14,7 @@ public static partial class Kernels
     {
         ThrowIfEmpty(x, nameof(x));
         double mean = KernelDrivers.Aggregate<double, double, IdentityOperator<double>, AddOperator<double>>(x, 0d) / x.Length;
-        double squares = KernelDrivers.Aggregate<double, double, SquaredDeviationOperator, AddOperator<double>>(x, mean);
+        double squares = KernelDrivers.Aggregate<double, double, SquaredDeviationOperator<double, IdentityOperator<double>>, AddOperator<double>>(x, mean);
         return (mean, squares / x.Length);
     }
 
@@ -27,7 +27,7 @@ public static partial class Kernels
     {
         ThrowIfEmpty(x, nameof(x));
         double mean = KernelDrivers.Aggregate<long, double, ToDoubleOperator, AddOperator<double>>(x, 0d) / x.Length;
-        double squares = KernelDrivers.Aggregate<long, double, LongSquaredDeviationOperator, AddOperator<double>>(x, mean);
+        double squares = KernelDrivers.Aggregate<long, double, SquaredDeviationOperator<long, ToDoubleOperator>, AddOperator<double>>(x, mean);
         return (mean, squares / x.Length);
     }
 }
