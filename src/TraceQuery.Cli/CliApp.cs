@@ -2,6 +2,7 @@ using System.CommandLine;
 using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Generation;
+using TraceQuery.NetTrace;
 using TraceQuery.Summaries;
 using TraceQuery.Text;
 
@@ -21,6 +22,8 @@ internal static partial class CliApp
     /// <summary>Parses and runs one command line; <paramref name="showProgress"/> allows an activity line on <paramref name="error"/> (a terminal).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool showProgress = false)
     {
+        // .nettrace files for every command, the server and the MCP tools (TraceFile.Open picks the reader by content).
+        NetTraceFile.Register();
         var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
 
         var infoTrace = new Argument<string>("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file or an OTLP/JSON file (picked by content)." };

@@ -72,7 +72,8 @@ internal static class TraceCatalog
         foreach (string file in files)
         {
             string name = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file[..^3] : file;
-            if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+                && !TraceFile.Readers.Any(r => file.EndsWith(r.Extension, StringComparison.OrdinalIgnoreCase)))
                 continue;
             TraceFileFormat format;
             try
@@ -83,7 +84,7 @@ internal static class TraceCatalog
             {
                 continue;
             }
-            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson)
+            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson or TraceFileFormat.Registered)
                 yield return new Entry(prefix + Path.GetFileName(file), file, format);
         }
     }

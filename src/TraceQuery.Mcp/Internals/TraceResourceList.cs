@@ -51,6 +51,7 @@ internal static class TraceResourceList
             {
                 TraceFileFormat.Atf => "atf",
                 TraceFileFormat.ChromeJson => "chrome-json",
+                TraceFileFormat.Registered => "registered",
                 _ => "otlp-json",
             };
             result.Resources.Add(new Resource
@@ -58,7 +59,7 @@ internal static class TraceResourceList
                 Uri = TraceUri.For(name),
                 Name = name,
                 Title = "Trace " + name,
-                Description = $"{(entry.Format == TraceFileFormat.Atf ? "ATF session" : entry.Format == TraceFileFormat.ChromeJson ? "Chrome Trace Event JSON" : "OTLP JSON")}, {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; reading it gives trace_info's text.",
+                Description = $"{(entry.Format == TraceFileFormat.Atf ? "ATF session" : entry.Format == TraceFileFormat.ChromeJson ? "Chrome Trace Event JSON" : entry.Format == TraceFileFormat.Registered ? "Trace in a registered format" : "OTLP JSON")}, {bytes.ToString("N0", CultureInfo.InvariantCulture)} bytes; reading it gives trace_info's text.",
                 MimeType = "text/markdown",
                 Meta = new JsonObject { ["format"] = format, ["bytes"] = bytes },
             });

@@ -131,7 +131,8 @@ public sealed class TraceSet
                     Walk(root, dir.FullName, entries, skipped);
                 continue;
             }
-            if (!JsonExtensions.Any(e => child.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+            if (!JsonExtensions.Any(e => child.Name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+                && !TraceFile.Readers.Any(r => child.Name.EndsWith(r.Extension, StringComparison.OrdinalIgnoreCase)))
                 continue;
             var format = TraceFile.DetectFormat(child.FullName);
             if (format == TraceFileFormat.Unknown)

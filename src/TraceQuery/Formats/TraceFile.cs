@@ -10,11 +10,48 @@ namespace TraceQuery.Formats;
 /// Opens a trace of any supported format, picking the reader by content rather than by name: an ATF session
 /// directory, Chrome Trace Event JSON, or OTLP/JSON (one request or JSON lines). A JSON file may be gzip
 /// compressed (found by its magic bytes, decompressed as it is read, no temporary file) and may start with a
-/// UTF-8 byte order mark.
+/// UTF-8 byte order mark. Packages add readers for more formats with <see cref="Register"/>.
 /// </summary>
 public static class TraceFile
 {
     private const int SniffBytes = 64 * 1024;
+    private static readonly Lock RegistryLock = new();
+    private static TraceFileReader[] _readers = [];
+
+    /// <summary>The first bytes of an EventPipe <c>.nettrace</c> file, named when no reader for it is registered.</summary>
+    private static ReadOnlySpan<byte> NetTraceMagic => "Nettrace"u8;
+
+    /// <summary>The readers added with <see cref="Register"/>, in the order they were added.</summary>
+    public static IReadOnlyList<TraceFileReader> Readers => Volatile.Read(ref _readers);
+
+    /// <summary>
+    /// Adds a reader for a format outside the core (e.g. <c>NetTraceFile.Register()</c> in TraceQuery.NetTrace), so that
+    /// <see cref="Open"/>, <see cref="DetectFormat(string)"/> (as <see cref="TraceFileFormat.Registered"/>), trace sets,
+    /// the server and the MCP tools take its files. A reader with the same <see cref="TraceFileReader.Extension"/>
+    /// replaces the earlier one, so registering twice is harmless. Thread-safe.
+    /// </summary>
+    public static void Register(TraceFileReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        lock (RegistryLock)
+        {
+            var readers = new List<TraceFileReader>(_readers);
+            readers.RemoveAll(r => string.Equals(r.Extension, reader.Extension, StringComparison.OrdinalIgnoreCase));
+            readers.Add(reader);
+            Volatile.Write(ref _readers, [.. readers]);
+        }
+    }
+
+    /// <summary>The registered reader whose magic bytes <paramref name="head"/> starts with, or null.</summary>
+    public static TraceFileReader? FindReader(ReadOnlySpan<byte> head)
+    {
+        foreach (var reader in Volatile.Read(ref _readers))
+        {
+            if (reader.Matches(head))
+                return reader;
+        }
+        return null;
+    }
 
     /// <summary>Opens <paramref name="path"/> (a directory or a file) with the reader its content calls for.</summary>
     /// <exception cref="FileNotFoundException">Neither a file nor a directory exists at the path.</exception>
@@ -31,6 +68,9 @@ public static class TraceFile
             TraceFileFormat.Atf => AtfReader.Open(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!),
             TraceFileFormat.ChromeJson => ChromeTraceReader.Open(full, jsonOptions),
             TraceFileFormat.OtlpJson => OtlpJsonReader.Open(full, jsonOptions),
+            TraceFileFormat.Registered => OpenRegistered(full),
+            _ when StartsWithNetTraceMagic(full) => throw new TraceFormatException(full, 0,
+                "a .nettrace (EventPipe) file, which the core does not read: add the TraceQuery.NetTrace package and call NetTraceFile.Register() once (the tracequery tool does), or open it with NetTraceFile.Open."),
             _ when TraceContent.IsDamagedGzip(full, jsonOptions) is { } damage => throw damage,
             _ => throw new TraceFormatException(full, null,
                 "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
@@ -58,9 +98,28 @@ public static class TraceFile
         return DetectFormat(head.AsSpan(0, length));
     }
 
-    /// <summary>Tells which JSON trace format <paramref name="head"/> (the first bytes of a file) begins.</summary>
+    private static ExecutionTrace OpenRegistered(string path)
+    {
+        var reader = FindReader(RawHead(path)) ?? throw new TraceFormatException(path, 0, "the file changed while it was opened: no registered reader takes its first bytes any more.");
+        return reader.Open(path);
+    }
+
+    private static bool StartsWithNetTraceMagic(string path) => RawHead(path).StartsWith(NetTraceMagic);
+
+    // The first bytes as stored (no gzip or byte order mark handling: binary formats are sniffed as they are).
+    private static byte[] RawHead(string path)
+    {
+        var head = new byte[64];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        int length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        return head[..length];
+    }
+
+    /// <summary>Tells which trace format <paramref name="head"/> (the first bytes of a file) begins: a registered reader's, else which JSON format.</summary>
     public static TraceFileFormat DetectFormat(ReadOnlySpan<byte> head)
     {
+        if (FindReader(head) is not null)
+            return TraceFileFormat.Registered;
         if (head.StartsWith("\uFEFF"u8))
             head = head[3..];
         head = head.TrimStart(" \t\r\n"u8);
@@ -92,6 +151,7 @@ public static class TraceFile
         TraceFileFormat.Atf => "ATF session",
         TraceFileFormat.ChromeJson => "Chrome Trace Event JSON",
         TraceFileFormat.OtlpJson => "OTLP/JSON",
+        TraceFileFormat.Registered => "a format of a registered reader",
         _ => "unknown",
     };
 }

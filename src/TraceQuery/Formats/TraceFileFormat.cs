@@ -14,4 +14,7 @@ public enum TraceFileFormat
 
     /// <summary>OpenTelemetry OTLP/JSON traces or logs (one request, or JSON lines).</summary>
     OtlpJson,
+
+    /// <summary>A format read by a reader added with <see cref="TraceFile.Register"/> (e.g. <c>.nettrace</c> from TraceQuery.NetTrace).</summary>
+    Registered,
 }
