@@ -8,6 +8,7 @@ using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
 using TraceQuery.Generation;
 using TraceQuery.Model;
+using TraceQuery.NetTrace;
 using TraceQuery.Protocol;
 
 namespace TraceQuery.Fuzz;
@@ -45,6 +46,7 @@ public static class FuzzTargets
         ["chrome"] = data => TraceStream(data, ChromeTraceReader.Read),
         ["otlp"] = data => TraceStream(data, OtlpJsonReader.Read),
         ["jsonfile"] = data => TraceFile(data, "trace.json", path => Formats.TraceFile.Open(path, JsonFileOptions)),
+        ["nettrace"] = data => TraceFile(data, "trace.nettrace", path => NetTraceFile.Open(path)),
     };
 
     /// <summary>

@@ -167,6 +167,26 @@ public static class SeedCorpus
         ];
     });
 
+    /// <summary>
+    /// The <c>.nettrace</c> recordings committed as test fixtures (<c>tests/TraceQuery.Tests/Fixtures/nettrace</c>), found
+    /// beside the running assembly (the test output copies them) or by walking up to the repository.
+    /// </summary>
+    public static IReadOnlyList<byte[]> NetTraces() => NetTracesLazy.Value;
+
+    private static readonly Lazy<IReadOnlyList<byte[]>> NetTracesLazy = new(() =>
+    {
+        string[] names = ["hotloop.nettrace", "asyncwork.nettrace"];
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            foreach (string candidate in new[] { Path.Combine(directory.FullName, "Fixtures", "nettrace"), Path.Combine(directory.FullName, "tests", "TraceQuery.Tests", "Fixtures", "nettrace") })
+            {
+                if (names.All(n => File.Exists(Path.Combine(candidate, n))))
+                    return [.. names.Select(n => File.ReadAllBytes(Path.Combine(candidate, n)))];
+            }
+        }
+        throw new FileNotFoundException("the .nettrace fixtures (tests/TraceQuery.Tests/Fixtures/nettrace) were not found above " + AppContext.BaseDirectory);
+    });
+
     private static byte[] Gzip(byte[] content)
     {
         using var output = new MemoryStream();
@@ -197,6 +217,7 @@ public static class SeedCorpus
         "chrome" => ChromeTraces(),
         "otlp" => OtlpTraces(),
         "jsonfile" => JsonFiles(),
+        "nettrace" => NetTraces(),
         _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),
     };
 

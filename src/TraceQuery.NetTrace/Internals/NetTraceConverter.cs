@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Etlx;
@@ -70,12 +71,15 @@ internal sealed class NetTraceConverter
 
     public static ExecutionTrace Convert(string path, NetTraceReadOptions options)
     {
-        Span<byte> head = stackalloc byte[8];
+        Span<byte> head = stackalloc byte[8 + 4 + 20];
         int length;
         using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1))
             length = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (!head[..length].SequenceEqual(NetTraceFile.Magic))
+        if (!head[..Math.Min(length, 8)].SequenceEqual(NetTraceFile.Magic))
             throw new TraceFormatException(path, 0, "not a .nettrace file: it does not start with the bytes \"Nettrace\" (dotnet-trace collect writes such files; convert other formats with dotnet-trace convert).");
+        // After the magic: the serializer's signature, a length-prefixed "!FastSerialization.1".
+        if (length < head.Length || BinaryPrimitives.ReadInt32LittleEndian(head[8..]) != 20 || !head[12..].SequenceEqual("!FastSerialization.1"u8))
+            throw new TraceFormatException(path, 8, "damaged .nettrace: the magic is not followed by the serializer signature \"!FastSerialization.1\" (a cut or overwritten header).");
         string etlx = Path.Combine(options.TemporaryDirectory ?? Path.GetTempPath(), $"tracequery-{Guid.NewGuid():N}.etlx");
         try
         {
@@ -83,14 +87,27 @@ internal sealed class NetTraceConverter
             {
                 TraceLog.CreateFromEventPipeDataFile(path, etlx);
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (OutOfMemoryException e)
+            {
+                // A damaged length field makes TraceEvent ask for an array no file of this size can fill.
+                throw new TraceFormatException(path, null, $"damaged .nettrace: TraceEvent ran out of memory converting a {new FileInfo(path).Length:N0}-byte file, which a damaged length field causes.", e);
+            }
+            catch (Exception e)
             {
                 throw new TraceFormatException(path, null, $"damaged .nettrace: TraceEvent could not read it ({e.GetType().Name}: {e.Message}).", e);
             }
-            using var log = new TraceLog(etlx);
-            ulong interval = log.SampleProfileInterval.Ticks > 0 ? (ulong)log.SampleProfileInterval.Ticks * 100 : 1_000_000;
-            var converter = new NetTraceConverter(interval, options.MaxGapIntervals);
-            return converter.Read(log, path);
+            try
+            {
+                using var log = new TraceLog(etlx);
+                ulong interval = log.SampleProfileInterval.Ticks > 0 ? (ulong)log.SampleProfileInterval.Ticks * 100 : 1_000_000;
+                var converter = new NetTraceConverter(interval, options.MaxGapIntervals);
+                return converter.Read(log, path);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not TraceFormatException and not ArgumentException)
+            {
+                // TraceEvent reads the converted events lazily: damage it let through the conversion surfaces here.
+                throw new TraceFormatException(path, null, $"damaged .nettrace: TraceEvent could not read its events ({e.GetType().Name}: {e.Message}).", e);
+            }
         }
         finally
         {

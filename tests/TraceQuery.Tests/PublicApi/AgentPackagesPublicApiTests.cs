@@ -5,16 +5,22 @@ using TraceQuery.Tests.Infrastructure;
 
 namespace TraceQuery.Tests.PublicApi;
 
-/// <summary>The public surfaces of the agent packages (TraceQuery.Mcp, TraceQuery.AI) as approved snapshots, as the library's is.</summary>
+/// <summary>The public surfaces of the agent packages (TraceQuery.Mcp, TraceQuery.AI) and of TraceQuery.NetTrace as approved snapshots, as the library's is.</summary>
 [TestClass]
 public sealed class AgentPackagesPublicApiTests
 {
     [TestMethod]
     [DataRow("TraceQuery.Mcp")]
     [DataRow("TraceQuery.AI")]
+    [DataRow("TraceQuery.NetTrace")]
     public void Package_PublicSurface_ThenMatchesApprovedSnapshot(string package)
     {
-        var assembly = package == "TraceQuery.Mcp" ? typeof(TraceQueryMcpOptions).Assembly : typeof(TraceQueryFunctions).Assembly;
+        var assembly = package switch
+        {
+            "TraceQuery.Mcp" => typeof(TraceQueryMcpOptions).Assembly,
+            "TraceQuery.NetTrace" => typeof(TraceQuery.NetTrace.NetTraceFile).Assembly,
+            _ => typeof(TraceQueryFunctions).Assembly,
+        };
         string api = assembly.GeneratePublicApi(new ApiGeneratorOptions
         {
             IncludeAssemblyAttributes = false,

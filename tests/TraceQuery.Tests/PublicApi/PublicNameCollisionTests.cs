@@ -24,7 +24,7 @@ public sealed class PublicNameCollisionTests
         Assert.IsTrue(systemNames.ContainsKey("Comparison"), "System.Comparison<T> not found: the framework scan is broken");
 
         var clashes = new List<string>();
-        foreach (var assembly in new[] { typeof(QueryEngine).Assembly, typeof(TraceQuery.Mcp.TraceQueryMcpOptions).Assembly, typeof(TraceQuery.AI.TraceQueryFunctions).Assembly })
+        foreach (var assembly in new[] { typeof(QueryEngine).Assembly, typeof(TraceQuery.Mcp.TraceQueryMcpOptions).Assembly, typeof(TraceQuery.AI.TraceQueryFunctions).Assembly, typeof(TraceQuery.NetTrace.NetTraceFile).Assembly })
         {
             foreach (var type in assembly.GetExportedTypes())
             {

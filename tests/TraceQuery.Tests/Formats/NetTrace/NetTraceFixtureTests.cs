@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using TraceQuery.Analysis;
 using TraceQuery.Formats;
 using TraceQuery.Model;
@@ -13,7 +14,7 @@ namespace TraceQuery.Tests.Formats.NetTrace;
 /// each file: TraceEvent's thread-time stack source, computed without our reader.
 /// </summary>
 [TestClass]
-public sealed class NetTraceFixtureTests
+public sealed partial class NetTraceFixtureTests
 {
     // Lanes the reader adds beside the sampled threads: their spans are not samples.
     private static readonly string[] NonSampleModules = ["GC", "Fixture-Requests", "clr"];
@@ -30,18 +31,17 @@ public sealed class NetTraceFixtureTests
         var entries = new List<TopEntry>();
         foreach (string line in File.ReadAllLines(PathOf(file)).Skip(1))
         {
-            string[] parts = line.Split("  ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (parts.Length < 3)
-                continue;
-            string name = parts[0][(parts[0].IndexOf('.', StringComparison.Ordinal) + 1)..].Trim();
-            for (int i = 1; i < parts.Length - 2; i++)
-                name += "  " + parts[i];
-            entries.Add(new TopEntry(name, Percent(parts[^2]), Percent(parts[^1])));
+            var match = TopNLine().Match(line);
+            if (match.Success)
+                entries.Add(new TopEntry(match.Groups[1].Value, Percent(match.Groups[2].Value), Percent(match.Groups[3].Value)));
         }
         return entries;
     }
 
-    private static double Percent(string text) => double.Parse(text.TrimEnd('%'), CultureInfo.InvariantCulture);
+    private static double Percent(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^\d+\.\s+(.*?)\s{2,}([\d.]+)%\s+([\d.]+)%\s*$")]
+    private static partial Regex TopNLine();
 
     // dotnet-trace writes "module!Type.Method(args)" for the program's own module and drops namespaces elsewhere, and
     // cuts long names: a function is the one whose name holds the first 40 characters of what topN printed.
@@ -137,6 +137,28 @@ public sealed class NetTraceFixtureTests
         Assert.Contains("OrderStore.Load", finding.Title);
         Assert.Contains("is not in the store", finding.Rationale);
         Assert.AreEqual(trace.Metadata.CpuSamples, CountSamples(trace), "every sample is a leaf sample of one frame span");
+    }
+
+    [TestMethod]
+    public void Open_AsyncWork_ThenWaitMethodsAreWaitingSamplesAndTheChecksumLoopIsRunning()
+    {
+        using var trace = NetTraceFile.Open(PathOf("asyncwork.nettrace"));
+        var states = new Dictionary<string, (long Running, long Waiting)>(StringComparer.Ordinal);
+        for (int i = 0; i < trace.EventsWithAttributes.Length; i++)
+        {
+            var attributes = trace.GetAttributesAt(i);
+            if (attributes.Find("samples.running") is not { } running)
+                continue;
+            string function = trace.Symbols.GetName(trace.GetFunctionId(trace.EventsWithAttributes[i]));
+            var sum = states.GetValueOrDefault(function);
+            states[function] = (sum.Running + long.Parse(running, CultureInfo.InvariantCulture), sum.Waiting + long.Parse(attributes.Find("samples.waiting")!, CultureInfo.InvariantCulture));
+        }
+        var wait = states.Single(p => p.Key.StartsWith("System.Threading.WaitHandle.WaitOneNoCheck", StringComparison.Ordinal)).Value;
+        var loop = states["Checksum.Compute(int32,int32)"];
+        // A thread blocked in a wait is sampled in native code (External); the checksum loop runs managed code.
+        Assert.IsGreaterThan(0.9, (double)wait.Waiting / (wait.Running + wait.Waiting), $"WaitOneNoCheck: {wait}");
+        Assert.IsGreaterThan(0.9, (double)loop.Running / (loop.Running + loop.Waiting), $"Checksum.Compute: {loop}");
+        Assert.IsGreaterThan(50L, wait.Waiting + loop.Running, $"{wait} {loop}");
     }
 
     private static long CountSamples(ExecutionTrace trace)
