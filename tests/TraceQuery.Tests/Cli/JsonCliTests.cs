@@ -28,6 +28,21 @@ public sealed class JsonCliTests
     }
 
     [TestMethod]
+    public void TopAndSummary_NetTraceRecording_ThenSampledHotFunctionsAndTheExceptionMessage()
+    {
+        string path = Path.Combine(TestPaths.Fixtures, "nettrace", "hotloop.nettrace");
+        var (exit, output, error) = Run("top", path, "--by", "self", "--n", "2");
+        Assert.AreEqual(0, exit, error);
+        StringAssert.Contains(output, "1. HotLoop.SumOfSquareRoots(int32) (hotloop)");
+        StringAssert.Contains(output, "2. HashWorker.MixHash(int32) (hotloop)");
+
+        (exit, output, error) = Run("summary", path, "--budget", "600");
+        Assert.AreEqual(0, exit, error);
+        StringAssert.Contains(output, "ConfigParser.ParseTimeout(class System.String) raised 6 exceptions");
+        StringAssert.Contains(output, "timeout must be a number of seconds");
+    }
+
+    [TestMethod]
     public void Info_JsonThatIsNoTrace_ThenBadInputNamingTheFormats()
     {
         string path = Path.Combine(TestPaths.NewTempDirectory("cli-json"), "notes.json");
