@@ -18,7 +18,7 @@ internal static partial class CliApp
     /// <summary>The trace argument and the options every answering command has.</summary>
     private sealed class AnswerOptions
     {
-        public Argument<string> Trace { get; } = new("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file or an OTLP/JSON file (picked by content)." };
+        public Argument<string> Trace { get; } = new("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file, an OTLP/JSON file or a .nettrace (picked by content)." };
 
         public Option<int> Budget { get; } = new("--budget", "-b")
         {

@@ -26,7 +26,7 @@ internal static partial class CliApp
         NetTraceFile.Register();
         var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
 
-        var infoTrace = new Argument<string>("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file or an OTLP/JSON file (picked by content)." };
+        var infoTrace = new Argument<string>("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file, an OTLP/JSON file or a .nettrace (picked by content)." };
         var infoEvents = new Option<int>("--events", "-n") { Description = "How many of the first events to list.", DefaultValueFactory = _ => 10 };
         var info = new Command("info", "Show a trace's threads, time range, recovery report and first events.") { infoTrace, infoEvents };
         info.SetAction(result => Guard(error, () =>
