@@ -103,21 +103,8 @@ internal sealed class SpanStatistics
             sizes[t] = size;
             incompleteOf[t] = incomplete;
         });
-        // Offsets: function runs in ordinal order, within a run the threads in order (sizes become start cursors).
-        var groupStart = new int[functions + 1];
-        var incompleteTotals = new long[functions];
-        for (int f = 0; f < functions; f++)
-        {
-            int run = 0;
-            for (int t = 0; t < threads; t++)
-            {
-                int n = sizes[t][f];
-                sizes[t][f] = groupStart[f] + run;
-                run += n;
-                incompleteTotals[f] += incompleteOf[t][f];
-            }
-            groupStart[f + 1] = groupStart[f] + run;
-        }
+        var groupStart = RunOffsets(sizes, functions);
+        var incompleteTotals = SumParts(incompleteOf, functions);
         int includedCount = groupStart[functions];
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -163,12 +150,7 @@ internal sealed class SpanStatistics
             }
             childTotalsOf[t] = childTotals;
         });
-        var childTotals = new long[functions];
-        foreach (var perThread in childTotalsOf)
-        {
-            for (int f = 0; f < functions; f++)
-                childTotals[f] += perThread[f];
-        }
+        var childTotals = SumParts(childTotalsOf, functions);
         stats.SelfTimes = selfTimes;
         stats.GroupedSpans = grouped;
         stats.GroupStart = groupStart;
@@ -220,19 +202,7 @@ internal sealed class SpanStatistics
         });
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Offsets: function runs in ordinal order, and within a run the chunks in order.
-        var groupStart = new int[functions + 1];
-        for (int f = 0; f < functions; f++)
-        {
-            int run = 0;
-            for (int c = 0; c < chunks; c++)
-            {
-                int n = sizes[c][f];
-                sizes[c][f] = groupStart[f] + run;
-                run += n;
-            }
-            groupStart[f + 1] = groupStart[f] + run;
-        }
+        var groupStart = RunOffsets(sizes, functions);
         int includedCount = groupStart[functions];
         GroupStart = groupStart;
         IncludedCount = includedCount;
@@ -281,6 +251,40 @@ internal sealed class SpanStatistics
         });
         WeakScratch<long>.Return(grouped);
         ByOrdinal = byOrdinal;
+    }
+
+    /// <summary>
+    /// Offsets of per-function runs: functions in ordinal order, and within a run the parts (threads or chunks) in
+    /// order. Turns each part's per-function sizes into its start cursors and returns the runs' starts (one more than
+    /// <paramref name="functions"/>, the last the total).
+    /// </summary>
+    private static int[] RunOffsets(int[][] sizes, int functions)
+    {
+        var groupStart = new int[functions + 1];
+        for (int f = 0; f < functions; f++)
+        {
+            int run = 0;
+            foreach (var part in sizes)
+            {
+                int n = part[f];
+                part[f] = groupStart[f] + run;
+                run += n;
+            }
+            groupStart[f + 1] = groupStart[f] + run;
+        }
+        return groupStart;
+    }
+
+    /// <summary>Per-function sums of the parts' per-function tallies.</summary>
+    private static long[] SumParts(long[][] parts, int functions)
+    {
+        var sums = new long[functions];
+        foreach (var part in parts)
+        {
+            for (int f = 0; f < functions; f++)
+                sums[f] += part[f];
+        }
+        return sums;
     }
 
     private static void Tally<TInclusion>(CallSpans spans, TInclusion inclusion, int lo, int hi, FunctionTally[] perFunction)
