@@ -1,6 +1,6 @@
-using TraceQuery.Analysis.Internals;
 using System.Text;
 using TraceQuery.Analysis;
+using TraceQuery.Analysis.Internals;
 using TraceQuery.Filtering;
 using TraceQuery.Generation;
 using TraceQuery.Model;
