@@ -73,6 +73,31 @@ public class AtfOpenBenchmarks
         return e + threadIds;
     }
 
+    /// <summary>
+    /// Issue 18's yardstick for opening: the same index files read whole into memory with plain read calls (one array
+    /// per file, no parsing): what an open at read speed would cost. AtfReader.Open should be within 1.5× of it.
+    /// </summary>
+    [Benchmark]
+    public long PlainReadIntoMemory()
+    {
+        long total = 0;
+        foreach (string path in _indexFiles)
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+            var bytes = GC.AllocateUninitializedArray<byte>(checked((int)RandomAccess.GetLength(handle)));
+            int read = 0;
+            while (read < bytes.Length)
+            {
+                int n = RandomAccess.Read(handle, bytes.AsSpan(read), read);
+                if (n == 0)
+                    throw new EndOfStreamException(path);
+                read += n;
+            }
+            total += bytes[^1] + read;
+        }
+        return total;
+    }
+
     /// <summary>AtfReader.Open with CRC32 verification of every index file (the default), then dispose.</summary>
     [Benchmark]
     public int AtfReaderOpen()

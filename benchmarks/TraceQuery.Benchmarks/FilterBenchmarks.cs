@@ -29,6 +29,18 @@ public class FilterBenchmarks
     /// <summary>Filter text of the three-predicate case: returns of <c>parse_header</c>/<c>parse_body</c> below depth 3.</summary>
     public const string ThreePredicateFilter = "fn:parse_* and depth>3 and kind:return";
 
+    /// <summary>Issue 18's thread shape: one thread's shallow calls.</summary>
+    public const string ThreadFilter = "thread:1 and kind:call and depth<=2";
+
+    /// <summary>Issue 18's name-set shape: two substring globs joined by <c>or</c>.</summary>
+    public const string NameSetFilter = "fn:*alloc* or fn:*free*";
+
+    private const string ThreadShape = "ThreadKindDepth";
+    private const string NameSetShape = "NameSet";
+    private const string ThreadSql = "SELECT count(*) FROM events WHERE thread = 1 AND kind = 1 AND depth <= 2";
+    private const string NameSetSql =
+        "SELECT count(*) FROM events WHERE fid IN (SELECT fid FROM functions WHERE name ILIKE '%alloc%' OR name ILIKE '%free%')";
+
     private const string OnePredicate = "OnePredicate";
     private const string DenseOnePredicate = "OnePredicateDense";
     private const string ThreePredicates = "ThreePredicates";
@@ -56,6 +68,12 @@ public class FilterBenchmarks
     /// <summary>Events matched by <see cref="ThreePredicateFilter"/>.</summary>
     public int ThreePredicateMatches { get; private set; }
 
+    /// <summary>Events matched by <see cref="ThreadFilter"/>.</summary>
+    public int ThreadMatches { get; private set; }
+
+    /// <summary>Events matched by <see cref="NameSetFilter"/>.</summary>
+    public int NameSetMatches { get; private set; }
+
     /// <summary>Loads the session, materializes the event array and the name map, fills DuckDB and checks that all engines agree.</summary>
     [GlobalSetup]
     public void Setup()
@@ -80,6 +98,9 @@ public class FilterBenchmarks
             TraceQueryOnePredicateDense(), LinqOnePredicateDense(), DuckDbOnePredicateDense());
         ThreePredicateMatches = Agree(ThreePredicateFilter,
             TraceQueryThreePredicates(), TraceQueryThreePredicatesPreParsed(), LinqThreePredicates(), LinqThreePredicatesRegex(), DuckDbThreePredicates());
+        ThreadMatches = Agree(ThreadFilter, TraceQueryThread(), LinqThread(), DuckDbThread());
+        NameSetMatches = Agree(NameSetFilter, TraceQueryNameSet(), LinqNameSet(), DuckDbNameSet());
+        Console.WriteLine($"// matched: '{ThreadFilter}' {ThreadMatches:N0}, '{NameSetFilter}' {NameSetMatches:N0}");
         Console.WriteLine($"// matched: '{OnePredicateFilter}' {OnePredicateMatches:N0}, '{DenseOnePredicateFilter}' {DenseOnePredicateMatches:N0}, '{ThreePredicateFilter}' {ThreePredicateMatches:N0} of {_trace.EventCount:N0} events");
     }
 
@@ -118,6 +139,34 @@ public class FilterBenchmarks
     /// <summary>DuckDB: <c>SELECT count(*) FROM events WHERE kind = 2</c>.</summary>
     [Benchmark, BenchmarkCategory(DenseOnePredicate)]
     public long DuckDbOnePredicateDense() => DuckDbTraceTables.ExecuteCount(_duckDb, DenseOnePredicateSql);
+
+    /// <summary>LINQ: the thread slot, kind and depth of every event.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory(ThreadShape)]
+    public int LinqThread() => _events.Count(e => e.ThreadId == 1 && e.Kind == EventKind.Call && e.CallDepth <= 2);
+
+    /// <summary>TraceQuery: parse, compile and scan (the thread term is an index range).</summary>
+    [Benchmark, BenchmarkCategory(ThreadShape)]
+    public int TraceQueryThread() => EventFilter.Parse(ThreadFilter).Evaluate(_trace).Count;
+
+    /// <summary>DuckDB: <c>thread = 1 AND kind = 1 AND depth &lt;= 2</c>.</summary>
+    [Benchmark, BenchmarkCategory(ThreadShape)]
+    public long DuckDbThread() => DuckDbTraceTables.ExecuteCount(_duckDb, ThreadSql);
+
+    /// <summary>LINQ: the name through the precomputed map and two case-insensitive substring tests.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory(NameSetShape)]
+    public int LinqNameSet() => _events.Count(e =>
+    {
+        string name = _names[e.FunctionId];
+        return name.Contains("alloc", StringComparison.OrdinalIgnoreCase) || name.Contains("free", StringComparison.OrdinalIgnoreCase);
+    });
+
+    /// <summary>TraceQuery: parse, compile (the globs matched once per function) and scan.</summary>
+    [Benchmark, BenchmarkCategory(NameSetShape)]
+    public int TraceQueryNameSet() => EventFilter.Parse(NameSetFilter).Evaluate(_trace).Count;
+
+    /// <summary>DuckDB: the function ids whose name matches either <c>ILIKE</c> pattern.</summary>
+    [Benchmark, BenchmarkCategory(NameSetShape)]
+    public long DuckDbNameSet() => DuckDbTraceTables.ExecuteCount(_duckDb, NameSetSql);
 
     /// <summary>LINQ: cheap tests first, then the name through the precomputed map and a prefix check.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory(ThreePredicates)]

@@ -1,8 +1,11 @@
 using BenchmarkDotNet.Running;
 
 // Run all with `dotnet run -c Release -- --filter '*'`; set TRACEQUERY_BENCH_EVENTS for a quick, smaller run.
-// `-- memory` prints the managed memory held per event instead (MemoryPerEvent).
+// `-- memory` prints the managed memory held per event instead (MemoryPerEvent); `-- phases [rounds]` times a first
+// whole-trace Process phase by phase (FirstCallPhases).
 if (args is ["memory"])
     TraceQuery.Benchmarks.MemoryPerEvent.Run();
+else if (args is ["phases", ..])
+    TraceQuery.Benchmarks.FirstCallPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 else
     BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using TraceQuery.Analysis.Internals;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
@@ -30,16 +31,7 @@ public sealed class Analyzer
     {
         ArgumentNullException.ThrowIfNull(trace);
         var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken);
-        var findings = new List<Finding>();
-        var exceptionEvents = ExceptionEvents(trace, selection);
-        findings.AddRange(CrashDetector.Detect(stats, exceptionEvents, Options));
-        var hangSpans = new HashSet<int>();
-        findings.AddRange(HangDetector.Detect(stats, Options, hangSpans));
-        cancellationToken.ThrowIfCancellationRequested();
-        findings.AddRange(OutlierDetector.Detect(stats, Options, hangSpans));
-        findings.AddRange(LeakDetector.Detect(stats, Options));
-        findings.AddRange(UnmatchedDetector.Detect(stats, Options));
-        findings.AddRange(HotSpotDetector.Detect(stats, Options, hangSpans));
+        var findings = RunDetectors(trace, selection, stats, cancellationToken);
         findings.Sort(CompareFindings);
 
         var functions = new List<FunctionStats>();
@@ -102,6 +94,44 @@ public sealed class Analyzer
             return c;
         c = (a.FunctionId ?? 0).CompareTo(b.FunctionId ?? 0);
         return c != 0 ? c : string.CompareOrdinal(a.Title, b.Title);
+    }
+
+    /// <summary>
+    /// Runs the detectors over one shared <see cref="SpanStatistics"/> (computed once, read by all) in parallel: the
+    /// crash, leak and unmatched detectors and the hang detector at once, then the outlier and hot spot detectors,
+    /// which skip the hang detector's spans. Findings are joined in a fixed detector order, so the result does not
+    /// depend on the scheduling.
+    /// </summary>
+    private List<Finding> RunDetectors(ExecutionTrace trace, Selection? selection, SpanStatistics stats, CancellationToken cancellationToken)
+    {
+        var options = Options;
+        var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
+        List<Finding> crashes = [], hangs = [], outliers = [], leaks = [], unmatched = [], hotSpots = [];
+        var hangSpans = new HashSet<int>();
+        try
+        {
+            Parallel.Invoke(
+                parallel,
+                () => crashes = [.. CrashDetector.Detect(stats, ExceptionEvents(trace, selection), options)],
+                () => leaks = [.. LeakDetector.Detect(stats, options)],
+                () => unmatched = [.. UnmatchedDetector.Detect(stats, options)],
+                () =>
+                {
+                    hangs = [.. HangDetector.Detect(stats, options, hangSpans)];
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Parallel.Invoke(
+                        parallel,
+                        () => outliers = [.. OutlierDetector.Detect(stats, options, hangSpans)],
+                        () => hotSpots = [.. HotSpotDetector.Detect(stats, options, hangSpans)]);
+                });
+        }
+        catch (AggregateException failed)
+        {
+            // As when the detectors ran one after another: a cancellation, or the first detector's own exception.
+            cancellationToken.ThrowIfCancellationRequested();
+            ExceptionDispatchInfo.Throw(failed.Flatten().InnerExceptions[0]);
+        }
+        return [.. crashes, .. hangs, .. outliers, .. leaks, .. unmatched, .. hotSpots];
     }
 
     private static List<int> ExceptionEvents(ExecutionTrace trace, Selection? selection)

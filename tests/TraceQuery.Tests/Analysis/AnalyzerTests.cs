@@ -1,5 +1,6 @@
 using System.Text;
 using TraceQuery.Analysis;
+using TraceQuery.Analysis.Internals;
 using TraceQuery.Filtering;
 using TraceQuery.Generation;
 using TraceQuery.Model;
@@ -142,6 +143,47 @@ public sealed class AnalyzerTests
         CollectionAssert.AreEqual(selectedFast.ToList(), selectedParallel.ToList());
         CollectionAssert.AreEqual(new Analyzer().Analyze(trace, selection).Functions.OrderBy(f => f.FunctionId).ToList(), selectedFast.ToList());
         Assert.IsLessThan(fast.Sum(f => f.Count), selectedFast.Sum(f => f.Count));
+    }
+
+    [TestMethod]
+    [DataRow(1, false)]
+    [DataRow(-1, false)]
+    [DataRow(-1, true)]
+    public void SpanStatistics_ThreadsInParallel_ThenPerSpanArraysEqualTheSequentialReference(int parallelism, bool selected)
+    {
+        using var trace = TraceGenerator.Generate(200_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All, Seed = 11, Threads = 4 });
+        var selection = selected ? EventFilter.Parse("depth>2 or kind:exception").Evaluate(trace) : null;
+        var stats = SpanStatistics.Compute(trace, selection, parallelism, CancellationToken.None);
+        var spans = trace.Spans;
+        var durations = new long[spans.Count];
+        spans.GetDurations(durations);
+        var self = new long[spans.Count];
+        spans.GetSelfTimes(durations, self);
+        CollectionAssert.AreEqual(self, stats.SelfTimes);
+
+        // Each function's group: its included spans in ascending span id, with their self times alongside.
+        var included = new bool[spans.Count];
+        if (selection is null)
+            Array.Fill(included, true);
+        else
+        {
+            foreach (int e in selection.Indices())
+            {
+                if (spans.SpanOfEvent[e] is >= 0 and var s)
+                    included[s] = true;
+            }
+        }
+        int total = 0;
+        for (int f = 0; f < trace.FunctionIds.Length; f++)
+        {
+            var expected = Enumerable.Range(0, spans.Count).Where(s => included[s] && spans.GetFunctionOrdinal(s) == f).ToArray();
+            CollectionAssert.AreEqual(expected, stats.Group(f).ToArray(), $"group of ordinal {f}");
+            CollectionAssert.AreEqual(expected.Select(s => self[s]).ToArray(), stats.GroupSelfTimes(f).ToArray(), $"self times of ordinal {f}");
+            Assert.AreEqual(expected.Length, stats.ByOrdinal[f]?.Count ?? 0);
+            total += expected.Length;
+        }
+        Assert.AreEqual(total, stats.IncludedCount);
+        Assert.AreEqual(selected, total < spans.Count);
     }
 
     [TestMethod]

@@ -73,89 +73,94 @@ internal sealed class SpanStatistics
             return stats;
         }
 
-        // Pass 1: group sizes and incomplete spans, from the cached per-span function column.
+        // Threads run in parallel: a span's parent is on its own thread (and precedes it), so self times never cross
+        // threads, and each thread scatters into its own slice of every function's run. Threads come in span-id order
+        // and so do their slices, so the grouped order (ascending span id) does not depend on the scheduling.
+        _ = spans.Durations; // build the cached columns before the parallel passes read them
         int functions = trace.FunctionIds.Length;
-        var spanFunctions = spans.FunctionOrdinals;
+        int threads = trace.Threads.Count;
         var included = stats.Included;
-        var statuses = spans.Statuses;
-        var groupStart = new int[functions + 1];
-        var incomplete = new long[functions];
-        for (int s = 0; s < count; s++)
+        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
+
+        // Pass 1, per thread: group sizes and incomplete spans, from the cached per-span function column.
+        var sizes = new int[threads][];
+        var incompleteOf = new long[threads][];
+        Parallel.For(0, threads, options, t =>
         {
-            if (included is not null && !included[s])
-                continue;
-            int f = spanFunctions[s];
-            groupStart[f + 1]++;
-            incomplete[f] += statuses[s] == SpanStatus.Complete ? 0 : 1;
-        }
-        for (int f = 0; f < functions; f++)
-            groupStart[f + 1] += groupStart[f];
+            var (first, last) = spans.GetThreadRange(t);
+            var size = new int[functions];
+            var incomplete = new long[functions];
+            var spanFunctions = spans.FunctionOrdinals;
+            var statuses = spans.Statuses;
+            for (int s = first; s < last; s++)
+            {
+                if (included is not null && !included[s])
+                    continue;
+                int f = spanFunctions[s];
+                size[f]++;
+                incomplete[f] += statuses[s] == SpanStatus.Complete ? 0 : 1;
+            }
+            sizes[t] = size;
+            incompleteOf[t] = incomplete;
+        });
+        var groupStart = RunOffsets(sizes, functions);
+        var incompleteTotals = SumParts(incompleteOf, functions);
         int includedCount = groupStart[functions];
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Pass 2, thread by thread: durations scattered into per-function runs; the durations of the children of
-        // each function's spans (self total = total − children); per-span arrays when asked for.
-        // Scratch as large as the spans is allocated, not rented: the shared pool would keep it for the process's life.
-        var groupedDurations = GC.AllocateUninitializedArray<long>(includedCount);
-        var childTotals = new long[functions];
-        var cursor = groupStart.AsSpan(0, functions).ToArray();
-        long[] selfTimes = [];
-        int[] grouped = [];
-        if (perSpan)
-        {
-            selfTimes = GC.AllocateUninitializedArray<long>(count);
-            grouped = GC.AllocateUninitializedArray<int>(includedCount);
-        }
-        // The cached duration column is streamed, not rebuilt from two timestamps per span.
-        var durations = spans.Durations;
-        var parents = spans.Parents;
-        for (int t = 0; t < trace.Threads.Count; t++)
+        // Pass 2, per thread: durations scattered into per-function runs; the durations of the children of each
+        // function's spans (self total = total − children); self times and grouped span ids.
+        // Scratch as large as the spans is kept only weakly between calls (the shared pool would keep it for the process's life).
+        var groupedDurations = WeakScratch<long>.Rent(includedCount);
+        var selfTimes = GC.AllocateUninitializedArray<long>(count);
+        var grouped = GC.AllocateUninitializedArray<int>(includedCount);
+        var groupedSelf = GC.AllocateUninitializedArray<long>(includedCount);
+        var childTotalsOf = new long[threads][];
+        Parallel.For(0, threads, options, t =>
         {
             var (first, last) = spans.GetThreadRange(t);
+            var childTotals = new long[functions];
+            var cursor = (int[])sizes[t].Clone();
+            // The cached duration column is streamed, not rebuilt from two timestamps per span.
+            var durations = spans.Durations;
+            var parents = spans.Parents;
+            var spanFunctions = spans.FunctionOrdinals;
             for (int s = first; s < last; s++)
             {
                 long duration = durations[s];
                 int parent = parents[s];
-                if (perSpan)
-                {
-                    selfTimes[s] = duration;
-                    if (parent >= 0)
-                        selfTimes[parent] -= duration; // a parent always precedes its children
-                }
+                selfTimes[s] = duration;
+                if (parent >= 0)
+                    selfTimes[parent] -= duration; // a parent always precedes its children, on the same thread
                 if (parent >= 0 && (included is null || included[parent]))
                     childTotals[spanFunctions[parent]] += duration;
                 if (included is null || included[s])
                 {
-                    int f = spanFunctions[s];
-                    int at = cursor[f]++;
+                    int at = cursor[spanFunctions[s]]++;
                     groupedDurations[at] = duration;
-                    if (perSpan)
-                        grouped[at] = s;
+                    grouped[at] = s;
                 }
             }
-        }
+            // The thread's self times are final now; scatter them the same way for the outlier detector.
+            var selfCursor = sizes[t];
+            for (int s = first; s < last; s++)
+            {
+                if (included is null || included[s])
+                    groupedSelf[selfCursor[spanFunctions[s]]++] = selfTimes[s];
+            }
+            childTotalsOf[t] = childTotals;
+        });
+        var childTotals = SumParts(childTotalsOf, functions);
         stats.SelfTimes = selfTimes;
         stats.GroupedSpans = grouped;
         stats.GroupStart = groupStart;
         stats.IncludedCount = includedCount;
-
-        if (perSpan)
-        {
-            // Self times are final only now; scatter them the same way for the outlier detector.
-            var groupedSelf = GC.AllocateUninitializedArray<long>(includedCount);
-            groupStart.AsSpan(0, functions).CopyTo(cursor);
-            for (int s = 0; s < count; s++)
-            {
-                if (included is null || included[s])
-                    groupedSelf[cursor[spanFunctions[s]]++] = selfTimes[s];
-            }
-            stats.GroupedSelfTimes = groupedSelf;
-        }
+        stats.GroupedSelfTimes = groupedSelf;
         cancellationToken.ThrowIfCancellationRequested();
 
         var byOrdinal = new FunctionStats?[functions];
-        var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
-        Parallel.For(0, functions, options, f => byOrdinal[f] = stats.ComputeFunction(f, groupedDurations, childTotals[f], incomplete[f]));
+        Parallel.For(0, functions, options, f => byOrdinal[f] = stats.ComputeFunction(f, groupedDurations, childTotals[f], incompleteTotals[f]));
+        WeakScratch<long>.Return(groupedDurations);
         stats.ByOrdinal = byOrdinal;
         return stats;
     }
@@ -197,25 +202,13 @@ internal sealed class SpanStatistics
         });
         cancellationToken.ThrowIfCancellationRequested();
 
-        // Offsets: function runs in ordinal order, and within a run the chunks in order.
-        var groupStart = new int[functions + 1];
-        for (int f = 0; f < functions; f++)
-        {
-            int run = 0;
-            for (int c = 0; c < chunks; c++)
-            {
-                int n = sizes[c][f];
-                sizes[c][f] = groupStart[f] + run;
-                run += n;
-            }
-            groupStart[f + 1] = groupStart[f] + run;
-        }
+        var groupStart = RunOffsets(sizes, functions);
         int includedCount = groupStart[functions];
         GroupStart = groupStart;
         IncludedCount = includedCount;
 
         // Pass 2: durations scattered into their function's run.
-        var grouped = GC.AllocateUninitializedArray<long>(includedCount);
+        var grouped = WeakScratch<long>.Rent(includedCount);
         Parallel.For(0, chunks, options, c =>
         {
             int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
@@ -256,7 +249,42 @@ internal sealed class SpanStatistics
                 length, total, total - childTotal, min, max, (double)total / length,
                 quantiles[0], quantiles[1], quantiles[2], incomplete);
         });
+        WeakScratch<long>.Return(grouped);
         ByOrdinal = byOrdinal;
+    }
+
+    /// <summary>
+    /// Offsets of per-function runs: functions in ordinal order, and within a run the parts (threads or chunks) in
+    /// order. Turns each part's per-function sizes into its start cursors and returns the runs' starts (one more than
+    /// <paramref name="functions"/>, the last the total).
+    /// </summary>
+    private static int[] RunOffsets(int[][] sizes, int functions)
+    {
+        var groupStart = new int[functions + 1];
+        for (int f = 0; f < functions; f++)
+        {
+            int run = 0;
+            foreach (var part in sizes)
+            {
+                int n = part[f];
+                part[f] = groupStart[f] + run;
+                run += n;
+            }
+            groupStart[f + 1] = groupStart[f] + run;
+        }
+        return groupStart;
+    }
+
+    /// <summary>Per-function sums of the parts' per-function tallies.</summary>
+    private static long[] SumParts(long[][] parts, int functions)
+    {
+        var sums = new long[functions];
+        foreach (var part in parts)
+        {
+            for (int f = 0; f < functions; f++)
+                sums[f] += part[f];
+        }
+        return sums;
     }
 
     private static void Tally<TInclusion>(CallSpans spans, TInclusion inclusion, int lo, int hi, FunctionTally[] perFunction)
