@@ -33,6 +33,7 @@ public sealed class Analyzer
         var findings = new List<Finding>();
         var exceptionEvents = ExceptionEvents(trace, selection);
         findings.AddRange(CrashDetector.Detect(stats, exceptionEvents, Options));
+        findings.AddRange(ErrorDetector.Detect(stats, exceptionEvents, Options));
         var hangSpans = new HashSet<int>();
         findings.AddRange(HangDetector.Detect(stats, Options, hangSpans));
         cancellationToken.ThrowIfCancellationRequested();
