@@ -106,13 +106,15 @@ public sealed class Analyzer
     {
         var options = Options;
         var parallel = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = options.MaxDegreeOfParallelism };
-        List<Finding> crashes = [], hangs = [], outliers = [], leaks = [], unmatched = [], hotSpots = [];
+        List<Finding> crashes = [], errors = [], hangs = [], outliers = [], leaks = [], unmatched = [], hotSpots = [];
         var hangSpans = new HashSet<int>();
+        var exceptionEvents = ExceptionEvents(trace, selection);
         try
         {
             Parallel.Invoke(
                 parallel,
-                () => crashes = [.. CrashDetector.Detect(stats, ExceptionEvents(trace, selection), options)],
+                () => crashes = [.. CrashDetector.Detect(stats, exceptionEvents, options)],
+                () => errors = [.. ErrorDetector.Detect(stats, exceptionEvents, options)],
                 () => leaks = [.. LeakDetector.Detect(stats, options)],
                 () => unmatched = [.. UnmatchedDetector.Detect(stats, options)],
                 () =>
@@ -131,7 +133,7 @@ public sealed class Analyzer
             cancellationToken.ThrowIfCancellationRequested();
             ExceptionDispatchInfo.Throw(failed.Flatten().InnerExceptions[0]);
         }
-        return [.. crashes, .. hangs, .. outliers, .. leaks, .. unmatched, .. hotSpots];
+        return [.. crashes, .. errors, .. hangs, .. outliers, .. leaks, .. unmatched, .. hotSpots];
     }
 
     private static List<int> ExceptionEvents(ExecutionTrace trace, Selection? selection)

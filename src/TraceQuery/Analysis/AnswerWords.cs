@@ -24,10 +24,11 @@ public static class AnswerWords
         SpanStatus.Complete => "complete",
         SpanStatus.Unmatched => "unmatched",
         SpanStatus.Unwound => "unwound",
+        SpanStatus.Error => "error",
         _ => "orphan",
     };
 
-    /// <summary>A finding kind in snake case: <c>crash</c>, <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>.</summary>
+    /// <summary>A finding kind in snake case: <c>crash</c>, <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>, <c>error</c>.</summary>
     public static string Of(FindingKind kind) => kind switch
     {
         FindingKind.Crash => "crash",
@@ -36,6 +37,7 @@ public static class AnswerWords
         FindingKind.LatencyOutlier => "latency_outlier",
         FindingKind.LeakImbalance => "leak_imbalance",
         FindingKind.UnmatchedSpans => "unmatched_spans",
+        FindingKind.Error => "error",
         _ => "hot_spot",
     };
 

@@ -23,6 +23,12 @@ public enum FindingKind
 
     /// <summary>A function dominating calls or self time.</summary>
     HotSpot,
+
+    /// <summary>
+    /// Errors the source recorded without an exception: spans that ended with an error status (OTLP status ERROR,
+    /// Chrome <c>args.error</c>) and log records at ERROR or above, with their messages.
+    /// </summary>
+    Error,
 }
 
 /// <summary>How urgent a finding is; lower values are more severe and come first.</summary>

@@ -46,6 +46,25 @@ public sealed partial class ExecutionTrace
     /// </summary>
     public SpanMarks GetMarks(int eventIndex) => _side.Marks is { } marks ? marks[eventIndex] : SpanMarks.None;
 
+    /// <summary>
+    /// The error-status message of the span whose CALL is at <paramref name="eventIndex"/> (OTLP status ERROR without an
+    /// exception event, Chrome <c>args.error</c>); empty when the source gave no description; false for a span without
+    /// an error status. O(log spans with an error status).
+    /// </summary>
+    public bool TryGetErrorStatus(int eventIndex, out string message)
+    {
+        if (_side.ErrorStatuses.TryGet(eventIndex, out var found))
+        {
+            message = found;
+            return true;
+        }
+        message = "";
+        return false;
+    }
+
+    /// <summary>Indices of the CALL events of spans that ended with an error status, ascending.</summary>
+    public ReadOnlySpan<int> EventsWithErrorStatus => _side.ErrorStatuses.Keys;
+
     /// <summary>True when any span carries a mark (so analysis can skip the lookups otherwise).</summary>
     public bool HasMarks => _side.Marks is not null;
 }

@@ -3,8 +3,8 @@ namespace TraceQuery.Model;
 /// <summary>
 /// One span from a span-based source (Chrome slices and async events, OTLP spans and logs, an in-process
 /// Activity recorder), handed to <see cref="TraceBuilder.AddSpan"/>. The builder turns it into a CALL at
-/// <see cref="StartNs"/>, an EXCEPTION per recorded exception (<see cref="TraceBuilder.AddSpanException"/>)
-/// or for an <see cref="Error"/> status, and a RETURN at <see cref="EndNs"/>, and pairs them by this span's
+/// <see cref="StartNs"/>, an EXCEPTION per recorded exception (<see cref="TraceBuilder.AddSpanException"/>),
+/// and a RETURN at <see cref="EndNs"/>, and pairs them by this span's
 /// identity rather than by depth, so overlapping siblings of the same function pair exactly.
 /// </summary>
 /// <remarks>
@@ -22,6 +22,13 @@ public readonly record struct SpanRecord
     /// <summary>The parent's <see cref="SpanId"/>, or 0 for a root. A parent the builder never sees makes the span a root.</summary>
     public ulong ParentSpanId { get; init; }
 
+    /// <summary>
+    /// True when the source named a parent span that is not in the file (the span is then a root with
+    /// <see cref="ParentSpanId"/> 0): the span's thread is marked incomplete (<see cref="ThreadRecovery.SpansWithMissingParent"/>).
+    /// A <see cref="ParentSpanId"/> the builder never sees counts the same way.
+    /// </summary>
+    public bool ParentMissing { get; init; }
+
     /// <summary>The thread the span started on.</summary>
     public required uint ThreadId { get; init; }
 
@@ -38,8 +45,9 @@ public readonly record struct SpanRecord
     public string? Message { get; init; }
 
     /// <summary>
-    /// Non-null when the span ended with an error status: unless exceptions were added for the span, an
-    /// EXCEPTION carrying this message is emitted at its end (at its start while it is open). Empty for an
+    /// Non-null when the span ended with an error status (OTLP status ERROR, Chrome <c>args.error</c>): the span's
+    /// status is <see cref="SpanStatus.Error"/> and this message is kept beside it (<see cref="ExecutionTrace.TryGetErrorStatus"/>);
+    /// no EXCEPTION event is made up for it (<c>kind:exception</c> means exceptions the source recorded). Empty for an
     /// error without a description.
     /// </summary>
     public string? Error { get; init; }

@@ -17,4 +17,10 @@ public enum SpanStatus : byte
 
     /// <summary>A RETURN with no open CALL to close; the span starts and ends at that RETURN.</summary>
     OrphanReturn = 3,
+
+    /// <summary>
+    /// Closed by its own RETURN, but the source says it failed (OTLP status ERROR, Chrome <c>args.error</c>); the
+    /// message is <see cref="ExecutionTrace.TryGetErrorStatus"/>. A complete span as far as pairing goes.
+    /// </summary>
+    Error = 4,
 }

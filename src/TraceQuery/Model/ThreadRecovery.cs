@@ -36,8 +36,17 @@ public sealed record ThreadRecovery
     /// <summary>True when the thread's timestamps were not in order on disk and events were sorted (stably) by time.</summary>
     public bool Reordered { get; init; }
 
+    /// <summary>
+    /// Spans of this thread whose parent span is not in the file (an OTLP export of part of a trace): shown as roots,
+    /// so the thread's call tree is not complete.
+    /// </summary>
+    public long SpansWithMissingParent { get; init; }
+
     /// <summary>True when nothing had to be recovered, dropped or reordered.</summary>
     public bool IsClean =>
         IndexFinalized && !IndexEmptyFile && IndexBytesIgnored == 0 && DetailBytesIgnored == 0
         && DetailLinksDropped == 0 && DuplicatesRemoved == 0 && !Reordered;
+
+    /// <summary>True when the thread is <see cref="IsClean"/> and every span's parent is in the file (its call tree is whole).</summary>
+    public bool IsComplete => IsClean && SpansWithMissingParent == 0;
 }

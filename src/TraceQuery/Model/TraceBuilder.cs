@@ -40,6 +40,7 @@ public sealed class TraceBuilder
         public List<int>? Spans { get; set; }
         public string? Name { get; set; }
         public ThreadInfo? Info { get; set; }
+        public long MissingParents { get; set; }
     }
 
     /// <summary>
@@ -221,6 +222,7 @@ public sealed class TraceBuilder
                 DetailComplete = true,
                 Name = lane.Name,
                 Info = lane.Info,
+                Recovery = lane.MissingParents > 0 ? ThreadRecovery.Clean with { SpansWithMissingParent = lane.MissingParents } : ThreadRecovery.Clean,
             });
             details.Add(lane.Details);
             anyDetail |= lane.Details.Count > 0;
@@ -268,17 +270,14 @@ public sealed class TraceBuilder
     private SpanSideTables? BuildSideTables(PlannedSpan[] spans, BuiltColumns columns, int[]?[] laneLinks, List<string> warnings, out long unresolvedLinks)
     {
         unresolvedLinks = 0;
-        bool anyMarks = false;
+        bool anyMarks = false, anyErrors = false;
         foreach (ref readonly var span in spans.AsSpan())
         {
-            if (span.Record.Marks != SpanMarks.None)
-            {
-                anyMarks = true;
-                break;
-            }
+            anyMarks |= span.Record.Marks != SpanMarks.None;
+            anyErrors |= span.Record.Error is not null;
         }
         // Most traces (ATF, generated, plain Chrome) carry none of it: no lookup tables are built for them.
-        if (!anyMarks && _spanAttributes.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
+        if (!anyMarks && !anyErrors && _spanAttributes.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
             return null;
         // Global CALL index per span; -1 for a dropped duplicate.
         var callIndex = new int[spans.Length];
@@ -305,11 +304,14 @@ public sealed class TraceBuilder
         }
 
         var attributes = new List<(int, EventAttributes)>();
+        var errors = new List<(int, string)>();
         SpanMarks[]? marks = null;
         for (int s = 0; s < spans.Length; s++)
         {
             if (callIndex[s] < 0)
                 continue;
+            if (spans[s].Record.Error is { } error)
+                errors.Add((callIndex[s], error));
             if (_spanAttributes.TryGetValue(s, out var bounded))
                 attributes.Add((callIndex[s], bounded));
             if (spans[s].Record.Marks != SpanMarks.None)
@@ -380,6 +382,7 @@ public sealed class TraceBuilder
             SpanEvents = EventSideTable<SpanEvent[]>.Create(spanEvents),
             Links = [.. links],
             Marks = marks,
+            ErrorStatuses = EventSideTable<string>.Create(errors),
         };
     }
 
@@ -420,6 +423,11 @@ public sealed class TraceBuilder
             ulong parentId = spans[s].Record.ParentSpanId;
             if (parentId != 0 && parentId != spans[s].Record.SpanId && byId.TryGetValue(parentId, out int p))
                 spans[s].Parent = p;
+            else if (spans[s].Record.ParentMissing || (parentId != 0 && parentId != spans[s].Record.SpanId))
+            {
+                var lane = Lane(spans[s].Record.ThreadId);
+                lane.MissingParents++;
+            }
         }
 
         // Depth = length of the parent chain; a cycle (bad input) is cut where it closes.

@@ -28,11 +28,36 @@ internal static class NarrativeBuilder
                 .Append(TraceText.Count(selection.Count)).Append(" events in ")
                 .Append(TraceText.Count(analysis.SpansAnalyzed)).Append(" spans");
         }
+        if (ProcessEnd(trace) is { } end)
+            text.Append("; ").Append(end);
         int findings = analysis.Findings.Count;
-        text.Append("; ").Append(findings == 0 ? "no anomalies found" : TraceText.Count(findings) + (findings == 1 ? " finding" : " findings"));
+        text.Append("; ").Append(findings > 0 ? TraceText.Count(findings) + (findings == 1 ? " finding" : " findings")
+            : trace.EventCount > 0 ? "no anomalies found"
+            : trace.Metadata.CpuSamples > 0 ? $"the file holds {TraceText.Count(trace.Metadata.CpuSamples)} CPU samples and no spans (call findings need spans)"
+            : "the file holds no spans or call events");
         if (trace.WasRecovered)
             text.Append("; recovered from a damaged or unfinished recording");
         return text.ToString();
+    }
+
+    /// <summary>
+    /// How an ATF session's process ended, when not normally: killed while tracing (no manifest.json, threads without
+    /// footer) or while stopping (a manifest, but threads never finalized); null for a finished session or another source.
+    /// </summary>
+    private static string? ProcessEnd(ExecutionTrace trace)
+    {
+        if (trace.Metadata.SourceFormat != "atf")
+            return null;
+        var cut = new List<uint>();
+        foreach (var thread in trace.Threads)
+        {
+            if (!thread.Recovery.IndexFinalized)
+                cut.Add(thread.Id);
+        }
+        string threads = cut.Count == 1 ? "thread " + cut[0].ToString(CultureInfo.InvariantCulture) : "threads " + string.Join(", ", cut);
+        if (!trace.Metadata.ManifestPresent)
+            return $"the process was killed while tracing (no manifest.json; {TraceText.Count(cut.Count)} of {TraceText.Count(trace.Threads.Count)} threads stopped without a footer)";
+        return cut.Count == 0 ? null : $"the process died while stopping the session ({threads} never finalized)";
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal static class TraceInfoLines
         return AnswerLines.Counted(headline, lines, "info", trace.EventCount);
     }
 
-    private static string Recovery(ThreadRecovery r) => r.IsClean ? "complete" : string.Join(", ", new[]
+    private static string Recovery(ThreadRecovery r) => r.IsComplete ? "complete" : string.Join(", ", new[]
     {
         r.IndexEmptyFile ? "empty index file" : !r.IndexFinalized ? $"no footer ({TraceText.Count(r.EventsRecovered)} events recovered)" : null,
         r.IndexBytesIgnored > 0 ? $"{TraceText.Count(r.IndexBytesIgnored)} index bytes ignored" : null,
@@ -34,6 +34,7 @@ internal static class TraceInfoLines
         r.DetailLinksDropped > 0 ? $"{TraceText.Count(r.DetailLinksDropped)} detail links dropped" : null,
         r.DuplicatesRemoved > 0 ? $"{TraceText.Count(r.DuplicatesRemoved)} duplicates removed" : null,
         r.Reordered ? "reordered by time" : null,
+        r.SpansWithMissingParent > 0 ? $"not complete: {TraceText.Count(r.SpansWithMissingParent)} span{(r.SpansWithMissingParent == 1 ? "" : "s")} whose parent is not in the file" : null,
     }.Where(x => x is not null));
 
     private static SummaryItem Line(string text) => new(SummaryItemKind.Timeline, text, AnswerSections.Info);

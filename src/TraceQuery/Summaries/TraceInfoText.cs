@@ -70,7 +70,7 @@ public static class TraceInfoText
 
     private static string Describe(ThreadRecovery r)
     {
-        if (r.IsClean)
+        if (r.IsComplete)
             return "complete";
         var parts = new List<string>();
         if (r.IndexEmptyFile)
@@ -87,6 +87,13 @@ public static class TraceInfoText
             parts.Add($"{TraceText.Count(r.DuplicatesRemoved)} duplicate events removed");
         if (r.Reordered)
             parts.Add("events sorted by time");
+        if (r.SpansWithMissingParent > 0)
+        {
+            string missing = $"{TraceText.Count(r.SpansWithMissingParent)} span{(r.SpansWithMissingParent == 1 ? "" : "s")} whose parent is not in the file";
+            if (parts.Count == 0)
+                return "not complete: " + missing;
+            parts.Add(missing);
+        }
         return "recovered: " + string.Join(", ", parts);
     }
 

@@ -57,14 +57,28 @@ internal static class TraceText
             .Append(trace.GetFunctionName(trace.FunctionOrdinals[e])).Append(" depth ").Append(trace.Depths[e]);
         var spans = trace.Spans;
         int s = spans.SpanOfEvent[e];
-        if ((EventKind)trace.Kinds[e] == EventKind.Return && s >= 0 && spans.Statuses[s] == SpanStatus.Complete)
+        if ((EventKind)trace.Kinds[e] == EventKind.Return && s >= 0 && spans.Statuses[s] is SpanStatus.Complete or SpanStatus.Error)
             text.Append(" after ").Append(TextFormat.Duration(spans.GetDuration(s))).Append(" span:").Append(s);
         else if ((EventKind)trace.Kinds[e] == EventKind.Exception && s >= 0)
             text.Append(" in span:").Append(s);
         if (trace.TryGetMessage(e, out string message))
             text.Append(' ').Append(TextFormat.Message(message));
+        AppendErrorStatus(text, trace, e);
         AppendAttributes(text, trace, e, MaxAttributesInLine, MaxAttributeValueInLine);
         return text.ToString();
+    }
+
+    /// <summary>
+    /// Appends <c> error-status="message"</c> (or <c> error-status</c> without a description) for the CALL of a span the
+    /// source says ended with an error status (<see cref="ExecutionTrace.TryGetErrorStatus"/>); nothing otherwise.
+    /// </summary>
+    public static void AppendErrorStatus(StringBuilder text, ExecutionTrace trace, int e)
+    {
+        if (!trace.TryGetErrorStatus(e, out string message))
+            return;
+        text.Append(" error-status");
+        if (message.Length > 0)
+            text.Append('=').Append(TextFormat.Message(message, MaxAttributeValueInLine));
     }
 
     /// <summary>Attributes shown in one event or span line; the rest are counted (<c>+3 more</c>).</summary>
@@ -183,6 +197,7 @@ internal static class TraceText
         var text = new StringBuilder($"- span:{s} {trace.Symbols.GetName(span.FunctionId)} thread {span.ThreadId} depth {span.Depth} +{TextFormat.Duration(span.StartNs - trace.TimeStartNs)} for {TextFormat.Duration(span.DurationNs)} {Status(span.Status)}")
             .Append(span.ParentId >= 0 ? $" parent span:{span.ParentId}" : "").Append(span.RaisedException ? " raised-exception" : "")
             .Append(Tags(trace, s));
+        AppendErrorStatus(text, trace, span.StartEvent);
         AppendAttributes(text, trace, span.StartEvent, MaxAttributesInLine, MaxAttributeValueInLine);
         return text.ToString();
     }

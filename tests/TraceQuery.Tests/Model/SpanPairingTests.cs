@@ -66,16 +66,46 @@ public sealed class SpanPairingTests
     }
 
     [TestMethod]
-    public void AddSpan_ErrorStatusWithoutExceptions_ThenExceptionBeforeReturnAtTheEnd()
+    public void AddSpan_ErrorStatusWithoutExceptions_ThenErrorStatusWithItsMessageAndNoException()
     {
         var builder = new TraceBuilder().AddSpan(Span(1, 0, 10, 20) with { Error = "timeout" });
         using var trace = builder.Build();
-        CollectionAssert.AreEqual(new byte[] { 1, 3, 2 }, trace.Kinds.ToArray());
-        CollectionAssert.AreEqual(new long[] { 10, 20, 20 }, trace.Timestamps.ToArray());
-        Assert.IsTrue(trace.TryGetMessage(1, out string message));
+        CollectionAssert.AreEqual(new byte[] { 1, 2 }, trace.Kinds.ToArray());
+        CollectionAssert.AreEqual(new long[] { 10, 20 }, trace.Timestamps.ToArray());
+        Assert.IsTrue(trace.TryGetErrorStatus(0, out string message));
         Assert.AreEqual("timeout", message);
-        Assert.AreEqual(SpanStatus.Complete, trace.Spans.Statuses[0]);
+        Assert.IsFalse(trace.TryGetErrorStatus(1, out _));
+        CollectionAssert.AreEqual(new[] { 0 }, trace.EventsWithErrorStatus.ToArray());
+        Assert.AreEqual(SpanStatus.Error, trace.Spans.Statuses[0]);
+        Assert.IsFalse(trace.Spans.RaisedException(0));
+    }
+
+    [TestMethod]
+    public void AddSpan_ErrorStatusAndAnException_ThenBothKept()
+    {
+        var builder = new TraceBuilder().AddSpan(Span(1, 0, 10, 20) with { Error = "status text" }).AddSpanException(1, 15, "IOException: gone");
+        using var trace = builder.Build();
+        CollectionAssert.AreEqual(new byte[] { 1, 3, 2 }, trace.Kinds.ToArray());
+        Assert.IsTrue(trace.TryGetMessage(1, out string exception));
+        Assert.AreEqual("IOException: gone", exception);
+        Assert.IsTrue(trace.TryGetErrorStatus(0, out string status));
+        Assert.AreEqual("status text", status);
+        Assert.AreEqual(SpanStatus.Error, trace.Spans.Statuses[0]);
         Assert.IsTrue(trace.Spans.RaisedException(0));
+    }
+
+    [TestMethod]
+    public void AddSpan_ParentNotAdded_ThenThreadNotCompleteWithTheCount()
+    {
+        var builder = new TraceBuilder()
+            .AddSpan(Span(1, 0, 10, 20) with { ParentSpanId = 99 })
+            .AddSpan(Span(2, 0, 30, 40) with { ParentMissing = true })
+            .AddSpan(Span(3, 2, 32, 38));
+        using var trace = builder.Build();
+        Assert.AreEqual(2, trace.Threads[0].Recovery.SpansWithMissingParent);
+        Assert.IsFalse(trace.Threads[0].Recovery.IsComplete);
+        Assert.IsTrue(trace.Threads[0].Recovery.IsClean);
+        Assert.IsFalse(trace.WasRecovered);
     }
 
     [TestMethod]

@@ -33,10 +33,11 @@ public sealed class JsonTraceServerTests
         StringAssert.Contains(text, "Crash in validate (app) on thread 1");
         StringAssert.Contains(text, "Exception: \"assert\"");
 
-        var events = await AskAsync(server, """{"method":"events.get","params":{"trace":"errors.json","refs":["event:1:5","event:1:2"],"token_budget":400}}""");
+        // upload's args.error is its error status, shown on its CALL; validate's error instant is an exception.
+        var events = await AskAsync(server, """{"method":"events.get","params":{"trace":"errors.json","refs":["event:1:4","event:1:1"],"token_budget":400}}""");
         text = events.GetProperty("data").GetString()!;
-        StringAssert.Contains(text, "event:1:5 EXCEPTION validate depth 2 in span:2 \"FormatException: bad header\"");
-        StringAssert.Contains(text, "event:1:2 EXCEPTION upload depth 2 in span:1 \"HttpRequestException: 503 Service Unavailable\"");
+        StringAssert.Contains(text, "event:1:4 EXCEPTION validate depth 2 in span:2 \"FormatException: bad header\"");
+        StringAssert.Contains(text, "event:1:1 call upload depth 2 error-status=\"HttpRequestException: 503 Service Unavailable\"");
 
         var findings = await AskAsync(server, """{"method":"findings.search","params":{"trace":"runs/checkout.json","query":"payment failed","token_budget":600}}""");
         text = findings.GetProperty("data").GetString()!;

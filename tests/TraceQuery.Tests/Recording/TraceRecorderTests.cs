@@ -116,7 +116,7 @@ public sealed class TraceRecorderTests
     }
 
     [TestMethod]
-    public void Snapshot_ErrorStatus_ThenExceptionEventCarriesTheDescription()
+    public void Snapshot_ErrorStatus_ThenErrorStatusCarriesTheDescription()
     {
         string name = Prefix;
         using var source = new ActivitySource(name);
@@ -127,14 +127,15 @@ public sealed class TraceRecorderTests
         StopAt(StartAt(source, "load", Base.AddMilliseconds(4)), Base.AddMilliseconds(5));
 
         using var trace = recorder.Snapshot();
-        Assert.AreEqual(5, trace.EventCount);
-        int exception = Enumerable.Range(0, trace.EventCount).Single(e => trace.Kinds[e] == (byte)EventKind.Exception);
-        Assert.AreEqual("save", trace.Symbols.GetName(trace.GetFunctionId(exception)));
-        Assert.IsTrue(trace.TryGetMessage(exception, out string message));
-        Assert.AreEqual("disk full", message);
+        // An error status is the span's status with its message, not a made-up EXCEPTION event.
+        Assert.AreEqual(4, trace.EventCount);
+        Assert.AreEqual(0, trace.IndicesOfKind(EventKind.Exception).Count);
         var spans = SpansOf(trace);
-        Assert.IsTrue(trace.Spans.RaisedException(spans[0].Id));
-        Assert.IsFalse(trace.Spans.RaisedException(spans[1].Id));
+        Assert.AreEqual(SpanStatus.Error, spans[0].Status);
+        Assert.AreEqual(SpanStatus.Complete, spans[1].Status);
+        Assert.IsTrue(trace.TryGetErrorStatus(spans[0].StartEvent, out string message));
+        Assert.AreEqual("disk full", message);
+        Assert.IsFalse(trace.Spans.RaisedException(spans[0].Id));
         Assert.AreEqual(Ns(TimeSpan.FromMilliseconds(3)), spans[0].DurationNs);
     }
 
@@ -314,7 +315,8 @@ public sealed class TraceRecorderTests
 
         using var expected = recorder.Snapshot();
         using var actual = AtfReader.Open(directory);
-        Assert.AreEqual(5, expected.EventCount);
+        // CALL, CALL, RETURN, RETURN: inner's error status is a status, not an EXCEPTION event (ATF has no place for it).
+        Assert.AreEqual(4, expected.EventCount);
         Assert.AreEqual(expected.EventCount, actual.EventCount);
         for (int e = 0; e < expected.EventCount; e++)
             Assert.AreEqual(expected.GetEvent(e), actual.GetEvent(e));

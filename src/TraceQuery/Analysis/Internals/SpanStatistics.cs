@@ -98,7 +98,7 @@ internal sealed class SpanStatistics
                     continue;
                 int f = spanFunctions[s];
                 size[f]++;
-                incomplete[f] += statuses[s] == SpanStatus.Complete ? 0 : 1;
+                incomplete[f] += statuses[s] is SpanStatus.Complete or SpanStatus.Error ? 0 : 1;
             }
             sizes[t] = size;
             incompleteOf[t] = incomplete;
@@ -304,7 +304,7 @@ internal sealed class SpanStatistics
             t.Total += duration;
             t.Min = Math.Min(t.Min, duration);
             t.Max = Math.Max(t.Max, duration);
-            t.Incomplete += statuses[s] == SpanStatus.Complete ? 0 : 1;
+            t.Incomplete += statuses[s] is SpanStatus.Complete or SpanStatus.Error ? 0 : 1;
             int parent = parents[s];
             if (parent >= 0 && inclusion.Includes(parent))
                 perFunction[ordinals[parent]].ChildTotal += duration;

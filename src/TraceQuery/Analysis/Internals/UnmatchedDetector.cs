@@ -24,7 +24,7 @@ internal static class UnmatchedDetector
         for (int s = 0; s < spans.Count; s++)
         {
             var status = spans.Statuses[s];
-            if (status == SpanStatus.Complete || !stats.IsIncluded(s))
+            if (status is SpanStatus.Complete or SpanStatus.Error || !stats.IsIncluded(s))
                 continue;
             Reason reason = status switch
             {

@@ -128,6 +128,7 @@ internal static class FieldTermParser
                 "unmatched" => SpanStatus.Unmatched,
                 "unwound" => SpanStatus.Unwound,
                 "orphan" => SpanStatus.OrphanReturn,
+                "error" => SpanStatus.Error,
                 _ => throw FilterErrors.At(filter, itemColumn,
                     $"unknown status '{item}' at column {FilterErrors.Col(itemColumn)}; expected {FilterSyntax.StatusList}"),
             });

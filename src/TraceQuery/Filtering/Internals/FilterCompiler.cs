@@ -98,7 +98,7 @@ internal static class FilterCompiler
         var timestamps = trace.Timestamps;
         for (int s = 0; s < spans.Count; s++)
         {
-            if (statuses[s] != SpanStatus.Complete)
+            if (statuses[s] is not (SpanStatus.Complete or SpanStatus.Error))
                 continue;
             int end = ends[s];
             long duration = timestamps[end] - timestamps[starts[s]];

@@ -147,6 +147,7 @@ internal static class FilterFormatter
         SpanStatus.Unmatched => "unmatched",
         SpanStatus.Unwound => "unwound",
         SpanStatus.OrphanReturn => "orphan",
+        SpanStatus.Error => "error",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, "Not a span status the filter language can name."),
     };
 

@@ -10,7 +10,7 @@ internal static class FilterSyntax
     public const string FieldList = "kind, thread, fn, module, depth, time, duration, detail, dur, self, status, arg, arg.<key>";
 
     /// <summary>The statuses a <c>status:</c> term accepts, for messages.</summary>
-    public const string StatusList = "complete, unmatched, unwound or orphan";
+    public const string StatusList = "complete, unmatched, unwound, orphan or error";
 
     /// <summary>The span operators, for messages.</summary>
     public const string RelationList = "> (child of), >> (descendant of), !> (not child of) or !>> (not descendant of)";

@@ -159,6 +159,14 @@ public static class OtlpJsonWriter
             w.WriteNumber("code", 2);
             w.WriteEndObject();
         }
+        else if (trace.TryGetErrorStatus(span.StartEvent, out string statusMessage))
+        {
+            w.WriteStartObject("status");
+            w.WriteNumber("code", 2);
+            if (statusMessage.Length > 0)
+                w.WriteString("message", statusMessage);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

@@ -80,14 +80,19 @@ internal sealed partial class OtlpSpanCollector
                 threadNames[thread] = s.ThreadName;
             spanThreads[i] = thread;
             ulong parent = 0;
+            bool parentMissing = false;
             if (s.ParentId != 0)
             {
                 if (index.TryGetValue((s.TraceHi, s.TraceLo, s.ParentId), out int p))
                     parent = (ulong)p + 1;
-                else if (orphans++ == 0)
+                else
                 {
-                    firstOrphan = s.Name;
-                    firstOrphanTrace = i;
+                    parentMissing = true;
+                    if (orphans++ == 0)
+                    {
+                        firstOrphan = s.Name;
+                        firstOrphanTrace = i;
+                    }
                 }
             }
             ulong start = s.Start - timeBase;
@@ -95,11 +100,12 @@ internal sealed partial class OtlpSpanCollector
             {
                 SpanId = (ulong)i + 1,
                 ParentSpanId = parent,
+                ParentMissing = parentMissing,
                 ThreadId = thread,
                 FunctionId = _functions.GetId(Service(s.Resource), s.Name),
                 StartNs = start,
                 EndNs = s.End == 0 ? null : s.End - timeBase,
-                Error = s.FirstException < 0 ? s.Error : null,
+                Error = s.Error,
                 Attributes = s.Attributes,
             });
             for (int x = s.FirstException; x >= 0; x = _exceptions[x].Next)

@@ -166,8 +166,8 @@ internal sealed partial class OtlpSpanCollector(string path)
         _attributes[ThreadNameKey] = spanThreadName;
         (span.Thread, span.ThreadName) = ThreadOf();
         span.Attributes = WithSpanFacts(span.Attributes, kind, status, statusMessage);
-        // An error status is the span's error only when no exception event says more (exceptions carry the
-        // type, message and stack); its message is kept either way in otel.status_description.
+        // An error status is kept as the span's status with its message (exception events, when present, stay
+        // EXCEPTION events of their own); the message is also shown as otel.status_description.
         if (status == 2)
             span.Error = statusMessage ?? "";
         _spans.Add(span);

@@ -94,7 +94,7 @@ internal sealed class SpanBuilder
                         break;
                     }
                     spanOfEvent[e] = spanOfEvent[link];
-                    Close(spanOfEvent[e], e, SpanStatus.Complete);
+                    Close(spanOfEvent[e], e, trace.TryGetErrorStatus(link, out _) ? SpanStatus.Error : SpanStatus.Complete);
                     break;
                 default:
                     spanOfEvent[e] = link >= 0 ? spanOfEvent[link] : -1;

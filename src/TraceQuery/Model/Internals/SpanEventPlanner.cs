@@ -48,10 +48,6 @@ internal static class SpanEventPlanner
                     keys.Add(ExceptionKey(t, start, zero, depth, order++, s, x));
                 }
             }
-            else if (span.Record.Error is not null)
-            {
-                keys.Add(ExceptionKey(end ?? start, start, zero, depth, order++, s, -1));
-            }
             if (end is { } finish)
                 keys.Add(new Key(finish, zero ? (byte)2 : (byte)0, -depth, order++, s, EventKind.Return, -1));
         }
@@ -79,7 +75,7 @@ internal static class SpanEventPlanner
                     break;
                 case EventKind.Exception:
                     links[i] = span.CallPosition;
-                    string? text = key.Exception >= 0 ? exceptions[key.Exception].Message : span.Record.Error;
+                    string? text = exceptions[key.Exception].Message;
                     if (!string.IsNullOrEmpty(text))
                         messages[i] = text;
                     break;

@@ -11,6 +11,9 @@ internal sealed class SpanSideTables
 
     public SpanLink[] Links { get; init; } = [];
 
+    /// <summary>The error-status message (empty when the source gave none) of spans that ended with an error status, by CALL index.</summary>
+    public EventSideTable<string> ErrorStatuses { get; init; } = EventSideTable<string>.Empty;
+
     /// <summary>Per event, the marks of the span its CALL opens; null when no span has a mark.</summary>
     public SpanMarks[]? Marks { get; init; }
 }

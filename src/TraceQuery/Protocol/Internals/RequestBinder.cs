@@ -49,7 +49,8 @@ internal sealed class RequestBinder(int maxRegexLength)
             "unmatched" => SpanStatus.Unmatched,
             "unwound" => SpanStatus.Unwound,
             "orphan" => SpanStatus.OrphanReturn,
-            _ => throw RequestParams.Invalid("status", $"is '{statusText}'; use complete, unmatched, unwound or orphan"),
+            "error" => SpanStatus.Error,
+            _ => throw RequestParams.Invalid("status", $"is '{statusText}'; use complete, unmatched, unwound, orphan or error"),
         };
         return new()
         {

@@ -70,31 +70,30 @@ public sealed class ChromeTraceReaderTests
             "t3 fetch 0..20000 d1 Complete",           // ended by an 'e' on thread 2: the track is the process's
             "t3 fetch 2000..25000 d1 Complete",        // overlaps the first and ends after it
             "t3 dns 3000..5000 d2 Complete <fetch",    // nested under the fetch with the same id
-            "t3 query 4250..8750 d1 Complete raised",
+            "t3 query 4250..8750 d1 Error",           // args.error on its end: an error status
             "t3 lost 15000..open d1 Unmatched",
         ], SpanText.Spans(trace));
-        Assert.IsTrue(SpanText.Events(trace, 3).Contains("EXCEPTION query @8750 \"{\"code\": 42, \"text\": \"deadlock\"}\""));
+        Assert.IsTrue(SpanText.Events(trace, 3).Contains("CALL query @4250 error-status \"{\"code\": 42, \"text\": \"deadlock\"}\""));
         CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "1 async end record(s) ('e' or 'F') had no open begin with their id to close and were ignored.");
         CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "1 async begin(s) were never ended (open to their track's end): 'b lost' ×1.");
         CollectionAssert.Contains(trace.Metadata.Warnings.ToList(), "the event array has no closing ']' (allowed by the format for traces cut short); every complete event was read.");
     }
 
     [TestMethod]
-    public void Open_ErrorsInArgsAndCategory_ThenExceptionsCarryTheMessage()
+    public void Open_ErrorsInArgsAndCategory_ThenErrorStatusAndExceptionsCarryTheMessage()
     {
         using var trace = ChromeTraceReader.Open(Fixture("errors.json"));
         SpanText.AreEqual(
         [
             "CALL main @0",
-            "CALL upload @1000",
-            "EXCEPTION upload @4000 \"HttpRequestException: 503 Service Unavailable\"",
+            "CALL upload @1000 error-status \"HttpRequestException: 503 Service Unavailable\"", // a slice's args.error is its status
             "RETURN upload @4000",
             "CALL validate @5000",
             "EXCEPTION validate @6000 \"FormatException: bad header\"",
             "EXCEPTION validate @7000 \"assert\"",
         ], SpanText.Events(trace, 1));
         // The thread ends on an exception: the open slices were unwound by it.
-        CollectionAssert.AreEqual(new[] { SpanStatus.Unwound, SpanStatus.Complete, SpanStatus.Unwound }, trace.Spans.Statuses.ToArray());
+        CollectionAssert.AreEqual(new[] { SpanStatus.Unwound, SpanStatus.Error, SpanStatus.Unwound }, trace.Spans.Statuses.ToArray());
     }
 
     [TestMethod]

@@ -25,8 +25,8 @@ public sealed class OtlpJsonReaderTests
             "t7 SELECT stock 6000000..20000000 d3 Complete",                // parent on another thread: depth 3, no link
             "t8 POST /checkout 0..50000000 d1 Complete",                     // its parent is not in the file: a root
             "t8 reserve 5000000..30000000 d2 Complete <POST /checkout",
-            "t8 reserve 10000000..40000000 d2 Complete raised <POST /checkout", // overlapping sibling of the same name
-            "t8 charge 41000000..49000000 d2 Complete raised <POST /checkout",
+            "t8 reserve 10000000..40000000 d2 Error <POST /checkout",   // overlapping sibling of the same name; error status, no exception event
+            "t8 charge 41000000..49000000 d2 Error raised <POST /checkout", // error status and an exception event
             "t9 nightly job 1000000000..1000000000 d1 Complete",             // ended before it started: zero length
             "t9 still running 1000000500..open d2 Unmatched <nightly job",
         ], SpanText.Spans(trace));
@@ -34,11 +34,10 @@ public sealed class OtlpJsonReaderTests
         [
             "CALL POST /checkout @0",
             "CALL reserve @5000000",
-            "CALL reserve @10000000",
+            "CALL reserve @10000000 error-status \"out of stock\"",
             "RETURN reserve @30000000",
-            "EXCEPTION reserve @40000000 \"out of stock\"",
             "RETURN reserve @40000000",
-            "CALL charge @41000000",
+            "CALL charge @41000000 error-status \"\"", // an error status without a description, and an exception event
             "EXCEPTION charge @45000000 \"PaymentDeclined: card expired\nat Charge()\n at Checkout()\"",
             "RETURN charge @49000000",
             "RETURN POST /checkout @50000000",

@@ -68,13 +68,12 @@ public sealed class OtlpProducerVariantsTests
         using var trace = Read(JsonNamesHex);
         SpanText.AreEqual(
         [
-            "t1 GET /cart 0..8000 d1 Complete raised",
-            "t1 SELECT cart 2000..7000 d2 Complete raised <GET /cart",
-            "CALL GET /cart @0",
-            "CALL SELECT cart @2000",
-            "EXCEPTION SELECT cart @7000 \"deadlock detected\"",
+            // Error statuses without exception events are statuses with their messages, not EXCEPTION events.
+            "t1 GET /cart 0..8000 d1 Error",
+            "t1 SELECT cart 2000..7000 d2 Error <GET /cart",
+            "CALL GET /cart @0 error-status \"upstream failed\"",
+            "CALL SELECT cart @2000 error-status \"deadlock detected\"",
             "RETURN SELECT cart @7000",
-            "EXCEPTION GET /cart @8000 \"upstream failed\"",
             "RETURN GET /cart @8000",
             "attrs@0 otel.status_code=ERROR, otel.status_description=upstream failed, span.kind=SERVER, http.route=/cart, http.status_code=500",
             "event@0 cache miss @1000 key=cart:7",

@@ -31,6 +31,8 @@ internal static class SpanText
         {
             string kind = ((EventKind)trace.Kinds[e]).ToString().ToUpperInvariant();
             string message = trace.TryGetMessage(e, out string m) ? " \"" + m + "\"" : "";
+            if (trace.TryGetErrorStatus(e, out string status))
+                message += " error-status \"" + status + "\"";
             lines.Add(string.Create(CultureInfo.InvariantCulture,
                 $"{kind} {trace.GetFunctionName(trace.FunctionOrdinals[e])} @{trace.Timestamps[e] - trace.TimeStartNs}{message}"));
         }
