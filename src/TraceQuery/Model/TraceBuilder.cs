@@ -269,7 +269,7 @@ public sealed class TraceBuilder
     /// </summary>
     private EventAttributes BoundShared(IReadOnlyList<KeyValuePair<string, string>> attributes)
     {
-        if (_lastBounded is not null && SameContent(attributes, _lastSource))
+        if (_lastBounded is not null && EventAttributes.SameItems(attributes, _lastSource))
         {
             _clippedValues += _lastClipped;
             _droppedAttributes += _lastDropped;
@@ -280,19 +280,6 @@ public sealed class TraceBuilder
         _lastSource = [.. attributes];
         (_lastBounded, _lastClipped, _lastDropped) = (bounded, _clippedValues - clipped, _droppedAttributes - dropped);
         return bounded;
-    }
-
-    private static bool SameContent(IReadOnlyList<KeyValuePair<string, string>> attributes, KeyValuePair<string, string>[] last)
-    {
-        if (attributes.Count != last.Length)
-            return false;
-        for (int i = 0; i < last.Length; i++)
-        {
-            var (key, value) = attributes[i];
-            if (!string.Equals(key, last[i].Key, StringComparison.Ordinal) || !string.Equals(value, last[i].Value, StringComparison.Ordinal))
-                return false;
-        }
-        return true;
     }
 
     private EventAttributes Bound(IReadOnlyList<KeyValuePair<string, string>> attributes) =>

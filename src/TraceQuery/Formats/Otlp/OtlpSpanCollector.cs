@@ -264,24 +264,12 @@ internal sealed partial class OtlpSpanCollector(string path)
             return null;
         foreach (var candidate in _recentAttributeSets)
         {
-            if (candidate is not null && SameAttributes(candidate, attributes))
+            if (candidate is not null && EventAttributes.SameItems(candidate, attributes))
                 return candidate;
         }
         _recentAttributeSets[_nextAttributeSet] = attributes;
         _nextAttributeSet = (_nextAttributeSet + 1) % _recentAttributeSets.Length;
         return attributes;
-    }
-
-    private static bool SameAttributes(KeyValuePair<string, string>[] a, KeyValuePair<string, string>[] b)
-    {
-        if (a.Length != b.Length)
-            return false;
-        for (int i = 0; i < a.Length; i++)
-        {
-            if (!string.Equals(a[i].Key, b[i].Key, StringComparison.Ordinal) || !string.Equals(a[i].Value, b[i].Value, StringComparison.Ordinal))
-                return false;
-        }
-        return true;
     }
 
     private void ReadEvents(ref JsonValues v, ref SpanEntry span, ref int lastException)
