@@ -44,6 +44,10 @@ public class JsonParseBenchmarks
         return JsonSerializer.Deserialize<StjBaseline.ChromeFile>(stream)!.traceEvents!.Count;
     }
 
+    /// <summary>Parser-speed reference (issue 18): one bare Utf8JsonReader pass over the same bytes, every number read.</summary>
+    [Benchmark, BenchmarkCategory("Chrome")]
+    public double ChromeUtf8JsonReaderPass() => BareJsonPass.Run(_chrome);
+
     /// <summary>ChromeTraceReader.Open: a whole ExecutionTrace with paired spans.</summary>
     [Benchmark, BenchmarkCategory("Chrome")]
     public int ChromeTraceQuery()
@@ -63,6 +67,10 @@ public class JsonParseBenchmarks
                 spans += scope.spans!.Count;
         return spans;
     }
+
+    /// <summary>Parser-speed reference (issue 18): one bare Utf8JsonReader pass over the same bytes, every number read.</summary>
+    [Benchmark, BenchmarkCategory("Otlp")]
+    public double OtlpUtf8JsonReaderPass() => BareJsonPass.Run(_otlp);
 
     /// <summary>OtlpJsonReader.Open: a whole ExecutionTrace with paired spans.</summary>
     [Benchmark, BenchmarkCategory("Otlp")]

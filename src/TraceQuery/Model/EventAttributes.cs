@@ -49,6 +49,19 @@ public sealed class EventAttributes : IReadOnlyList<KeyValuePair<string, string>
 
     IEnumerator IEnumerable.GetEnumerator() => _items.GetEnumerator();
 
+    /// <summary>True when both lists hold the same keys and values in the same order (ordinal comparison).</summary>
+    internal static bool SameItems(IReadOnlyList<KeyValuePair<string, string>> items, IReadOnlyList<KeyValuePair<string, string>> other)
+    {
+        if (items.Count != other.Count)
+            return false;
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (!string.Equals(items[i].Key, other[i].Key, StringComparison.Ordinal) || !string.Equals(items[i].Value, other[i].Value, StringComparison.Ordinal))
+                return false;
+        }
+        return true;
+    }
+
     /// <summary>
     /// Bounds <paramref name="source"/>: keeps the first <paramref name="maxCount"/> entries and clips keys and values
     /// longer than <paramref name="maxLength"/>, adding what it did to the two counters.

@@ -24,6 +24,9 @@ public sealed class TraceBuilder
     private readonly List<(ulong From, ulong To, string Kind)> _links = [];
     private long _clippedValues;
     private long _droppedAttributes;
+    private KeyValuePair<string, string>[] _lastSource = [];
+    private EventAttributes? _lastBounded;
+    private long _lastClipped, _lastDropped;
     private bool _built;
 
     /// <summary>The default of <see cref="MaxAttributesPerSpan"/>.</summary>
@@ -150,7 +153,7 @@ public sealed class TraceBuilder
         var lane = Lane(span.ThreadId);
         (lane.Spans ??= []).Add(_spans.Count);
         if (span.Attributes is { Count: > 0 } attributes)
-            _spanAttributes[_spans.Count] = Bound(attributes);
+            _spanAttributes[_spans.Count] = BoundShared(attributes);
         _spans.Add(new PlannedSpan { Record = span with { Attributes = null }, Parent = -1, CallPosition = -1, FirstException = -1 });
         return this;
     }
@@ -258,6 +261,27 @@ public sealed class TraceBuilder
         }
         return new ExecutionTrace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
             links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages, side);
+    }
+
+    /// <summary>
+    /// <see cref="Bound"/>, but one instance for consecutive spans whose attributes are the same (same keys and values
+    /// in the same order, compared by content, so a caller may reuse its list): readers see runs of spans carrying the
+    /// same few attributes, and one immutable <see cref="EventAttributes"/> for the run keeps the heap small. The
+    /// clipped and dropped counts still count every span.
+    /// </summary>
+    private EventAttributes BoundShared(IReadOnlyList<KeyValuePair<string, string>> attributes)
+    {
+        if (_lastBounded is not null && EventAttributes.SameItems(attributes, _lastSource))
+        {
+            _clippedValues += _lastClipped;
+            _droppedAttributes += _lastDropped;
+            return _lastBounded;
+        }
+        long clipped = _clippedValues, dropped = _droppedAttributes;
+        var bounded = Bound(attributes);
+        _lastSource = [.. attributes];
+        (_lastBounded, _lastClipped, _lastDropped) = (bounded, _clippedValues - clipped, _droppedAttributes - dropped);
+        return bounded;
     }
 
     private EventAttributes Bound(IReadOnlyList<KeyValuePair<string, string>> attributes) =>

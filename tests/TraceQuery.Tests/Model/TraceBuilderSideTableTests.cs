@@ -59,6 +59,30 @@ public sealed class TraceBuilderSideTableTests
     }
 
     [TestMethod]
+    public void AddSpan_SameAttributesOnConsecutiveSpansFromOneReusedList_ThenEachSpanKeepsItsOwnContentAndEveryClipIsCounted()
+    {
+        // The builder shares one bounded attribute set between consecutive spans with equal content (issue 18, read
+        // speed); a caller that reuses and changes one list must still see each span's own values, and the clipped and
+        // dropped counts must count every span, not every distinct set.
+        var reused = new List<KeyValuePair<string, string>> { Kv("a", "0123456789abc"), Kv("b", "1"), Kv("c", "2") };
+        var builder = new TraceBuilder { MaxAttributesPerSpan = 2, MaxAttributeValueLength = 10 };
+        builder.AddSpan(Span(1, 0, 10, 20) with { Attributes = reused });
+        builder.AddSpan(Span(2, 0, 30, 40) with { Attributes = reused });
+        reused[1] = Kv("b", "changed");
+        builder.AddSpan(Span(3, 0, 50, 60) with { Attributes = reused });
+        builder.AddSpan(Span(4, 0, 70, 80) with { Attributes = [Kv("a", "0123456789abc"), Kv("b", "changed"), Kv("c", "2")] });
+        using var trace = builder.Build();
+        string[] b = [.. new long[] { 10, 30, 50, 70 }.Select(start => trace.TryGetAttributes(CallOf(trace, start, F), out var a) ? a[1].Value : "none")];
+        CollectionAssert.AreEqual(new[] { "1", "1", "changed", "changed" }, b);
+        Assert.IsTrue(trace.TryGetAttributes(CallOf(trace, 70, F), out var last));
+        Assert.AreEqual("0123456789…[clipped, 13 chars]", last[0].Value);
+        Assert.AreEqual(1, last.DroppedCount);
+        Assert.AreEqual(4L, trace.Metadata.ClippedAttributeValues);
+        Assert.AreEqual(4L, trace.Metadata.DroppedAttributes);
+        Assert.AreEqual(4, trace.EventsWithAttributes.Length);
+    }
+
+    [TestMethod]
     public void AddLink_BothEndsKnownAndOneUnknown_ThenOneLinkByCallEventsAndOneUnresolvedCounted()
     {
         using var trace = new TraceBuilder()

@@ -58,6 +58,8 @@ internal sealed partial class OtlpSpanCollector(string path)
     private readonly string?[] _attributes = new string?[7];
     private readonly List<KeyValuePair<string, string>> _all = [];
     private readonly Dictionary<string, (long Count, long FirstOffset)> _skipped = new(StringComparer.Ordinal);
+    private readonly KeyValuePair<string, string>[]?[] _recentAttributeSets = new KeyValuePair<string, string>[]?[8];
+    private int _nextAttributeSet;
     private char[] _chars = new char[256];
     private long _spansRead;
     private long _logsRead;
@@ -165,7 +167,7 @@ internal sealed partial class OtlpSpanCollector(string path)
         _attributes[ThreadIdKey] = spanThread;
         _attributes[ThreadNameKey] = spanThreadName;
         (span.Thread, span.ThreadName) = ThreadOf();
-        span.Attributes = WithSpanFacts(span.Attributes, kind, status, statusMessage);
+        span.Attributes = Shared(WithSpanFacts(span.Attributes, kind, status, statusMessage));
         // An error status is kept as the span's status with its message (exception events, when present, stay
         // EXCEPTION events of their own); the message is also shown as otel.status_description.
         if (status == 2)
@@ -238,15 +240,36 @@ internal sealed partial class OtlpSpanCollector(string path)
     {
         if (kind is null && status == 0)
             return attributes;
-        var list = new List<KeyValuePair<string, string>>((attributes?.Length ?? 0) + 3);
+        int facts = (status != 0 ? 1 : 0) + (status != 0 && statusMessage is not null ? 1 : 0) + (kind is not null ? 1 : 0);
+        var items = new KeyValuePair<string, string>[facts + (attributes?.Length ?? 0)];
+        int n = 0;
         if (status != 0)
-            list.Add(new("otel.status_code", status == 2 ? "ERROR" : "OK"));
+            items[n++] = new("otel.status_code", status == 2 ? "ERROR" : "OK");
         if (status != 0 && statusMessage is not null)
-            list.Add(new("otel.status_description", statusMessage));
+            items[n++] = new("otel.status_description", statusMessage);
         if (kind is not null)
-            list.Add(new("span.kind", kind));
-        list.AddRange(attributes ?? []);
-        return [.. list];
+            items[n++] = new("span.kind", kind);
+        attributes?.CopyTo(items, n);
+        return items;
+    }
+
+    /// <summary>
+    /// One array per recently seen attribute set (issue 18, read speed): the spans of a thread mostly carry the same
+    /// few attributes (thread id, kind), and keeping one instance instead of one per span keeps the surviving heap,
+    /// and so the collector's garbage-collection cost, small. The arrays are never changed once built.
+    /// </summary>
+    private KeyValuePair<string, string>[]? Shared(KeyValuePair<string, string>[]? attributes)
+    {
+        if (attributes is null)
+            return null;
+        foreach (var candidate in _recentAttributeSets)
+        {
+            if (candidate is not null && EventAttributes.SameItems(candidate, attributes))
+                return candidate;
+        }
+        _recentAttributeSets[_nextAttributeSet] = attributes;
+        _nextAttributeSet = (_nextAttributeSet + 1) % _recentAttributeSets.Length;
+        return attributes;
     }
 
     private void ReadEvents(ref JsonValues v, ref SpanEntry span, ref int lastException)
@@ -445,7 +468,7 @@ internal sealed partial class OtlpSpanCollector(string path)
                         throw v.Error($"an attribute's 'key' must be a string, not {JsonValues.Describe(v.Reader.TokenType)}");
                     key = KeyOf(ref v.Reader);
                     if (keep)
-                        name = v.Text("key");
+                        name = v.TryCopyString(ref _chars, out int written) ? _functions.Intern(_chars.AsSpan(0, written)) : v.Text("key");
                 }
                 else if (v.Reader.ValueTextEquals("value"u8))
                 {

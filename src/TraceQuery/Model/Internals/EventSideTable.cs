@@ -23,15 +23,23 @@ internal sealed class EventSideTable<T>
         if (entries.Count == 0)
             return Empty;
         var sorted = entries.ToArray();
-        var order = new int[sorted.Length];
+        // Stable by key: ties keep insertion order, so "first wins" below is deterministic. The key (an event index,
+        // never negative) and the insertion position make one 64-bit sort key, so a primitive sort does it, and
+        // entries already in order (the common case) are not sorted at all.
+        var order = new long[sorted.Length];
+        bool inOrder = true;
         for (int i = 0; i < order.Length; i++)
-            order[i] = i;
-        // Stable by key: ties keep insertion order, so "first wins" below is deterministic.
-        Array.Sort(order, (a, b) => sorted[a].Key != sorted[b].Key ? sorted[a].Key.CompareTo(sorted[b].Key) : a.CompareTo(b));
+        {
+            order[i] = ((long)sorted[i].Key << 32) | (uint)i;
+            inOrder &= i == 0 || order[i - 1] < order[i];
+        }
+        if (!inOrder)
+            Array.Sort(order);
         var keys = new List<int>(sorted.Length);
         var values = new List<T>(sorted.Length);
-        foreach (int i in order)
+        foreach (long packed in order)
         {
+            int i = (int)(uint)packed;
             if (keys.Count > 0 && keys[^1] == sorted[i].Key)
                 continue;
             keys.Add(sorted[i].Key);
