@@ -42,7 +42,10 @@ public sealed record TraceMetadata
     /// <summary>Counter series the source held (Chrome <c>C</c> events), summarised, sorted by name (ordinal).</summary>
     public IReadOnlyList<CounterSeries> Counters { get; init; } = [];
 
-    /// <summary>CPU samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, a <c>CpuProfile</c> record); counted, not yet modelled.</summary>
+    /// <summary>
+    /// Stack samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, <c>.cpuprofile</c>, EventPipe sample events): the
+    /// number in <see cref="ExecutionTrace.Samples"/> when the reader modelled them (set by <see cref="TraceBuilder.Build"/>), else the number counted.
+    /// </summary>
     public long CpuSamples { get; init; }
 
     /// <summary>Links (flows, span links) whose start or end span is not in the trace; they were not kept.</summary>
