@@ -14,4 +14,7 @@ public enum TraceFileFormat
 
     /// <summary>OpenTelemetry OTLP/JSON traces or logs (one request, or JSON lines).</summary>
     OtlpJson,
+
+    /// <summary>A V8 CPU profile (<c>.cpuprofile</c>: <c>node --cpu-prof</c>, DevTools), read by <see cref="Chrome.CpuProfileReader"/>.</summary>
+    CpuProfileJson,
 }

@@ -247,7 +247,7 @@ public sealed partial class TraceBuilder
         var side = BuildSideTables(spans, columns, laneLinks, warnings, out long unresolvedLinks);
         var samples = _samples.Build();
         var metadata = Metadata;
-        if (samples.Count > 0)
+        if (samples.Count > 0 && metadata.CpuSamples == 0)
             metadata = metadata with { CpuSamples = samples.Count };
         if (warnings.Count > 0 || unresolvedLinks > 0 || _clippedValues > 0 || _droppedAttributes > 0)
         {

@@ -43,8 +43,9 @@ public sealed record TraceMetadata
     public IReadOnlyList<CounterSeries> Counters { get; init; } = [];
 
     /// <summary>
-    /// Stack samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, <c>.cpuprofile</c>, EventPipe sample events): the
-    /// number in <see cref="ExecutionTrace.Samples"/> when the reader modelled them (set by <see cref="TraceBuilder.Build"/>), else the number counted.
+    /// Stack samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, <c>.cpuprofile</c>, EventPipe sample events), as the
+    /// reader counted them; those it could map are in <see cref="ExecutionTrace.Samples"/> (the rest are said in the warnings).
+    /// <see cref="TraceBuilder.Build"/> sets it to the number of samples added when the reader left it 0.
     /// </summary>
     public long CpuSamples { get; init; }
 
