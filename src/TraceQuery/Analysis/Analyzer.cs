@@ -40,6 +40,11 @@ public sealed class Analyzer
         findings.AddRange(LeakDetector.Detect(stats, Options));
         findings.AddRange(UnmatchedDetector.Detect(stats, Options));
         findings.AddRange(HotSpotDetector.Detect(stats, Options, hangSpans));
+        // Samples are not events: a filter over events does not select them, so only the whole trace's profile is judged.
+        if (trace.Samples.Count > 0 && selection is null)
+            findings.AddRange(SampledHotSpotDetector.Detect(SampledProfile.Shared(trace, cancellationToken), Options));
+        // Samples taken while a span ran say what it was doing (spans and samples on the same thread).
+        findings.AddRange(SpanSamplesDetector.Detect(stats, Options));
         findings.Sort(CompareFindings);
 
         var functions = new List<FunctionStats>();

@@ -23,6 +23,9 @@ public enum FindingKind
 
     /// <summary>A function dominating calls or self time.</summary>
     HotSpot,
+
+    /// <summary>A function holding a large share of the sampled CPU time (stack samples), with the path it is reached by.</summary>
+    SampledHotSpot,
 }
 
 /// <summary>How urgent a finding is; lower values are more severe and come first.</summary>
