@@ -116,8 +116,9 @@ internal static class NarrativeBuilder
     private static string Share(long part, long whole) =>
         (whole <= 0 ? 0 : part * 100.0 / whole).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
-    public static string Render(Finding finding) =>
-        $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
+    public static string Render(Finding finding) => finding.Evidence.Count == 0
+        ? $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale}" // sampled hot spots: no reference form for samples yet
+        : $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
 
     /// <summary>
     /// Ten equal time slices: how many (selected) events, the busiest function, exceptions. Each thread's

@@ -150,6 +150,8 @@ public sealed class V8CpuProfileTests
             {
                 StringAssert.Contains(result.Summary, "## Sampled CPU");
                 StringAssert.Contains(result.Summary, "- loadConfig (file://");
+                // A sampled hot spot has no evidence reference yet, and says so by leaving the label out.
+                Assert.IsFalse(result.Summary.Split('\n').Any(l => l.TrimEnd().EndsWith("Evidence:", StringComparison.Ordinal)));
             }
         }
     }
