@@ -45,6 +45,7 @@ public static class FuzzTargets
         ["request"] = Request,
         ["chrome"] = data => TraceStream(data, ChromeTraceReader.Read),
         ["otlp"] = data => TraceStream(data, OtlpJsonReader.Read),
+        ["cpuprofile"] = data => TraceStream(data, CpuProfileReader.Read),
         ["jsonfile"] = data => TraceFile(data, "trace.json", path => Formats.TraceFile.Open(path, JsonFileOptions)),
         ["nettrace"] = data => TraceFile(data, "trace.nettrace", path => NetTraceFile.Open(path)),
     };
@@ -244,6 +245,17 @@ public static class FuzzTargets
         for (int s = 0; s < spans.Count; s++)
             _ = spans.Get(s);
         _ = EventFilter.Parse("kind:exception or fn:/^p/").Evaluate(trace);
+        var samples = trace.Samples;
+        for (int i = 0; i < samples.Count; i++)
+        {
+            if (i > 0 && samples.TimestampsNs[i] < samples.TimestampsNs[i - 1])
+                throw new FuzzFindingException($"sample {i} is earlier than sample {i - 1}");
+            if (samples.Stacks[i] >= samples.StackCount || samples.WeightsNs[i] < 0)
+                throw new FuzzFindingException($"sample {i} has stack {samples.Stacks[i]} of {samples.StackCount} and weight {samples.WeightsNs[i]}");
+        }
+        var profile = SampledProfile.Compute(trace, null, SampleFilter.Evaluate(EventFilter.Parse("fn:/^p/ or thread:1"), trace));
+        if (profile.CpuNs < 0 || profile.Functions.Any(f => f.SelfNs > f.TotalNs))
+            throw new FuzzFindingException("a sampled function's self time exceeds its total time");
         var analyzer = new Analyzer();
         _ = analyzer.Analyze(trace);
         _ = analyzer.ComputeFunctionStats(trace);

@@ -78,6 +78,22 @@ public static class SeedCorpus
     /// <summary>Chrome Trace Event files: the writer's output for two generated traces, and the array form with async, instant and metadata events.</summary>
     public static IReadOnlyList<byte[]> ChromeTraces() => ChromeLazy.Value;
 
+    /// <summary>V8 <c>.cpuprofile</c> files: a small tree with children lists, one with parent links, lines and (idle).</summary>
+    public static IReadOnlyList<byte[]> CpuProfiles() =>
+    [
+        Encoding.UTF8.GetBytes("""
+            {"nodes":[{"id":1,"callFrame":{"functionName":"(root)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"hitCount":0,"children":[2,4]},
+            {"id":2,"callFrame":{"functionName":"main","scriptId":"1","url":"file:///a.js","lineNumber":3,"columnNumber":0},"hitCount":1,"children":[3]},
+            {"id":3,"callFrame":{"functionName":"","scriptId":"1","url":"file:///a.js","lineNumber":9,"columnNumber":4},"hitCount":2},
+            {"id":4,"callFrame":{"functionName":"(idle)","scriptId":"0","url":"","lineNumber":-1,"columnNumber":-1},"hitCount":1}],
+            "startTime":1000,"endTime":1400,"samples":[2,3,3,4],"timeDeltas":[10,100,100.5,100]}
+            """),
+        Encoding.UTF8.GetBytes("""
+            {"nodes":[{"id":1,"callFrame":{"functionName":"(root)"}},{"id":2,"parent":1,"callFrame":{"functionName":"f","url":"x.js"}},
+            {"id":3,"parent":2,"callFrame":{"functionName":"g"}}],"startTime":0,"samples":[3,2,3,9],"timeDeltas":[0,-1,5,5]}
+            """),
+    ];
+
     /// <summary>OTLP/JSON: the writer's output for two generated traces, as one request and as JSON lines.</summary>
     public static IReadOnlyList<byte[]> OtlpTraces() => OtlpLazy.Value;
 
@@ -216,6 +232,7 @@ public static class SeedCorpus
         "request" => [.. Requests.Select(Encoding.UTF8.GetBytes)],
         "chrome" => ChromeTraces(),
         "otlp" => OtlpTraces(),
+        "cpuprofile" => CpuProfiles(),
         "jsonfile" => JsonFiles(),
         "nettrace" => NetTraces(),
         _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),

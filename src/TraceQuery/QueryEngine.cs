@@ -211,7 +211,7 @@ public sealed partial class QueryEngine
         }
         var lines = new AnswerLines(
             NarrativeBuilder.Headline(trace, filter, selection, analysis),
-            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf),
+            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf, filter),
             SummaryTotals(analysis, selection, filtered, request),
             $"summary|{filter.Canonical}|{request.MaxFindings}|{request.IncludeTimeline}",
             selection.Count,
@@ -267,7 +267,11 @@ public sealed partial class QueryEngine
             : Analyzer.ComputeFunctionStats(trace, selection, cancellationToken);
         var top = Analyzer.TopFunctions(stats, request.Metric, request.Count);
         string metric = request.Metric.ToString().ToLowerInvariant();
-        var lines = FunctionTableLines.Build(top, stats.Count, metric, $"top|{metric}|{request.Count}|{filter.Canonical}", selection?.Count ?? trace.EventCount);
+        SampledProfile? sampled = null;
+        if (trace.Samples.Count > 0)
+            sampled = selection is null ? SampledProfile.Shared(trace, cancellationToken) : SampledProfile.Compute(trace, null, SampleFilter.Evaluate(filter, trace));
+        var lines = FunctionTableLines.Build(top, stats.Count, metric, $"top|{metric}|{request.Count}|{filter.Canonical}", selection?.Count ?? trace.EventCount,
+            sampled, request.Metric, request.Count);
         return Page(trace, request, counter, lines, started, cancellationToken);
     }
 

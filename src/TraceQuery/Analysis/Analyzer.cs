@@ -32,6 +32,11 @@ public sealed class Analyzer
         ArgumentNullException.ThrowIfNull(trace);
         var stats = SpanStatistics.Compute(trace, selection, Options.MaxDegreeOfParallelism, cancellationToken);
         var findings = RunDetectors(trace, selection, stats, cancellationToken);
+        // Samples are not events: a filter over events does not select them, so only the whole trace's profile is judged.
+        if (trace.Samples.Count > 0 && selection is null)
+            findings.AddRange(SampledHotSpotDetector.Detect(SampledProfile.Shared(trace, cancellationToken), Options));
+        // Samples taken while a span ran say what it was doing (spans and samples on the same thread).
+        findings.AddRange(SpanSamplesDetector.Detect(stats, Options));
         findings.Sort(CompareFindings);
 
         var functions = new List<FunctionStats>();

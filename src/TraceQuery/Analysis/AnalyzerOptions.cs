@@ -30,6 +30,15 @@ public sealed record AnalyzerOptions
     /// <summary>A function holding at least this share of all self time is a hot spot. Default 0.5.</summary>
     public double HotSpotSelfShare { get; init; } = 0.5;
 
+    /// <summary>
+    /// A function that is the leaf of at least this share of the sampled CPU time (stack samples, waiting samples left
+    /// out) is a sampled hot spot. Default 0.1.
+    /// </summary>
+    public double SampledHotSpotShare { get; init; } = 0.1;
+
+    /// <summary>At most this many sampled hot spots are reported, heaviest first. Default 3.</summary>
+    public int MaxSampledHotSpots { get; init; } = 3;
+
     /// <summary>How many events before a crash to cite. Default 5.</summary>
     public int EventsBeforeCrash { get; init; } = 5;
 

@@ -29,6 +29,8 @@ public enum FindingKind
     /// Chrome <c>args.error</c>) and log records at ERROR or above, with their messages.
     /// </summary>
     Error,
+    /// <summary>A function holding a large share of the sampled CPU time (stack samples), with the path it is reached by.</summary>
+    SampledHotSpot,
 }
 
 /// <summary>How urgent a finding is; lower values are more severe and come first.</summary>

@@ -23,9 +23,7 @@ internal static class FunctionNameMatcher
     public static bool[] Match(NameTerm term, ExecutionTrace trace)
     {
         var membership = new bool[trace.FunctionIds.Length];
-        Regex? regex = term.Kind == NamePatternKind.Regex
-            ? new Regex(term.Pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout)
-            : null;
+        Regex? regex = RegexOf(term);
         for (int o = 0; o < membership.Length; o++)
         {
             ulong id = trace.FunctionIds[o];
@@ -44,7 +42,12 @@ internal static class FunctionNameMatcher
         return membership;
     }
 
-    private static bool Matches(NameTerm term, Regex? regex, string name)
+    /// <summary>The compiled regex of a <c>/regex/</c> term, or null for a glob.</summary>
+    internal static Regex? RegexOf(NameTerm term) => term.Kind == NamePatternKind.Regex
+        ? new Regex(term.Pattern, RegexOptions.NonBacktracking | RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, RegexTimeout)
+        : null;
+
+    internal static bool Matches(NameTerm term, Regex? regex, string name)
     {
         if (regex is null)
             return Glob.IsMatch(term.Pattern, name);

@@ -8,7 +8,7 @@ namespace TraceQuery.Formats;
 
 /// <summary>
 /// Opens a trace of any supported format, picking the reader by content rather than by name: an ATF session
-/// directory, Chrome Trace Event JSON, or OTLP/JSON (one request or JSON lines). A JSON file may be gzip
+/// directory, Chrome Trace Event JSON, a V8 <c>.cpuprofile</c>, or OTLP/JSON (one request or JSON lines). A JSON file may be gzip
 /// compressed (found by its magic bytes, decompressed as it is read, no temporary file) and may start with a
 /// UTF-8 byte order mark. Packages add readers for more formats with <see cref="Register"/>.
 /// </summary>
@@ -68,12 +68,13 @@ public static class TraceFile
             TraceFileFormat.Atf => AtfReader.Open(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!),
             TraceFileFormat.ChromeJson => ChromeTraceReader.Open(full, jsonOptions),
             TraceFileFormat.OtlpJson => OtlpJsonReader.Open(full, jsonOptions),
+            TraceFileFormat.CpuProfileJson => CpuProfileReader.Open(full, jsonOptions),
             TraceFileFormat.Registered => OpenRegistered(full),
             _ when StartsWithNetTraceMagic(full) => throw new TraceFormatException(full, 0,
                 "a .nettrace (EventPipe) file, which the core does not read: add the TraceQuery.NetTrace package and call NetTraceFile.Register() once (the tracequery tool does), or open it with NetTraceFile.Open."),
             _ when TraceContent.IsDamagedGzip(full, jsonOptions) is { } damage => throw damage,
             _ => throw new TraceFormatException(full, null,
-                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
+                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]), a V8 .cpuprofile ({\"nodes\":[…],\"samples\":[…]}) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
         };
     }
 
@@ -137,7 +138,11 @@ public static class TraceFile
         // preserving_proto_field_name).
         otlp = Min(otlp, Min(Find(head, "\"resource_spans\""u8), Find(head, "\"resource_logs\""u8)));
         if (chrome < 0 && otlp < 0)
-            return TraceFileFormat.Unknown;
+        {
+            // A V8 .cpuprofile: a top-level 'nodes' array of objects with 'callFrame's.
+            int nodes = Find(head, "\"nodes\""u8);
+            return nodes >= 0 && head.IndexOf("\"callFrame\""u8) > nodes ? TraceFileFormat.CpuProfileJson : TraceFileFormat.Unknown;
+        }
         return otlp < 0 || (chrome >= 0 && chrome < otlp) ? TraceFileFormat.ChromeJson : TraceFileFormat.OtlpJson;
     }
 
@@ -151,6 +156,7 @@ public static class TraceFile
         TraceFileFormat.Atf => "ATF session",
         TraceFileFormat.ChromeJson => "Chrome Trace Event JSON",
         TraceFileFormat.OtlpJson => "OTLP/JSON",
+        TraceFileFormat.CpuProfileJson => "V8 CPU profile (.cpuprofile)",
         TraceFileFormat.Registered => "a format of a registered reader",
         _ => "unknown",
     };

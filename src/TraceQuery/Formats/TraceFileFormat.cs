@@ -17,4 +17,6 @@ public enum TraceFileFormat
 
     /// <summary>A format read by a reader added with <see cref="TraceFile.Register"/> (e.g. <c>.nettrace</c> from TraceQuery.NetTrace).</summary>
     Registered,
+    /// <summary>A V8 CPU profile (<c>.cpuprofile</c>: <c>node --cpu-prof</c>, DevTools), read by <see cref="Chrome.CpuProfileReader"/>.</summary>
+    CpuProfileJson,
 }

@@ -25,8 +25,10 @@ public sealed partial class ExecutionTrace : IDisposable
     private readonly Dictionary<EventRef, string> _messages;
 
     internal ExecutionTrace(BuiltColumns columns, SymbolTable symbols, TraceMetadata metadata, DetailStore? details,
-        ExplicitSpanLinks? spanLinks = null, Dictionary<EventRef, string>? messages = null, SpanSideTables? side = null)
+        ExplicitSpanLinks? spanLinks = null, Dictionary<EventRef, string>? messages = null, SpanSideTables? side = null,
+        SampleTable? samples = null)
     {
+        Samples = samples ?? SampleTable.Empty;
         SpanLinks = spanLinks;
         _side = side ?? SpanSideTables.Empty;
         _messages = messages ?? [];
@@ -63,6 +65,11 @@ public sealed partial class ExecutionTrace : IDisposable
             TimeStartNs = start;
             TimeEndNs = end;
         }
+        if (Samples.Count > 0)
+        {
+            TimeStartNs = EventCount > 0 ? Math.Min(TimeStartNs, Samples.TimeStartNs) : Samples.TimeStartNs;
+            TimeEndNs = EventCount > 0 ? Math.Max(TimeEndNs, Samples.TimeEndNs) : Samples.TimeEndNs;
+        }
     }
 
     /// <summary>Number of events loaded (after recovery and de-duplication).</summary>
@@ -89,10 +96,10 @@ public sealed partial class ExecutionTrace : IDisposable
     /// <summary>The pairing stated by a span-based source, or null when every thread pairs by depth.</summary>
     internal ExplicitSpanLinks? SpanLinks { get; }
 
-    /// <summary>Earliest event timestamp in nanoseconds (0 for an empty trace).</summary>
+    /// <summary>Earliest event or sample timestamp in nanoseconds (0 for an empty trace).</summary>
     public long TimeStartNs { get; }
 
-    /// <summary>Latest event timestamp in nanoseconds (0 for an empty trace).</summary>
+    /// <summary>Latest event or sample timestamp in nanoseconds (0 for an empty trace).</summary>
     public long TimeEndNs { get; }
 
     /// <summary>True when any thread needed recovery (missing footer, cut files, dropped links, reordering).</summary>

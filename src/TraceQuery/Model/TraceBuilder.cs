@@ -10,9 +10,11 @@ namespace TraceQuery.Model;
 /// Two ways to feed a thread, not mixed on one thread: raw events (<see cref="Add(in TraceEvent)"/>), paired
 /// later by function and depth like ATF; or spans (<see cref="AddSpan"/>), which keep their own identity, so
 /// overlapping siblings and async work pair exactly. Messages (exception text, log bodies) live in a side
-/// table keyed by event, not in the 32-byte event (<see cref="ExecutionTrace.TryGetMessage"/>).
+/// table keyed by event, not in the 32-byte event (<see cref="ExecutionTrace.TryGetMessage"/>). Stack samples (sampled
+/// CPU profiles) are added beside events: frames and stacks first (<see cref="AddSampleFrame"/>, <see cref="AddSampleStack(int, int)"/>),
+/// then samples (<see cref="AddSample"/>); they end in <see cref="ExecutionTrace.Samples"/>.
 /// </remarks>
-public sealed class TraceBuilder
+public sealed partial class TraceBuilder
 {
     private readonly SortedDictionary<uint, ThreadLane> _threads = [];
     private readonly List<ModuleInfo> _modules = [];
@@ -248,19 +250,22 @@ public sealed class TraceBuilder
                 links[thread.Start + i] = local[i] < 0 ? -1 : thread.Start + local[i];
         }
         var side = BuildSideTables(spans, columns, laneLinks, warnings, out long unresolvedLinks);
+        var samples = _samples.Build();
         var metadata = Metadata;
+        if (samples.Count > 0 && metadata.CpuSamples == 0)
+            metadata = metadata with { CpuSamples = samples.Count };
         if (warnings.Count > 0 || unresolvedLinks > 0 || _clippedValues > 0 || _droppedAttributes > 0)
         {
             metadata = metadata with
             {
-                Warnings = [.. Metadata.Warnings, .. warnings],
+                Warnings = [.. metadata.Warnings, .. warnings],
                 UnresolvedLinks = metadata.UnresolvedLinks + unresolvedLinks,
                 ClippedAttributeValues = metadata.ClippedAttributeValues + _clippedValues,
                 DroppedAttributes = metadata.DroppedAttributes + _droppedAttributes,
             };
         }
         return new ExecutionTrace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
-            links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages, side);
+            links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages, side, samples);
     }
 
     /// <summary>

@@ -42,7 +42,11 @@ public sealed record TraceMetadata
     /// <summary>Counter series the source held (Chrome <c>C</c> events), summarised, sorted by name (ordinal).</summary>
     public IReadOnlyList<CounterSeries> Counters { get; init; } = [];
 
-    /// <summary>CPU samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, a <c>CpuProfile</c> record); counted, not yet modelled.</summary>
+    /// <summary>
+    /// Stack samples the source held (V8 <c>Profile</c>/<c>ProfileChunk</c>, <c>.cpuprofile</c>, EventPipe sample events), as the
+    /// reader counted them; those it could map are in <see cref="ExecutionTrace.Samples"/> (the rest are said in the warnings).
+    /// <see cref="TraceBuilder.Build"/> sets it to the number of samples added when the reader left it 0.
+    /// </summary>
     public long CpuSamples { get; init; }
 
     /// <summary>Links (flows, span links) whose start or end span is not in the trace; they were not kept.</summary>

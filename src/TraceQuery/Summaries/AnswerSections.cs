@@ -15,6 +15,12 @@ internal static class AnswerSections
     /// <summary>The timeline sketch (summary).</summary>
     public const string Timeline = "## Timeline";
 
+    /// <summary>The stack samples' hot functions (sampled self and total time) and hot paths.</summary>
+    public const string SampledFunctions = "## Sampled functions (stack samples; self = leaf, total = on the stack)";
+
+    /// <summary>The stack samples' hot functions (sampled self and total time) and hot paths.</summary>
+    public const string SampledCpu = "## Sampled CPU (stack samples; waiting samples are not CPU)";
+
     /// <summary>The events a filter selects (summary, event query).</summary>
     public const string MatchingEvents = "## Matching events";
 

@@ -20,7 +20,10 @@ internal static class NarrativeBuilder
         string source = trace.Metadata.SourcePath is { } path ? Path.GetFileName(Path.TrimEndingDirectorySeparator(path)) : trace.Metadata.SourceFormat;
         text.Append("# Trace ").Append(source).Append(": ")
             .Append(TraceText.Count(trace.EventCount)).Append(" events, ")
-            .Append(TraceText.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread, " : " threads, ")
+            .Append(TraceText.Count(trace.Threads.Count)).Append(trace.Threads.Count == 1 ? " thread, " : " threads, ");
+        if (trace.Samples.Count > 0)
+            text.Append(TraceText.Count(trace.Samples.Count)).Append(" stack samples, ");
+        text
             .Append(TraceText.Duration(trace.TimeEndNs - trace.TimeStartNs));
         if (filter.Root is not AllNode)
         {
@@ -65,7 +68,7 @@ internal static class NarrativeBuilder
     /// values computed earlier (the façade shares the whole trace's per trace); null computes them here.
     /// </summary>
     public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings,
-        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null)
+        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null, EventFilter? filter = null)
     {
         foreach (var finding in analysis.Findings.Take(maxFindings))
             yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), AnswerSections.Findings);
@@ -83,6 +86,21 @@ internal static class NarrativeBuilder
                 AnswerSections.HotFunctions);
         }
 
+        if (trace.Samples.Count > 0)
+        {
+            var profile = SampledProfile.Shared(trace, CancellationToken.None);
+            if (filtered && filter is not null)
+            {
+                var included = SampleFilter.Evaluate(filter, trace);
+                int matched = included.Count(static x => x);
+                yield return new SummaryItem(SummaryItemKind.Function,
+                    $"- the filter selects {TraceText.Count(matched)} of {TraceText.Count(trace.Samples.Count)} samples (thread, time, fn:/module: on any frame, words)", AnswerSections.SampledCpu);
+                profile = SampledProfile.Compute(trace, null, included);
+            }
+            foreach (string line in SampledLines(profile))
+                yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.SampledCpu);
+        }
+
         if (includeTimeline)
         {
             foreach (string line in timelineOf?.Invoke() ?? Timeline(trace, selection))
@@ -96,8 +114,36 @@ internal static class NarrativeBuilder
         }
     }
 
-    public static string Render(Finding finding) =>
-        $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
+    /// <summary>
+    /// The sampled CPU lines: totals, the top functions by sampled self time (with total time and share), then the
+    /// heaviest folded stacks (last frames only, so a deep stack stays one short line).
+    /// </summary>
+    internal static IEnumerable<string> SampledLines(SampledProfile profile, int functions = 10, int paths = 5)
+    {
+        string waiting = profile.WaitingSamples > 0
+            ? $"; {TraceText.Count(profile.WaitingSamples)} waiting samples ({TraceText.Duration(profile.WaitingNs)}), not CPU"
+            : "";
+        yield return $"- {TraceText.Count(profile.CpuSamples)} CPU samples, {TraceText.Duration(profile.CpuNs)} sampled CPU{waiting}";
+        if (profile.CpuNs <= 0)
+            yield break;
+        foreach (var f in profile.TopBySelf(functions))
+        {
+            yield return $"- {f.Name}{(f.Module is { } m ? " (" + m + ")" : "")} · self {TraceText.Duration(f.SelfNs)} ({Share(f.SelfNs, profile.CpuNs)})"
+                + $" · total {TraceText.Duration(f.TotalNs)} ({Share(f.TotalNs, profile.CpuNs)}) · {TraceText.Count(f.SelfSamples)}/{TraceText.Count(f.TotalSamples)} samples";
+        }
+        foreach (var path in profile.Paths.Take(paths))
+        {
+            var frames = path.Frames.Count <= 8 ? path.Frames : ["…", .. path.Frames.Skip(path.Frames.Count - 8)];
+            yield return $"- hot path {Share(path.WeightNs, profile.CpuNs)}: {string.Join(" > ", frames)} ({TraceText.Duration(path.WeightNs)}, {TraceText.Count(path.Samples)} samples)";
+        }
+    }
+
+    private static string Share(long part, long whole) =>
+        (whole <= 0 ? 0 : part * 100.0 / whole).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+
+    public static string Render(Finding finding) => finding.Evidence.Count == 0
+        ? $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale}" // sampled hot spots: no reference form for samples yet
+        : $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
 
     /// <summary>
     /// Ten equal time slices: how many (selected) events, the busiest function, exceptions. Each thread's

@@ -15,6 +15,7 @@ public sealed class JsonReaderPropertyTests
     [DataRow("chrome", 0x5EED_0005UL)]
     [DataRow("otlp", 0x5EED_0006UL)]
     [DataRow("jsonfile", 0x5EED_0007UL)]
+    [DataRow("cpuprofile", 0x5EED_0008UL)]
     public void Read_RandomlyDamagedFiles_ThenTypedErrorOrReportedRecovery(string target, ulong seed)
     {
         var originals = SeedCorpus.Inputs(target);

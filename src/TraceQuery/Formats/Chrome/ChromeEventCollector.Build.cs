@@ -124,7 +124,10 @@ internal sealed partial class ChromeEventCollector
         unresolvedFlows += LinkFlows(builder, out var flowWarnings);
         unresolvedFlows += LinkBoundFlows(builder, bindOut, bindIn);
 
+        var sampleWarnings = new List<string>();
+        _profiles.AddTo(builder, (pid, tid) => _threads[(pid, tid)].Id, sampleWarnings);
         var warnings = Warnings(spanCount, unclosedAsync, flowWarnings, unresolvedFlows);
+        warnings.AddRange(sampleWarnings);
         builder.Metadata = new TraceMetadata
         {
             SourceFormat = "chrome-json",
@@ -182,8 +185,8 @@ internal sealed partial class ChromeEventCollector
         if (_samples > 0)
         {
             warnings.Add(spanCount == 0 && !_threads.Values.Any(t => t.Sync.Any(s => !s.Instant))
-                ? JsonValues.Invariant($"the file holds {_samples} CPU samples and no spans: it is a CPU profile; samples are counted, not modelled yet.")
-                : JsonValues.Invariant($"the file also holds {_samples} CPU samples (a V8 CPU profile); they are counted, not modelled yet."));
+                ? JsonValues.Invariant($"the file holds {_samples} CPU samples and no spans: it is a CPU profile; its samples are read as stack samples (sampled hot functions and paths).")
+                : JsonValues.Invariant($"the file also holds {_samples} CPU samples (a V8 CPU profile), read as stack samples beside the spans."));
         }
         return warnings;
     }

@@ -36,6 +36,7 @@ internal sealed partial class ChromeEventCollector
     private readonly List<string> _warnings = [];
     private long _records;
     private long _samples;
+    private readonly V8CpuProfiles _profiles = new();
     private long _unmatchedEnds;
     private long _unmatchedAsyncEnds;
     private long _endsBeforeStart;
@@ -167,6 +168,12 @@ internal sealed partial class ChromeEventCollector
         if (phase is 'B' or 'E' or 'X' or 'i' or 'I' or 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 's' or 't' or 'f' && !hasTs)
             throw new TraceFormatException(_path, offset, $"the '{phase}' event has no 'ts' (timestamp in microseconds).");
         _samples += _args.Samples;
+        if ((phase == 'P' || _args.Samples > 0) && _profiles.TryAddRecord(json, offset, _path, phase, name, pid, tid, id))
+        {
+            Thread(pid, tid);
+            if (phase == 'P')
+                return;
+        }
         if (phase == 'M')
         {
             AddMetadata(pid, tid, name);
