@@ -6,6 +6,7 @@ using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
+using TraceQuery.Formats.Perfetto;
 using TraceQuery.Generation;
 using TraceQuery.Model;
 using TraceQuery.Protocol;
@@ -44,6 +45,7 @@ public static class FuzzTargets
         ["request"] = Request,
         ["chrome"] = data => TraceStream(data, ChromeTraceReader.Read),
         ["otlp"] = data => TraceStream(data, OtlpJsonReader.Read),
+        ["perfetto"] = data => TraceStream(data, (stream, name, _) => PerfettoTraceReader.Read(stream, name)),
         ["jsonfile"] = data => TraceFile(data, "trace.json", path => Formats.TraceFile.Open(path, JsonFileOptions)),
     };
 

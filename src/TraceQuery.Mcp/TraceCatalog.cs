@@ -57,7 +57,7 @@ internal static class TraceCatalog
         }
     }
 
-    /// <summary>The .json/.jsonl files (gzipped or not: .json.gz, .jsonl.gz) of a directory whose content is a Chrome or OTLP trace.</summary>
+    /// <summary>The .json/.jsonl/.pftrace/.perfetto-trace files (gzipped or not) of a directory whose content is a Chrome, OTLP or Perfetto trace.</summary>
     private static IEnumerable<Entry> JsonTraces(string directory, string prefix)
     {
         string[] files;
@@ -72,7 +72,8 @@ internal static class TraceCatalog
         foreach (string file in files)
         {
             string name = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file[..^3] : file;
-            if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+            if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+                && !name.EndsWith(".pftrace", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".perfetto-trace", StringComparison.OrdinalIgnoreCase))
                 continue;
             TraceFileFormat format;
             try
@@ -83,7 +84,7 @@ internal static class TraceCatalog
             {
                 continue;
             }
-            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson)
+            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson or TraceFileFormat.PerfettoProtobuf)
                 yield return new Entry(prefix + Path.GetFileName(file), file, format);
         }
     }

@@ -2,13 +2,14 @@ using TraceQuery.Formats.Atf;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Internals;
 using TraceQuery.Formats.Otlp;
+using TraceQuery.Formats.Perfetto;
 using TraceQuery.Model;
 
 namespace TraceQuery.Formats;
 
 /// <summary>
 /// Opens a trace of any supported format, picking the reader by content rather than by name: an ATF session
-/// directory, Chrome Trace Event JSON, or OTLP/JSON (one request or JSON lines). A JSON file may be gzip
+/// directory, Chrome Trace Event JSON, OTLP/JSON (one request or JSON lines), or a Perfetto protobuf trace. A file may be gzip
 /// compressed (found by its magic bytes, decompressed as it is read, no temporary file) and may start with a
 /// UTF-8 byte order mark.
 /// </summary>
@@ -31,9 +32,10 @@ public static class TraceFile
             TraceFileFormat.Atf => AtfReader.Open(Directory.Exists(full) ? full : Path.GetDirectoryName(full)!),
             TraceFileFormat.ChromeJson => ChromeTraceReader.Open(full, jsonOptions),
             TraceFileFormat.OtlpJson => OtlpJsonReader.Open(full, jsonOptions),
+            TraceFileFormat.PerfettoProtobuf => PerfettoTraceReader.Open(full, jsonOptions),
             _ when TraceContent.IsDamagedGzip(full, jsonOptions) is { } damage => throw damage,
             _ => throw new TraceFormatException(full, null,
-                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
+                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…}) or a Perfetto protobuf trace (repeated TracePacket)."),
         };
     }
 
@@ -55,7 +57,10 @@ public static class TraceFile
             return TraceFileFormat.Atf;
         var head = new byte[SniffBytes];
         int length = TraceContent.ReadHead(path, head);
-        return DetectFormat(head.AsSpan(0, length));
+        var format = DetectFormat(head.AsSpan(0, length));
+        if (format == TraceFileFormat.Unknown && PerfettoTraceReader.LooksLikeTrace(head.AsSpan(0, length), headIsWholeFile: length < SniffBytes))
+            return TraceFileFormat.PerfettoProtobuf;
+        return format;
     }
 
     /// <summary>Tells which JSON trace format <paramref name="head"/> (the first bytes of a file) begins.</summary>
@@ -92,6 +97,7 @@ public static class TraceFile
         TraceFileFormat.Atf => "ATF session",
         TraceFileFormat.ChromeJson => "Chrome Trace Event JSON",
         TraceFileFormat.OtlpJson => "OTLP/JSON",
+        TraceFileFormat.PerfettoProtobuf => "Perfetto protobuf",
         _ => "unknown",
     };
 }

@@ -14,4 +14,7 @@ public enum TraceFileFormat
 
     /// <summary>OpenTelemetry OTLP/JSON traces or logs (one request, or JSON lines).</summary>
     OtlpJson,
+
+    /// <summary>A Perfetto protobuf trace (<c>Trace</c> = repeated <c>TracePacket</c>), as Chrome and the Perfetto SDK write it.</summary>
+    PerfettoProtobuf,
 }
