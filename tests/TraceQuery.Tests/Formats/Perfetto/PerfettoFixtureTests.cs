@@ -4,8 +4,8 @@ using TraceQuery.Filtering;
 using TraceQuery.Fleet;
 using TraceQuery.Formats;
 using TraceQuery.Formats.Perfetto;
-using TraceQuery.Summaries;
 using TraceQuery.Model;
+using TraceQuery.Summaries;
 using TraceQuery.Tests.Infrastructure;
 
 namespace TraceQuery.Tests.Formats.Perfetto;
