@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: fuzz/run.sh <target> <seconds>      one target: atf, filter, request, chrome, otlp, jsonfile, nettrace, cpuprofile (FuzzTargets.All)
+# Usage: fuzz/run.sh <target> <seconds>      one target: atf, filter, request, chrome, otlp, jsonfile, nettrace, cpuprofile, perfetto (FuzzTargets.All)
 #        fuzz/run.sh all <seconds>           every target, one after the other
 # Builds the harness, instruments TraceQuery.dll with SharpFuzz, runs AFL++ on the target for the given
 # time, starting from the target's seeds (SeedCorpus) plus earlier interesting inputs kept in

@@ -6,6 +6,7 @@ using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
+using TraceQuery.Formats.Perfetto;
 using TraceQuery.Generation;
 using TraceQuery.Model;
 using TraceQuery.NetTrace;
@@ -46,6 +47,7 @@ public static class FuzzTargets
         ["chrome"] = data => TraceStream(data, ChromeTraceReader.Read),
         ["otlp"] = data => TraceStream(data, OtlpJsonReader.Read),
         ["cpuprofile"] = data => TraceStream(data, CpuProfileReader.Read),
+        ["perfetto"] = data => TraceStream(data, (stream, name, _) => PerfettoTraceReader.Read(stream, name)),
         ["jsonfile"] = data => TraceFile(data, "trace.json", path => Formats.TraceFile.Open(path, JsonFileOptions)),
         ["nettrace"] = data => TraceFile(data, "trace.nettrace", path => NetTraceFile.Open(path)),
     };

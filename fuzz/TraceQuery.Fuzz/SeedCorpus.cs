@@ -224,6 +224,9 @@ public static class SeedCorpus
         return seeds;
     }
 
+    /// <summary>Perfetto protobuf traces: every mapped feature in one trace, and a trace of one packet with no payload.</summary>
+    public static IReadOnlyList<byte[]> PerfettoTraces() => [PerfettoSeeds.Features(), PerfettoSeeds.Trace(PerfettoSeeds.New().Varint(10, 1))];
+
     /// <summary>The seeds of one target (the names of <see cref="FuzzTargets.All"/>).</summary>
     public static IReadOnlyList<byte[]> Inputs(string target) => target switch
     {
@@ -235,6 +238,7 @@ public static class SeedCorpus
         "cpuprofile" => CpuProfiles(),
         "jsonfile" => JsonFiles(),
         "nettrace" => NetTraces(),
+        "perfetto" => PerfettoTraces(),
         _ => throw new ArgumentException($"no seeds for target '{target}'", nameof(target)),
     };
 

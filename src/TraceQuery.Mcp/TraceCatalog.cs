@@ -57,7 +57,7 @@ internal static class TraceCatalog
         }
     }
 
-    /// <summary>The .json/.jsonl files (gzipped or not: .json.gz, .jsonl.gz) of a directory whose content is a Chrome or OTLP trace.</summary>
+    /// <summary>The .json/.jsonl/.pftrace/.perfetto-trace files (gzipped or not) of a directory whose content is a Chrome, OTLP or Perfetto trace.</summary>
     private static IEnumerable<Entry> JsonTraces(string directory, string prefix)
     {
         string[] files;
@@ -73,6 +73,7 @@ internal static class TraceCatalog
         {
             string name = file.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? file[..^3] : file;
             if (!name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)
+                && !name.EndsWith(".pftrace", StringComparison.OrdinalIgnoreCase) && !name.EndsWith(".perfetto-trace", StringComparison.OrdinalIgnoreCase)
                 && !TraceFile.Readers.Any(r => file.EndsWith(r.Extension, StringComparison.OrdinalIgnoreCase)))
                 continue;
             TraceFileFormat format;
@@ -84,7 +85,7 @@ internal static class TraceCatalog
             {
                 continue;
             }
-            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson or TraceFileFormat.Registered)
+            if (format is TraceFileFormat.ChromeJson or TraceFileFormat.OtlpJson or TraceFileFormat.Registered or TraceFileFormat.PerfettoProtobuf)
                 yield return new Entry(prefix + Path.GetFileName(file), file, format);
         }
     }

@@ -11,7 +11,7 @@ namespace TraceQuery.Fleet;
 /// </summary>
 public sealed class TraceSet
 {
-    private static readonly string[] JsonExtensions = [".json", ".jsonl", ".ndjson"];
+    private static readonly string[] JsonExtensions = [".json", ".jsonl", ".ndjson", ".pftrace", ".perfetto-trace", ".pftrace.gz", ".perfetto-trace.gz"];
 
     private TraceSet(string root, IReadOnlyList<TraceSetEntry> entries, IReadOnlyList<string> skipped)
     {
@@ -35,7 +35,7 @@ public sealed class TraceSet
     /// <summary>
     /// Lists the traces at <paramref name="path"/>: the trace itself when it is one (an ATF session directory or a
     /// Chrome/OTLP JSON file), else every trace under the folder, recursively — an ATF session directory is one trace
-    /// (nothing inside it is listed), and <c>.json</c>, <c>.jsonl</c> and <c>.ndjson</c> files whose first bytes are a
+    /// (nothing inside it is listed), and <c>.json</c>, <c>.jsonl</c>, <c>.ndjson</c> and Perfetto (<c>.pftrace</c>, <c>.perfetto-trace</c>, gzipped too) files whose first bytes are a
     /// supported format are traces. Symbolic links are not followed. O(files) plus 64 KiB read per JSON file.
     /// </summary>
     /// <exception cref="FileNotFoundException">Nothing exists at the path.</exception>
@@ -136,7 +136,7 @@ public sealed class TraceSet
                 continue;
             var format = TraceFile.DetectFormat(child.FullName);
             if (format == TraceFileFormat.Unknown)
-                skipped.Add(name + ": not Chrome Trace Event JSON or OTLP/JSON");
+                skipped.Add(name + ": not Chrome Trace Event JSON, OTLP/JSON or a Perfetto trace");
             else
                 entries.Add(new TraceSetEntry(name, child.FullName, format, ((FileInfo)child).Length));
         }

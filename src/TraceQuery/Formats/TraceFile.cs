@@ -2,13 +2,14 @@ using TraceQuery.Formats.Atf;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Internals;
 using TraceQuery.Formats.Otlp;
+using TraceQuery.Formats.Perfetto;
 using TraceQuery.Model;
 
 namespace TraceQuery.Formats;
 
 /// <summary>
 /// Opens a trace of any supported format, picking the reader by content rather than by name: an ATF session
-/// directory, Chrome Trace Event JSON, a V8 <c>.cpuprofile</c>, or OTLP/JSON (one request or JSON lines). A JSON file may be gzip
+/// directory, Chrome Trace Event JSON, a V8 <c>.cpuprofile</c>, OTLP/JSON (one request or JSON lines), or a Perfetto protobuf trace. A file may be gzip
 /// compressed (found by its magic bytes, decompressed as it is read, no temporary file) and may start with a
 /// UTF-8 byte order mark. Packages add readers for more formats with <see cref="Register"/>.
 /// </summary>
@@ -69,12 +70,13 @@ public static class TraceFile
             TraceFileFormat.ChromeJson => ChromeTraceReader.Open(full, jsonOptions),
             TraceFileFormat.OtlpJson => OtlpJsonReader.Open(full, jsonOptions),
             TraceFileFormat.CpuProfileJson => CpuProfileReader.Open(full, jsonOptions),
+            TraceFileFormat.PerfettoProtobuf => PerfettoTraceReader.Open(full, jsonOptions),
             TraceFileFormat.Registered => OpenRegistered(full),
             _ when StartsWithNetTraceMagic(full) => throw new TraceFormatException(full, 0,
                 "a .nettrace (EventPipe) file, which the core does not read: add the TraceQuery.NetTrace package and call NetTraceFile.Register() once (the tracequery tool does), or open it with NetTraceFile.Open."),
             _ when TraceContent.IsDamagedGzip(full, jsonOptions) is { } damage => throw damage,
             _ => throw new TraceFormatException(full, null,
-                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]), a V8 .cpuprofile ({\"nodes\":[…],\"samples\":[…]}) or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
+                "not a trace this library reads: expected an ATF session directory, Chrome Trace Event JSON ({\"traceEvents\":[…]} or […]), a V8 .cpuprofile ({\"nodes\":[…],\"samples\":[…]}), a Perfetto protobuf trace or OTLP/JSON ({\"resourceSpans\":[…]} or {\"resourceLogs\":[…]}, also in proto field names or inside Jaeger's {\"result\":…})."),
         };
     }
 
@@ -96,7 +98,10 @@ public static class TraceFile
             return TraceFileFormat.Atf;
         var head = new byte[SniffBytes];
         int length = TraceContent.ReadHead(path, head);
-        return DetectFormat(head.AsSpan(0, length));
+        var format = DetectFormat(head.AsSpan(0, length));
+        if (format == TraceFileFormat.Unknown && PerfettoTraceReader.LooksLikeTrace(head.AsSpan(0, length), headIsWholeFile: length < SniffBytes))
+            return TraceFileFormat.PerfettoProtobuf;
+        return format;
     }
 
     private static ExecutionTrace OpenRegistered(string path)
@@ -157,6 +162,7 @@ public static class TraceFile
         TraceFileFormat.ChromeJson => "Chrome Trace Event JSON",
         TraceFileFormat.OtlpJson => "OTLP/JSON",
         TraceFileFormat.CpuProfileJson => "V8 CPU profile (.cpuprofile)",
+        TraceFileFormat.PerfettoProtobuf => "Perfetto protobuf",
         TraceFileFormat.Registered => "a format of a registered reader",
         _ => "unknown",
     };

@@ -19,4 +19,7 @@ public enum TraceFileFormat
     Registered,
     /// <summary>A V8 CPU profile (<c>.cpuprofile</c>: <c>node --cpu-prof</c>, DevTools), read by <see cref="Chrome.CpuProfileReader"/>.</summary>
     CpuProfileJson,
+
+    /// <summary>A Perfetto protobuf trace (<c>Trace</c> = repeated <c>TracePacket</c>), as Chrome and the Perfetto SDK write it.</summary>
+    PerfettoProtobuf,
 }

@@ -20,7 +20,7 @@ public sealed class TraceSetTests
         var set = TraceSet.FromPath(root);
         CollectionAssert.AreEqual(new[] { "a", "b/run-02" }, set.Entries.Select(e => e.Name).ToArray());
         Assert.IsTrue(set.Entries.All(e => e.Format == TraceFileFormat.Atf && e.Bytes > 0));
-        CollectionAssert.AreEqual(new[] { "link: a symbolic link (not followed)", "notes.json: not Chrome Trace Event JSON or OTLP/JSON" }, set.Skipped.ToArray());
+        CollectionAssert.AreEqual(new[] { "link: a symbolic link (not followed)", "notes.json: not Chrome Trace Event JSON, OTLP/JSON or a Perfetto trace" }, set.Skipped.ToArray());
     }
 
     [TestMethod]

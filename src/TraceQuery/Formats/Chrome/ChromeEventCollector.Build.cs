@@ -130,7 +130,7 @@ internal sealed partial class ChromeEventCollector
         warnings.AddRange(sampleWarnings);
         builder.Metadata = new TraceMetadata
         {
-            SourceFormat = "chrome-json",
+            SourceFormat = _sourceFormat,
             SourcePath = _path,
             SkippedEvents = _skipped.Values.Sum(),
             SkippedRecords = [.. _skipped.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new SkippedRecordKind(p.Key, p.Value))],

@@ -16,6 +16,7 @@ internal sealed partial class ChromeEventCollector
     private const string NoCategory = "chrome";
 
     private readonly string _path;
+    private readonly string _sourceFormat;
     private readonly FunctionNames _functions = new();
     private readonly ChromeArgs _args;
     private readonly Dictionary<(long Pid, long Tid), ThreadState> _threads = [];
@@ -44,13 +45,20 @@ internal sealed partial class ChromeEventCollector
     private int _order;
     private char[] _chars = new char[256];
 
-    public ChromeEventCollector(string path)
+    public ChromeEventCollector(string path, string sourceFormat = "chrome-json")
     {
         _path = path;
+        _sourceFormat = sourceFormat;
         _args = new ChromeArgs(_functions);
     }
 
     public void Warn(string warning) => _warnings.Add(warning);
+
+    /// <summary>When set (the Perfetto reader), async and counter records belong to their process only: no thread is made of their (pid, tid).</summary>
+    public bool ProcessScopedRecords { get; init; }
+
+    /// <summary>Counts one record of another format that maps to nothing (the Perfetto reader's packets).</summary>
+    public void AddSkippedRecord(string kind) => AddSkipped(kind);
 
     /// <summary>Notes a key of the top-level object (producers sign their files with some).</summary>
     public void TopLevelKey(string key) => _topLevelKeys.Add(key);
@@ -183,7 +191,9 @@ internal sealed partial class ChromeEventCollector
         string? error = _args.Error;
         if (error is null && IsErrorCategory(cat))
             error = "";
-        var thread = Thread(pid, tid);
+        // Async and counter records use only their pid; from a format whose such records belong to no thread
+        // (Perfetto's tracks), they make no thread of their (pid, tid).
+        var thread = ProcessScopedRecords && phase is 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 'C' ? null! : Thread(pid, tid);
         switch (phase)
         {
             case 'B':
