@@ -27,7 +27,7 @@ public static class AnswerWords
         _ => "orphan",
     };
 
-    /// <summary>A finding kind in snake case: <c>crash</c>, <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>.</summary>
+    /// <summary>A finding kind in snake case: <c>crash</c>, <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>, <c>latency_stage</c>.</summary>
     public static string Of(FindingKind kind) => kind switch
     {
         FindingKind.Crash => "crash",
@@ -36,6 +36,7 @@ public static class AnswerWords
         FindingKind.LatencyOutlier => "latency_outlier",
         FindingKind.LeakImbalance => "leak_imbalance",
         FindingKind.UnmatchedSpans => "unmatched_spans",
+        FindingKind.LatencyStage => "latency_stage",
         _ => "hot_spot",
     };
 

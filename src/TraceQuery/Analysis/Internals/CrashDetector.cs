@@ -38,17 +38,23 @@ internal static class CrashDetector
                 evidence.Add(EvidenceRef.ForEvent(trace.GetEventRef(i)));
             evidence.Add(EvidenceRef.ForFunction(fn));
             string module = trace.Symbols.GetModuleName(fn);
+            var at = EvidenceRef.ForEvent(trace.GetEventRef(e));
+            var f = new FigureSet();
+            var depth = f.Add("depth", FigureMeasure.Depth, FigureBasis.EventDepth, trace.Depths[e], at);
+            var time = f.Add("time", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[e] - trace.TimeStartNs, at);
+            var frames = f.Add("open frames", FigureMeasure.Depth, FigureBasis.OpenFrames, stack.Count, at);
             yield return new Finding(
                 FindingKind.Crash,
                 Severity.Critical,
                 $"Crash in {Name(trace, fn)} ({module}) on thread {thread.Id}",
-                $"Thread {thread.Id} ends with an EXCEPTION raised in {Name(trace, fn)} at depth {trace.Depths[e]}, "
-                + $"{Duration(trace.Timestamps[e] - trace.TimeStartNs)} into the trace; nothing after it returned. "
-                + $"Open stack ({stack.Count} frames, outermost first): {path}."
+                $"Thread {thread.Id} ends with an EXCEPTION raised in {Name(trace, fn)} at depth {depth}, "
+                + $"{time} into the trace; nothing after it returned. "
+                + $"Open stack ({frames} frames, outermost first): {path}."
                 + (trace.TryGetMessage(e, out string message) ? $" Exception: {TextFormat.Message(message)}." : ""),
                 evidence,
                 fn,
-                Score: 1_000_000 + stack.Count);
+                Score: 1_000_000 + stack.Count)
+            { Figures = f.Figures };
         }
 
         foreach (var (fn, events) in survived)
@@ -57,17 +63,21 @@ internal static class CrashDetector
             var evidence = new List<EvidenceRef> { EvidenceRef.ForFunction(fn) };
             evidence.AddRange(events.Take(options.Exemplars).Select(e => EvidenceRef.ForEvent(trace.GetEventRef(e))));
             evidence.AddRange(events.Take(options.Exemplars).Select(e => spans.SpanOfEvent[e]).Where(s => s >= 0).Distinct().Select(EvidenceRef.ForSpan));
+            var f = new FigureSet();
+            var raised = f.Add("exceptions", FigureMeasure.Count, FigureBasis.Exceptions, events.Count, EvidenceRef.ForFunction(fn));
+            var first = f.Add("first", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[events[0]] - trace.TimeStartNs, EvidenceRef.ForEvent(trace.GetEventRef(events[0])));
             yield return new Finding(
                 FindingKind.Exception,
                 Severity.Medium,
-                $"{Name(trace, fn)} raised {Count(events.Count)} exception{(events.Count == 1 ? "" : "s")}",
-                $"{Count(events.Count)} EXCEPTION event{(events.Count == 1 ? "" : "s")} in {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) "
+                $"{Name(trace, fn)} raised {raised} exception{(events.Count == 1 ? "" : "s")}",
+                $"{raised} EXCEPTION event{(events.Count == 1 ? "" : "s")} in {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) "
                 + $"on thread{(threads.Count == 1 ? "" : "s")} {string.Join(", ", threads)}; the threads went on afterwards. "
-                + $"First at {Duration(trace.Timestamps[events[0]] - trace.TimeStartNs)}."
+                + $"First at {first}."
                 + FirstMessages(trace, events, options.Exemplars),
                 evidence,
                 fn,
-                events.Count);
+                events.Count)
+            { Figures = f.Figures };
         }
     }
 
