@@ -100,16 +100,16 @@ internal static partial class FindingAuditor
                 case FigureBasis.Maximum:
                     return facts.Values(Function(subject), self).Max();
                 case FigureBasis.CallsAtLeast:
-                {
-                    double limit = Operand(f.Left, "left");
-                    return facts.Values(Function(subject), figures[f.Left].Measure == FigureMeasure.SelfTime).Count(v => v >= limit);
-                }
+                    {
+                        double limit = Operand(f.Left, "left");
+                        return facts.Values(Function(subject), figures[f.Left].Measure == FigureMeasure.SelfTime).Count(v => v >= limit);
+                    }
                 case FigureBasis.ExcessOver:
-                {
-                    double limit = Operand(f.Left, "left"), typical = Operand(f.Right, "right");
-                    var over = facts.Values(Function(subject), self).Where(v => v >= limit).ToList();
-                    return over.Sum(v => v - typical);
-                }
+                    {
+                        double limit = Operand(f.Left, "left"), typical = Operand(f.Right, "right");
+                        var over = facts.Values(Function(subject), self).Where(v => v >= limit).ToList();
+                        return over.Sum(v => v - typical);
+                    }
                 case FigureBasis.Exceptions:
                     return facts.Exceptions(Function(subject));
                 case FigureBasis.Unmatched:
@@ -121,19 +121,19 @@ internal static partial class FindingAuditor
                 case FigureBasis.OpenFrames:
                     return facts.OpenAround(facts.Event(Evt(subject)));
                 case FigureBasis.Quotient:
-                {
-                    var left = figures[f.Left];
-                    var right = figures[f.Right];
-                    if (Group(left.Measure) != Group(right.Measure))
-                        problem = $"a ratio of a {left.Measure} over a {right.Measure}";
-                    double denominator = Operand(f.Right, "right");
-                    if (denominator == 0)
                     {
-                        problem = (problem is null ? "" : problem + "; ") + "a ratio over a 0 base";
-                        return f.Value;
+                        var left = figures[f.Left];
+                        var right = figures[f.Right];
+                        if (Group(left.Measure) != Group(right.Measure))
+                            problem = $"a ratio of a {left.Measure} over a {right.Measure}";
+                        double denominator = Operand(f.Right, "right");
+                        if (denominator == 0)
+                        {
+                            problem = (problem is null ? "" : problem + "; ") + "a ratio over a 0 base";
+                            return f.Value;
+                        }
+                        return Operand(f.Left, "left") / denominator;
                     }
-                    return Operand(f.Left, "left") / denominator;
-                }
                 case FigureBasis.Product:
                     return Operand(f.Left, "left") * Operand(f.Right, "right");
                 case FigureBasis.Sum:

@@ -58,7 +58,7 @@ internal static class HangDetector
             yield return new Finding(
                 FindingKind.Hang,
                 Severity.High,
-                $"Long call in {Name(trace, fn)} (blocked or busy): {calls} {duration} ({share} of the trace), {itself} in the function itself",
+                $"Possible hang in {Name(trace, fn)} (blocked or busy): {calls} {duration} ({share} of the trace), {itself} in the function itself",
                 $"span:{worst} on thread {thread.Id} {(open ? "was still running when the thread's events end" : "returned only")} after "
                 + $"{duration}; {(self[worst] == stats.Durations[worst] ? "all of that time" : $"{selfTime} of self time")} was spent in {Name(trace, fn)} itself, not in traced callees. "
                 + "The trace cannot tell CPU work from waiting. "

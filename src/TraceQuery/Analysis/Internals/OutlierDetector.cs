@@ -101,7 +101,7 @@ internal static class OutlierDetector
             evidence.Add(EvidenceRef.ForFunction(fn));
 
             string what = stage ? "latency stage (async track: time waiting, not CPU work)"
-                : onSelf ? "self time (time in the function itself, not in traced callees)" : "duration";
+                : onSelf ? "self-time" : "duration";
             string label = onSelf ? " self time" : "";
             string verb = onSelf ? "spent" : "took";
             string where = onSelf ? " in the function itself" : "";
@@ -109,7 +109,7 @@ internal static class OutlierDetector
             yield return new Finding(
                 stage ? FindingKind.LatencyStage : FindingKind.LatencyOutlier,
                 Severity.Medium,
-                $"{(stage ? "Latency stage " : "")}{function.Name} ×{calls} ·{label} p50 {median} · p99 {high} · slowest {max} (span:{slowest})",
+                $"{(stage ? "Latency stage " : "")}{function.Name} ×{calls} ·{label} p50 {median} · {upperName} {high} · slowest {max} (span:{slowest})",
                 $"{count} of {calls} calls of {function.Name} ({function.Module}) {verb} at least {limit}{where}, on its {what} distribution; "
                 + $"the slowest {verb} {max}{where}{compared}. "
                 + $"The threshold is the largest of the {upperName} plus the p50–{upperName} gap ({spread}), {factor} the p50 ({times}) "
