@@ -100,7 +100,7 @@ public static class TraceLakeSchema
     /// <summary>
     /// <c>findings</c>: <c>trace</c> string, <c>rank</c> int32 (1 = first in the summary), <c>severity</c> string
     /// (<c>critical</c>, <c>high</c>, <c>medium</c>, <c>low</c>, <c>info</c>), <c>kind</c> string (<c>crash</c>,
-    /// <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>),
+    /// <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>, <c>latency_stage</c>),
     /// <c>function</c> string null, <c>title</c> string, <c>evidence</c> string (references separated by spaces, strongest
     /// first: <c>event:1:3001 span:42</c>), <c>function_id</c> string null, <c>rationale</c> string, <c>score</c> double.
     /// </summary>

@@ -6,14 +6,21 @@ public sealed record AnalyzerOptions
     /// <summary>Default options.</summary>
     public static AnalyzerOptions Default { get; } = new();
 
-    /// <summary>A call whose self time is at least this long may be a hang. Default 1 s.</summary>
+    /// <summary>A call whose self time is at least this long (and at least half its duration) may be a hang. Default 1 s.</summary>
     public long HangMinimumNs { get; init; } = 1_000_000_000;
 
     /// <summary>…and at least this share of the trace's time span. Default 0.25.</summary>
     public double HangMinimumShare { get; init; } = 0.25;
 
-    /// <summary>A call is a latency outlier when its self time is at least this many times its function's median self time (and above its p99). Default 20.</summary>
+    /// <summary>
+    /// A call is a latency outlier only when its duration (self time for functions with traced children) is at least this
+    /// many times its function's p50, and at least the p99 plus the p50–p99 gap, and at least the p50 plus
+    /// <see cref="OutlierMinimumExcessNs"/>. Default 20.
+    /// </summary>
     public double OutlierFactor { get; init; } = 20;
+
+    /// <summary>A latency outlier exceeds its function's p50 by at least this much (sub-µs noise is no finding). Default 10 µs.</summary>
+    public long OutlierMinimumExcessNs { get; init; } = 10_000;
 
     /// <summary>Functions with fewer spans are not tested for outliers. Default 20.</summary>
     public int OutlierMinimumCount { get; init; } = 20;

@@ -28,7 +28,7 @@ public static class AnswerWords
         _ => "orphan",
     };
 
-    /// <summary>A finding kind in snake case: <c>crash</c>, <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>, <c>error</c>.</summary>
+    /// <summary>A finding kind in snake case: <c>crash</c>, <c>exception</c>, <c>hang</c>, <c>latency_outlier</c>, <c>leak_imbalance</c>, <c>unmatched_spans</c>, <c>hot_spot</c>, <c>error</c>, <c>latency_stage</c>.</summary>
     public static string Of(FindingKind kind) => kind switch
     {
         FindingKind.Crash => "crash",
@@ -38,6 +38,7 @@ public static class AnswerWords
         FindingKind.LeakImbalance => "leak_imbalance",
         FindingKind.UnmatchedSpans => "unmatched_spans",
         FindingKind.Error => "error",
+        FindingKind.LatencyStage => "latency_stage",
         _ => "hot_spot",
     };
 

@@ -12,7 +12,7 @@ public enum FindingKind
     /// <summary>A call (finished or still open) that took an extreme share of the trace.</summary>
     Hang,
 
-    /// <summary>Calls far slower than their function's median.</summary>
+    /// <summary>Calls far slower than their function's typical call, on the duration (or, for functions with children, the self-time) distribution.</summary>
     LatencyOutlier,
 
     /// <summary>Paired operations (alloc/free, open/close, …) whose call counts differ.</summary>
@@ -31,6 +31,8 @@ public enum FindingKind
     Error,
     /// <summary>A function holding a large share of the sampled CPU time (stack samples), with the path it is reached by.</summary>
     SampledHotSpot,
+    /// <summary>Async stages (spans on an async track: waiting, not CPU work) far slower than the stage's typical duration.</summary>
+    LatencyStage,
 }
 
 /// <summary>How urgent a finding is; lower values are more severe and come first.</summary>
@@ -63,4 +65,8 @@ public sealed record Finding(
     string Rationale,
     IReadOnlyList<EvidenceRef> Evidence,
     ulong? FunctionId,
-    double Score);
+    double Score)
+{
+    /// <summary>Every number the title and rationale print, with what it is and how it was obtained (see <see cref="FindingFigure"/>).</summary>
+    public IReadOnlyList<FindingFigure> Figures { get; init; } = [];
+}

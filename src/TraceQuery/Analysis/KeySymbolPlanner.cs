@@ -59,6 +59,7 @@ public static class KeySymbolPlanner
         [FindingKind.LeakImbalance] = Stems("leak", "memory", "grows", "released", "freed", "never", "unbounded"),
         [FindingKind.UnmatchedSpans] = Stems("unfinished", "unmatched", "incomplete"),
         [FindingKind.HotSpot] = Stems("cpu", "busy", "hot", "spins", "loop", "burns", "much", "often", "expensive"),
+        [FindingKind.LatencyStage] = Stems("slow", "latency", "stage", "request", "queue", "waiting", "delay", "async"),
     };
 
     /// <summary>
@@ -274,6 +275,7 @@ public static class KeySymbolPlanner
         FindingKind.LatencyOutlier => "latency_outlier",
         FindingKind.LeakImbalance => "leak",
         FindingKind.UnmatchedSpans => "unmatched_spans",
+        FindingKind.LatencyStage => "latency_stage",
         _ => "hot_spot",
     };
 

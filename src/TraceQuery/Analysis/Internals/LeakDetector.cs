@@ -50,9 +50,17 @@ internal static class LeakDetector
                         continue;
                     ulong fa = trace.FunctionIds[a], fb = trace.FunctionIds[b];
                     string nameA = trace.GetFunctionName(a), nameB = trace.GetFunctionName(b);
+                    var f = new FigureSet();
+                    var openedCalls = f.Calls("opened", fa, opened);
+                    var closedCalls = f.Calls("closed", fb, closed);
+                    var gap = difference > 0
+                        ? f.Combine("difference", FigureMeasure.Count, FigureBasis.Difference, openedCalls, closedCalls)
+                        : f.Combine("difference", FigureMeasure.Count, FigureBasis.Difference, closedCalls, openedCalls);
+                    var largerCalls = f.Combine("larger count", FigureMeasure.Count, FigureBasis.Larger, openedCalls, closedCalls);
+                    var part = f.Quotient("share", FigureMeasure.Share, gap, largerCalls)!.Value;
                     string verdict = difference > 0
-                        ? $"{Count(difference)} {nameA} call{(difference == 1 ? "" : "s")} never matched by {nameB} (leak-like)"
-                        : $"{Count(-difference)} more {nameB} than {nameA} calls (double release or missing trace of {nameA})";
+                        ? $"{gap} {nameA} call{(difference == 1 ? "" : "s")} never matched by {nameB} (leak-like)"
+                        : $"{gap} more {nameB} than {nameA} calls (double release or missing trace of {nameA})";
                     var evidence = new List<EvidenceRef> { EvidenceRef.ForFunction(fa), EvidenceRef.ForFunction(fb) };
                     var group = stats.Group(a);
                     for (int k = Math.Max(0, group.Length - options.Exemplars); k < group.Length; k++)
@@ -60,12 +68,13 @@ internal static class LeakDetector
                     yield return new Finding(
                         FindingKind.LeakImbalance,
                         Severity.Medium,
-                        $"Imbalance {nameA}/{nameB}: {Count(opened)} vs {Count(closed)} calls",
+                        $"Imbalance {nameA}/{nameB}: {openedCalls} vs {closedCalls} calls",
                         $"{nameA} and {nameB} pair up ({open}/{close}) but their call counts differ: {verdict}. "
-                        + $"Difference {Count(Math.Abs(difference))} of {Count(larger)} ({Percent((double)Math.Abs(difference) / larger)}).",
+                        + $"Difference {gap} of {largerCalls} ({part}).",
                         evidence,
                         difference > 0 ? fa : fb,
-                        (double)Math.Abs(difference) / larger);
+                        (double)Math.Abs(difference) / larger)
+                    { Figures = f.Figures };
                 }
             }
         }

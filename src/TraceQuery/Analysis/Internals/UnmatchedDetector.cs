@@ -15,6 +15,9 @@ internal static class UnmatchedDetector
         OrphanReturn,
     }
 
+    /// <summary>The reasons as <see cref="FigureBasis.Unmatched"/> figures name them, in <see cref="Reason"/> order.</summary>
+    private static readonly string[] ReasonNames = ["unwound", "missing-return", "thread-end", "trace-end", "orphan-return"];
+
     public static IEnumerable<Finding> Detect(SpanStatistics stats, AnalyzerOptions options)
     {
         var trace = stats.Trace;
@@ -45,8 +48,11 @@ internal static class UnmatchedDetector
         {
             int total = byFunction.Values.Sum(l => l.Count);
             var top = byFunction.OrderByDescending(p => p.Value.Count).ThenBy(p => p.Key).ToList();
-            string breakdown = string.Join(", ", top.Take(8).Select(p => $"{Name(trace, p.Key)} ×{Count(p.Value.Count)}"))
-                + (top.Count > 8 ? $", and {Count(top.Count - 8)} more functions" : "");
+            var f = new FigureSet();
+            string reasonName = ReasonNames[(int)reason];
+            var all = f.Add(reasonName, FigureMeasure.Count, FigureBasis.Unmatched, total);
+            string breakdown = string.Join(", ", top.Take(8).Select(p => $"{Name(trace, p.Key)} ×{f.Add(reasonName, FigureMeasure.Count, FigureBasis.Unmatched, p.Value.Count, EvidenceRef.ForFunction(p.Key))}"))
+                + (top.Count > 8 ? ", and other functions" : "");
             var evidence = new List<EvidenceRef>();
             evidence.AddRange(top.Take(options.Exemplars).Select(p => EvidenceRef.ForSpan(p.Value[0])));
             evidence.AddRange(top.Take(options.Exemplars).Select(p => EvidenceRef.ForFunction(p.Key)));
@@ -62,11 +68,12 @@ internal static class UnmatchedDetector
             yield return new Finding(
                 FindingKind.UnmatchedSpans,
                 severity,
-                $"{Count(total)} {noun} {brief}: {Name(trace, top[0].Key)}{(top.Count > 1 ? " and others" : "")}",
-                $"{Count(total)} {noun} {what}: {breakdown}.",
+                $"{all} {noun} {brief}: {Name(trace, top[0].Key)}{(top.Count > 1 ? " and others" : "")}",
+                $"{all} {noun} {what}: {breakdown}.",
                 evidence,
                 top[0].Key,
-                total);
+                total)
+            { Figures = f.Figures };
         }
     }
 }
