@@ -32,7 +32,6 @@ public sealed class SummaryQualityTests
     /// </summary>
     private static readonly Dictionary<string, string> PendingOnFigures = new(StringComparer.Ordinal)
     {
-        ["clang11-libreoffice-SkiaHelper.json"] = "first finding is 'Hang in Total ExecuteCompiler' (an aggregate row called a hang: item 3)",
         ["clang14-ftime-trace-config_parser.json"] = "first finding is 'Hang in Total ExecuteCompiler' (item 3); the thread name clang++ is not in the summary",
         ["dotnet-trace-logindexer.chromium.json"] = "the hot frames after folding the CPU_TIME/UNMANAGED_CODE_TIME pseudo-frames into their callers (hot list and hot spots: items 1 and 3)",
     };
@@ -46,7 +45,6 @@ public sealed class SummaryQualityTests
         ["devtools-chrome65-simple-timeline.json"] = "the CpuProfile record's samples ((idle), CpuProfile@3550) need issue 22's samples model",
         ["devtools-chrome69-simple.json"] = "gamma/beta/delta/alpha and profile 0xb are CPU samples (issue 22's samples model)",
         ["devtools-chrome85-parcel.json"] = "profile 0x3 and samples_with_unknown_node are CPU-sample facts (issue 22's samples model)",
-        ["webpack5-profiling-plugin-events.json"] = "wrapSafe/create are CPU samples of the embedded profile (issue 22's samples model)",
         ["node20-trace-events-async.json"] = "thread names (JavaScriptMainThread), the crypto pool work and the rejections counter are not in the summary yet",
         ["kineto-rocm-mi250-minitoy.json"] = "torch::autograd::AccumulateGrad (total time of the backward pass) is not in the summary at 4,096 tokens",
     };

@@ -74,21 +74,25 @@ internal static class CrashDetector
             var evidence = new List<EvidenceRef> { EvidenceRef.ForFunction(fn) };
             evidence.AddRange(events.Take(options.Exemplars).Select(e => EvidenceRef.ForEvent(trace.GetEventRef(e))));
             evidence.AddRange(events.Take(options.Exemplars).Select(e => spans.SpanOfEvent[e]).Where(s => s >= 0).Distinct().Select(EvidenceRef.ForSpan));
+            var f = new FigureSet();
+            var raised = f.Add("exceptions", FigureMeasure.Count, FigureBasis.Exceptions, events.Count, EvidenceRef.ForFunction(fn));
+            var first = f.Add("first", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[events[0]] - trace.TimeStartNs, EvidenceRef.ForEvent(trace.GetEventRef(events[0])));
             findings.Add(new Finding(
                 FindingKind.Exception,
                 Severity.Medium,
-                $"{Name(trace, fn)} raised {Count(events.Count)} exception{(events.Count == 1 ? "" : "s")}",
-                $"{Count(events.Count)} EXCEPTION event{(events.Count == 1 ? "" : "s")} in {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) "
+                $"{Name(trace, fn)} raised {raised} exception{(events.Count == 1 ? "" : "s")}",
+                $"{raised} EXCEPTION event{(events.Count == 1 ? "" : "s")} in {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) "
                 + $"on thread{(threads.Count == 1 ? "" : "s")} {string.Join(", ", threads)}; "
                 + (laterStopped.Count == 0 ? $"the thread{(threads.Count == 1 ? "" : "s")} went on afterwards. "
                     : $"execution went on after each, but thread{(laterStopped.Count == 1 ? "" : "s")} {string.Join(", ", laterStopped)} later stopped abruptly (see the crash finding). ")
-                + $"First at {Duration(trace.Timestamps[events[0]] - trace.TimeStartNs)}."
+                + $"First at {first}."
                 + (followed == 0 ? "" : followed == events.Count ? " Each followed a callee that failed first, so the root cause is below it."
                     : $" {Count(followed)} of them followed a callee that failed first.")
                 + FirstMessages(trace, events, options.Exemplars),
                 evidence,
                 fn,
-                ErrorDetector.RootCauseScore(events.Count - followed, events.Count)));
+                ErrorDetector.RootCauseScore(events.Count - followed, events.Count))
+            { Figures = f.Figures });
         }
         return findings;
     }
