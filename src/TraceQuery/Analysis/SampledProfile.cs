@@ -12,12 +12,8 @@ public sealed class SampledProfile
 {
     private SampledProfile(long cpuNs, long cpuSamples, long waitingNs, long waitingSamples, SampledFunction[] functions, SampledPath[] paths)
     {
-        CpuNs = cpuNs;
-        CpuSamples = cpuSamples;
-        WaitingNs = waitingNs;
-        WaitingSamples = waitingSamples;
-        Functions = functions;
-        Paths = paths;
+        (CpuNs, CpuSamples, WaitingNs, WaitingSamples) = (cpuNs, cpuSamples, waitingNs, waitingSamples);
+        (Functions, Paths) = (functions, paths);
     }
 
     /// <summary>Sum of the weights of the CPU samples covered, in nanoseconds.</summary>

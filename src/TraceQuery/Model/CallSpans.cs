@@ -30,14 +30,8 @@ public sealed partial class CallSpans
 
     internal CallSpans(ExecutionTrace trace, int[] startEvents, int[] endEvents, int[] parents, SpanStatus[] statuses, bool[] raisedException, int[] spanOfEvent, int[] threadSpanStart)
     {
-        _trace = trace;
-        _startEvents = startEvents;
-        _endEvents = endEvents;
-        _parents = parents;
-        _statuses = statuses;
-        _raisedException = raisedException;
-        _spanOfEvent = spanOfEvent;
-        _threadSpanStart = threadSpanStart;
+        (_trace, _startEvents, _endEvents, _parents) = (trace, startEvents, endEvents, parents);
+        (_statuses, _raisedException, _spanOfEvent, _threadSpanStart) = (statuses, raisedException, spanOfEvent, threadSpanStart);
     }
 
     /// <summary>Number of spans.</summary>

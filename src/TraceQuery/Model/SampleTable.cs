@@ -29,14 +29,8 @@ public sealed class SampleTable
     internal SampleTable(long[] timestamps, uint[] threads, int[] stacks, long[] weights, SampleState[] states,
         SampleFrame[] frames, int[] stackParents, int[] stackFrames)
     {
-        _timestamps = timestamps;
-        _threads = threads;
-        _stacks = stacks;
-        _weights = weights;
-        _states = states;
-        _frames = frames;
-        _stackParents = stackParents;
-        _stackFrames = stackFrames;
+        (_timestamps, _threads, _stacks, _weights, _states) = (timestamps, threads, stacks, weights, states);
+        (_frames, _stackParents, _stackFrames) = (frames, stackParents, stackFrames);
         // Parents always precede their children (the builder can only refer to a stack it already has).
         _stackDepths = new int[stackParents.Length];
         for (int s = 0; s < stackParents.Length; s++)

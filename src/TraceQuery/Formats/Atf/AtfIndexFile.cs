@@ -17,13 +17,8 @@ public sealed unsafe class AtfIndexFile : IDisposable
 
     private AtfIndexFile(MappedFile file, AtfIndexHeader? header, long eventsOffset, int eventCount, bool finalized, long bytesIgnored, uint expectedChecksum = 0)
     {
-        ExpectedChecksum = expectedChecksum;
-        _file = file;
-        Header = header;
-        _eventsOffset = eventsOffset;
-        EventCount = eventCount;
-        IsFinalized = finalized;
-        BytesIgnored = bytesIgnored;
+        (_file, Header, _eventsOffset, EventCount) = (file, header, eventsOffset, eventCount);
+        (IsFinalized, BytesIgnored, ExpectedChecksum) = (finalized, bytesIgnored, expectedChecksum);
     }
 
     /// <summary>Path of the file.</summary>

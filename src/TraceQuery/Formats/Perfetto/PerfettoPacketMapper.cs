@@ -392,33 +392,18 @@ internal sealed class PerfettoPacketMapper
                 case 3 when wire.WireType == 2:
                     {
                         isProcess = true;
-                        var p = new ProtoWire(wire.ReadBytes(out long at), at);
-                        while (p.Next())
-                        {
-                            if (p.Field == 1)
-                                pid = (int)p.ReadInteger();
-                            else if (p.Field == 6 && p.WireType == 2)
-                                processName = Text(p.ReadBytes());
-                            else
-                                p.Skip();
-                        }
+                        var (processPid, process) = ReadProcessDescriptor(wire.ReadBytes(out long at), at);
+                        pid = processPid >= 0 ? processPid : pid;
+                        processName = process ?? processName;
                         break;
                     }
                 case 4 when wire.WireType == 2:
                     {
                         isThread = true;
-                        var t = new ProtoWire(wire.ReadBytes(out long at), at);
-                        while (t.Next())
-                        {
-                            if (t.Field == 1)
-                                pid = (int)t.ReadInteger();
-                            else if (t.Field == 2)
-                                tid = (int)t.ReadInteger();
-                            else if (t.Field == 5 && t.WireType == 2)
-                                threadName = Text(t.ReadBytes());
-                            else
-                                t.Skip();
-                        }
+                        var (threadPid, threadTid, thread) = ReadThreadDescriptor(wire.ReadBytes(out long at), at);
+                        pid = threadPid >= 0 ? threadPid : pid;
+                        tid = threadTid >= 0 ? threadTid : tid;
+                        threadName = thread ?? threadName;
                         break;
                     }
                 default: wire.Skip(); break;
@@ -441,7 +426,8 @@ internal sealed class PerfettoPacketMapper
             NameProcess(track.Pid, pn);
     }
 
-    private void ReadLegacyProcess(ReadOnlySpan<byte> bytes, long offset)
+    /// <summary>A <c>ProcessDescriptor</c> (in a track descriptor or a legacy packet): pid (1) and process_name (6); -1 and null where absent.</summary>
+    private static (long Pid, string? Name) ReadProcessDescriptor(ReadOnlySpan<byte> bytes, long offset)
     {
         var p = new ProtoWire(bytes, offset);
         long pid = -1;
@@ -455,11 +441,11 @@ internal sealed class PerfettoPacketMapper
             else
                 p.Skip();
         }
-        if (pid >= 0 && name is not null)
-            NameProcess(pid, name);
+        return (pid, name);
     }
 
-    private void ReadLegacyThread(Sequence sequence, ReadOnlySpan<byte> bytes, long offset)
+    /// <summary>A <c>ThreadDescriptor</c> (in a track descriptor or a legacy packet): pid (1), tid (2) and thread_name (5); -1 and null where absent.</summary>
+    private static (long Pid, long Tid, string? Name) ReadThreadDescriptor(ReadOnlySpan<byte> bytes, long offset)
     {
         var t = new ProtoWire(bytes, offset);
         long pid = -1, tid = -1;
@@ -475,6 +461,19 @@ internal sealed class PerfettoPacketMapper
             else
                 t.Skip();
         }
+        return (pid, tid, name);
+    }
+
+    private void ReadLegacyProcess(ReadOnlySpan<byte> bytes, long offset)
+    {
+        var (pid, name) = ReadProcessDescriptor(bytes, offset);
+        if (pid >= 0 && name is not null)
+            NameProcess(pid, name);
+    }
+
+    private void ReadLegacyThread(Sequence sequence, ReadOnlySpan<byte> bytes, long offset)
+    {
+        var (pid, tid, name) = ReadThreadDescriptor(bytes, offset);
         if (pid < 0 || tid < 0)
             return;
         sequence.LegacyThread = (pid, tid);
