@@ -4,7 +4,7 @@ namespace TraceQuery.Fuzz;
 /// Writes small Perfetto protobuf traces field by field (a protobuf writer of a few lines, field numbers from
 /// Perfetto's .proto files), for the fuzz seeds and the reader's property and mapping tests.
 /// </summary>
-public static class PerfettoSeeds
+internal static class PerfettoSeeds
 {
     /// <summary>Builds one protobuf message.</summary>
     public sealed class Message
