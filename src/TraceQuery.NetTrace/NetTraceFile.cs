@@ -6,8 +6,10 @@ namespace TraceQuery.NetTrace;
 
 /// <summary>
 /// Opens .NET's own EventPipe traces (<c>.nettrace</c>, as <c>dotnet-trace collect</c> writes them) as an
-/// <see cref="ExecutionTrace"/>: the sample profiler's stacks become nested frame spans per thread (managed frames
-/// resolved from the rundown, each sample's weight its share of the sampling interval), exceptions become
+/// <see cref="ExecutionTrace"/>: each sample of the sample profiler becomes a stack sample
+/// (<see cref="ExecutionTrace.Samples"/>: managed frames resolved from the rundown, weight the sampling interval, the
+/// OS thread, <see cref="SampleState.Waiting"/> for a thread in native code — blocked — else
+/// <see cref="SampleState.Running"/>), exceptions become
 /// exception events with their type and message inside the throwing method, and GC collections, GC pauses and
 /// EventSource start/stop pairs become spans on lanes of their own.
 /// </summary>

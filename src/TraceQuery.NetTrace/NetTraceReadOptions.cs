@@ -11,10 +11,4 @@ public sealed record NetTraceReadOptions
     /// temporary folder.
     /// </summary>
     public string? TemporaryDirectory { get; init; }
-
-    /// <summary>
-    /// Gaps between two samples of one thread longer than this many sampling intervals end the thread's open frames
-    /// (the thread was not sampled: it did not exist or was suspended); default 4.
-    /// </summary>
-    public int MaxGapIntervals { get; init; } = 4;
 }

@@ -13,9 +13,10 @@ using TraceLog = Microsoft.Diagnostics.Tracing.Etlx.TraceLog;
 namespace TraceQuery.NetTrace.Internals;
 
 /// <summary>
-/// One pass over TraceEvent's view of a <c>.nettrace</c> (time order): samples extend or close each thread's open frame
-/// spans, exceptions become instant spans of the throwing method holding the exception, GC and EventSource start/stop
-/// pairs become spans on async lanes. What has no place in the model is counted by provider and event name.
+/// One pass over TraceEvent's view of a <c>.nettrace</c> (time order): sample-profiler samples become stack samples
+/// (<see cref="TraceBuilder.AddSample"/>: one per sample, weight = the sampling interval, <see cref="SampleState.Waiting"/>
+/// when the thread was in native code, i.e. blocked), exceptions become instant spans of the throwing method holding the
+/// exception, GC and EventSource start/stop pairs become spans on async lanes. What has no place in the model is counted by provider and event name.
 /// </summary>
 internal sealed class NetTraceConverter
 {
@@ -29,15 +30,14 @@ internal sealed class NetTraceConverter
     private readonly Dictionary<string, uint> _modules = new(StringComparer.Ordinal);
     private readonly Dictionary<(uint Module, string Name), ulong> _functions = [];
     private readonly Dictionary<uint, uint> _nextSymbol = [];
-    private readonly SortedDictionary<int, ThreadFrames> _threads = [];
+    private readonly Dictionary<int, int> _stacks = [];
+    private readonly Stack<TraceCallStack> _unresolved = new();
     private readonly Dictionary<(string Provider, string Task, string Key), Stack<OpenActivity>> _activities = [];
     private readonly Dictionary<string, uint> _activityLanes = new(StringComparer.Ordinal);
     private readonly Dictionary<int, (ulong StartNs, int Depth, string Reason, int ThreadId)> _gcs = [];
     private readonly SortedDictionary<string, long> _skipped = new(StringComparer.Ordinal);
     private readonly List<string> _warnings = [];
-    private readonly List<ulong> _frames = [];
-    private readonly ulong _intervalNs;
-    private readonly ulong _maxGapNs;
+    private readonly long _intervalNs;
     private ulong _nextSpanId = 1;
     private (ulong StartNs, string Reason)? _suspension;
     private long _samples;
@@ -45,29 +45,9 @@ internal sealed class NetTraceConverter
     private long _exceptions;
     private long _unpairedStops;
 
-    private sealed class ThreadFrames
-    {
-        public List<OpenFrame> Open { get; } = [];
-        public ulong LastSampleNs { get; set; }
-    }
-
-    private sealed class OpenFrame
-    {
-        public required ulong FunctionId { get; init; }
-        public required ulong SpanId { get; init; }
-        public required ulong ParentSpanId { get; init; }
-        public required ulong StartNs { get; init; }
-        public int Running { get; set; }
-        public int Waiting { get; set; }
-    }
-
     private sealed record OpenActivity(ulong StartNs, int ThreadId, List<KeyValuePair<string, string>> Attributes);
 
-    private NetTraceConverter(ulong intervalNs, int maxGapIntervals)
-    {
-        _intervalNs = intervalNs;
-        _maxGapNs = intervalNs * (ulong)Math.Max(1, maxGapIntervals);
-    }
+    private NetTraceConverter(long intervalNs) => _intervalNs = intervalNs;
 
     public static ExecutionTrace Convert(string path, NetTraceReadOptions options)
     {
@@ -99,8 +79,8 @@ internal sealed class NetTraceConverter
             try
             {
                 using var log = new TraceLog(etlx);
-                ulong interval = log.SampleProfileInterval.Ticks > 0 ? (ulong)log.SampleProfileInterval.Ticks * 100 : 1_000_000;
-                var converter = new NetTraceConverter(interval, options.MaxGapIntervals);
+                long interval = log.SampleProfileInterval.Ticks > 0 ? log.SampleProfileInterval.Ticks * 100 : 1_000_000;
+                var converter = new NetTraceConverter(interval);
                 return converter.Read(log, path);
             }
             catch (Exception e) when (e is not OutOfMemoryException and not TraceFormatException and not ArgumentException)
@@ -139,8 +119,6 @@ internal sealed class NetTraceConverter
                 throw new TraceFormatException(path, null, $"damaged .nettrace: event {data.ProviderName}/{data.EventName} at {data.TimeStampRelativeMSec:F3} ms could not be read ({e.GetType().Name}: {e.Message}).", e);
             }
         }
-        foreach (var (threadId, frames) in _threads)
-            CloseFrom(threadId, frames, 0, frames.LastSampleNs + _intervalNs);
         foreach (var (key, open) in _activities)
         {
             if (open.Count > 0)
@@ -176,7 +154,8 @@ internal sealed class NetTraceConverter
         switch (data)
         {
             case ClrThreadSampleTraceData sample:
-                OnSample(sample.ThreadID, timestampNs, sample.CallStack(), sample.Type != ClrThreadSampleType.External);
+                // A thread sampled in native code (External) is blocked in a wait; managed code is running.
+                OnSample(sample.ThreadID, timestampNs, sample.CallStack(), sample.Type == ClrThreadSampleType.External ? SampleState.Waiting : SampleState.Running);
                 return;
             case ExceptionTraceData exception:
                 OnException(exception, timestampNs);
@@ -215,96 +194,45 @@ internal sealed class NetTraceConverter
 
     private static ulong TimestampNs(EtwEvent data) => (ulong)Math.Max(0, Math.Round(data.TimeStampRelativeMSec * 1_000_000));
 
-    private void OnSample(int threadId, ulong timestampNs, TraceCallStack? stack, bool running)
+    private void OnSample(int threadId, ulong timestampNs, TraceCallStack? stack, SampleState state)
     {
         _samples++;
-        var frames = Thread(threadId);
-        _frames.Clear();
-        for (var frame = stack; frame is not null; frame = frame.Caller)
-            _frames.Add(FunctionId(frame));
-        if (_frames.Count == 0)
-        {
+        int sampleStack = SampleStack(stack);
+        if (sampleStack == SampleTable.NoStack)
             _stacklessSamples++;
-            return;
-        }
-        _frames.Reverse();
-        if (frames.Open.Count > 0 && timestampNs > frames.LastSampleNs + _maxGapNs)
-            CloseFrom(threadId, frames, 0, frames.LastSampleNs + _intervalNs);
-        int common = 0;
-        while (common < frames.Open.Count && common < _frames.Count && frames.Open[common].FunctionId == _frames[common])
-            common++;
-        if (common == _frames.Count && common < frames.Open.Count)
-            common--; // the sample's leaf frame stays open; its callees close
-        CloseFrom(threadId, frames, Math.Max(common, 0), timestampNs);
-        for (int i = frames.Open.Count; i < _frames.Count; i++)
-        {
-            frames.Open.Add(new OpenFrame
-            {
-                FunctionId = _frames[i],
-                SpanId = _nextSpanId++,
-                ParentSpanId = i > 0 ? frames.Open[i - 1].SpanId : 0,
-                StartNs = timestampNs,
-            });
-        }
-        var leaf = frames.Open[^1];
-        if (running)
-            leaf.Running++;
-        else
-            leaf.Waiting++;
-        frames.LastSampleNs = timestampNs;
+        _builder.AddSample((uint)threadId, timestampNs, sampleStack, _intervalNs, state);
     }
 
-    private ThreadFrames Thread(int threadId)
+    // TraceEvent's call stacks are a prefix tree already (each has an index and a caller): map each to a sample stack
+    // once, walking up only to the first caller already mapped.
+    private int SampleStack(TraceCallStack? stack)
     {
-        if (!_threads.TryGetValue(threadId, out var frames))
+        int parent = SampleTable.NoStack;
+        for (var frame = stack; frame is not null; frame = frame.Caller)
         {
-            frames = new ThreadFrames();
-            _threads[threadId] = frames;
+            if (_stacks.TryGetValue((int)frame.CallStackIndex, out parent))
+                break;
+            _unresolved.Push(frame);
+            parent = SampleTable.NoStack;
         }
-        return frames;
-    }
-
-    private void CloseFrom(int threadId, ThreadFrames frames, int depth, ulong endNs)
-    {
-        for (int i = frames.Open.Count - 1; i >= depth; i--)
+        while (_unresolved.TryPop(out var frame))
         {
-            var frame = frames.Open[i];
-            List<KeyValuePair<string, string>>? attributes = null;
-            if (frame.Running + frame.Waiting > 0)
-            {
-                attributes =
-                [
-                    new("samples.running", frame.Running.ToString(CultureInfo.InvariantCulture)),
-                    new("samples.waiting", frame.Waiting.ToString(CultureInfo.InvariantCulture)),
-                ];
-            }
-            _builder.AddSpan(new SpanRecord
-            {
-                SpanId = frame.SpanId,
-                ParentSpanId = frame.ParentSpanId,
-                ThreadId = (uint)threadId,
-                FunctionId = frame.FunctionId,
-                StartNs = frame.StartNs,
-                EndNs = Math.Max(endNs, frame.StartNs),
-                Attributes = attributes,
-            });
+            var (module, name) = Names(frame);
+            parent = _builder.AddSampleStack(parent, _builder.AddSampleFrame(new SampleFrame(name, module)));
+            _stacks[(int)frame.CallStackIndex] = parent;
         }
-        frames.Open.RemoveRange(depth, frames.Open.Count - depth);
+        return parent;
     }
 
     private void OnException(ExceptionTraceData exception, ulong timestampNs)
     {
         _exceptions++;
-        var frames = Thread(exception.ThreadID);
-        if (frames.Open.Count > 0 && timestampNs > frames.LastSampleNs + _intervalNs)
-            CloseFrom(exception.ThreadID, frames, 0, frames.LastSampleNs + _intervalNs);
         var thrower = ThrowingFrame(exception.CallStack());
         ulong function = thrower is null ? Function("clr", "(exception thrown outside managed code)") : FunctionId(thrower);
         ulong spanId = _nextSpanId++;
         _builder.AddSpan(new SpanRecord
         {
             SpanId = spanId,
-            ParentSpanId = frames.Open.Count > 0 ? frames.Open[^1].SpanId : 0,
             ThreadId = (uint)exception.ThreadID,
             FunctionId = function,
             StartNs = timestampNs,
@@ -403,9 +331,14 @@ internal sealed class NetTraceConverter
 
     private ulong FunctionId(TraceCallStack frame)
     {
-        string module = frame.CodeAddress.ModuleName is { Length: > 0 } m ? m : "?";
-        string name = frame.CodeAddress.FullMethodName is { Length: > 0 } n ? n : module + "!?";
+        var (module, name) = Names(frame);
         return Function(module, name);
+    }
+
+    private static (string Module, string Name) Names(TraceCallStack frame)
+    {
+        string module = frame.CodeAddress.ModuleName is { Length: > 0 } m ? m : "?";
+        return (module, frame.CodeAddress.FullMethodName is { Length: > 0 } n ? n : module + "!?");
     }
 
     private ulong Function(string module, string name)
