@@ -28,7 +28,7 @@ if (args.Length == 3)
     using var nettrace = TraceFile.Open(args[2]);
     var analysis = new Analyzer().Analyze(nettrace);
     var exceptions = analysis.Findings.Where(f => f.Kind == FindingKind.Exception).ToList();
-    var hottest = Analyzer.TopFunctions(analysis.Functions, FunctionMetric.Self, 1)[0];
+    var hottest = SampledProfile.Compute(nettrace).TopBySelf(1)[0]; // sampled CPU self time (stack samples, waiting ones apart)
     Console.WriteLine($"nettrace: format={nettrace.Metadata.SourceFormat} samples={nettrace.Metadata.CpuSamples} exception_findings={exceptions.Count} hottest={hottest.Name}");
     if (exceptions.Count > 0)
         Console.WriteLine("nettrace exception: " + exceptions[0].Rationale);
