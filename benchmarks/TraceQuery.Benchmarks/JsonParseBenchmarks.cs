@@ -88,36 +88,8 @@ public class JsonParseBenchmarks
             AddJob(Job.Default
                 .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(5)
                 .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance));
-            AddColumn(new FileThroughputColumn());
+            AddColumn(new FileThroughputColumn(c => JsonBenchmarkFiles.SizeOf(c.Descriptor.WorkloadMethod.Name.StartsWith("Chrome", StringComparison.Ordinal) ? JsonBenchmarkFiles.Chrome : JsonBenchmarkFiles.Otlp)));
             AddLogicalGroupRules(BenchmarkDotNet.Configs.BenchmarkLogicalGroupRule.ByCategory);
         }
-    }
-
-    /// <summary>File size divided by the mean time, in MB/s (10^6 bytes per second).</summary>
-    private sealed class FileThroughputColumn : IColumn
-    {
-        public string Id => nameof(FileThroughputColumn);
-        public string ColumnName => "MB/s";
-        public bool AlwaysShow => true;
-        public ColumnCategory Category => ColumnCategory.Custom;
-        public int PriorityInCategory => 0;
-        public bool IsNumeric => true;
-        public UnitType UnitType => UnitType.Dimensionless;
-        public string Legend => "File bytes divided by the mean time, in 10^6 bytes per second";
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, summary.Style);
-
-        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-        {
-            double? meanNs = summary[benchmarkCase]?.ResultStatistics?.Mean;
-            if (meanNs is not > 0)
-                return "NA";
-            string path = benchmarkCase.Descriptor.WorkloadMethod.Name.StartsWith("Chrome", StringComparison.Ordinal) ? JsonBenchmarkFiles.Chrome : JsonBenchmarkFiles.Otlp;
-            return (JsonBenchmarkFiles.SizeOf(path) * 1000.0 / meanNs.Value).ToString("N1", CultureInfo.InvariantCulture);
-        }
-
-        public bool IsAvailable(Summary summary) => true;
-        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
-        public override string ToString() => ColumnName;
     }
 }
