@@ -56,6 +56,10 @@ public class JsonParseBenchmarks
         return trace.EventCount;
     }
 
+    /// <summary>The same read as before issue 18's single pass (every event tokenized to find its end, then again to map it).</summary>
+    [Benchmark, BenchmarkCategory("Chrome")]
+    public int ChromeTraceQueryTwoPass() => TwoPass(() => ChromeTraceReader.Open(_chrome));
+
     /// <summary>Baseline: JsonSerializer into plain classes.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("Otlp")]
     public int OtlpSystemTextJson()
@@ -78,6 +82,25 @@ public class JsonParseBenchmarks
     {
         using var trace = OtlpJsonReader.Open(_otlp);
         return trace.EventCount;
+    }
+
+    /// <summary>The same read as before issue 18's single pass (every span tokenized to find its end, then again to map it).</summary>
+    [Benchmark, BenchmarkCategory("Otlp")]
+    public int OtlpTraceQueryTwoPass() => TwoPass(() => OtlpJsonReader.Open(_otlp));
+
+    /// <summary>Reads with the two-pass value reading switched on for this call only.</summary>
+    internal static int TwoPass(Func<Model.ExecutionTrace> read)
+    {
+        Formats.Internals.JsonStream.TwoPassForComparison = true;
+        try
+        {
+            using var trace = read();
+            return trace.EventCount;
+        }
+        finally
+        {
+            Formats.Internals.JsonStream.TwoPassForComparison = false;
+        }
     }
 
     private sealed class Columns : BenchmarkDotNet.Configs.ManualConfig

@@ -45,6 +45,10 @@ public class RealJsonParseBenchmarks
         return trace.EventCount;
     }
 
+    /// <summary>The same read as before issue 18's single pass (every event tokenized twice).</summary>
+    [Benchmark]
+    public int ChromeTraceQueryTwoPass() => JsonParseBenchmarks.TwoPass(() => ChromeTraceReader.Open(_path));
+
     private static string PathOf(string name) => name == "webpack5-real" ? RealShapedJsonFiles.LargestReal : RealShapedJsonFiles.RealShaped;
 
     private sealed class Columns : BenchmarkDotNet.Configs.ManualConfig

@@ -21,7 +21,10 @@ public sealed partial class TraceBuilder
     private readonly List<SymbolInfo> _symbols = [];
     private readonly List<PlannedSpan> _spans = [];
     private readonly List<SpanException> _exceptions = [];
-    private readonly Dictionary<int, EventAttributes> _spanAttributes = [];
+    // Span attributes column-wise (issue 17's read speed): the index of each span that has attributes, in the order
+    // spans were added, and its bounded set (consecutive equal sets share one instance); no per-span dictionary entry.
+    private readonly List<int> _attributeSpans = [];
+    private readonly List<EventAttributes> _attributeSets = [];
     private readonly List<(ulong SpanId, SpanEvent Event)> _spanEvents = [];
     private readonly List<(ulong From, ulong To, string Kind)> _links = [];
     private long _clippedValues;
@@ -155,7 +158,10 @@ public sealed partial class TraceBuilder
         var lane = Lane(span.ThreadId);
         (lane.Spans ??= []).Add(_spans.Count);
         if (span.Attributes is { Count: > 0 } attributes)
-            _spanAttributes[_spans.Count] = BoundShared(attributes);
+        {
+            _attributeSpans.Add(_spans.Count);
+            _attributeSets.Add(BoundShared(attributes));
+        }
         _spans.Add(new PlannedSpan { Record = span with { Attributes = null }, Parent = -1, CallPosition = -1, FirstException = -1 });
         return this;
     }
@@ -306,7 +312,7 @@ public sealed partial class TraceBuilder
             anyErrors |= span.Record.Error is not null;
         }
         // Most traces (ATF, generated, plain Chrome) carry none of it: no lookup tables are built for them.
-        if (!anyMarks && !anyErrors && _spanAttributes.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
+        if (!anyMarks && !anyErrors && _attributeSpans.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
             return null;
         // Global CALL index per span; -1 for a dropped duplicate.
         var callIndex = new int[spans.Length];
@@ -332,17 +338,20 @@ public sealed partial class TraceBuilder
             laneIndex++;
         }
 
-        var attributes = new List<(int, EventAttributes)>();
+        var attributes = new List<(int, EventAttributes)>(_attributeSpans.Count);
         var errors = new List<(int, string)>();
         SpanMarks[]? marks = null;
+        int nextAttributes = 0;
         for (int s = 0; s < spans.Length; s++)
         {
+            while (nextAttributes < _attributeSpans.Count && _attributeSpans[nextAttributes] < s)
+                nextAttributes++;
             if (callIndex[s] < 0)
                 continue;
             if (spans[s].Record.Error is { } error)
                 errors.Add((callIndex[s], error));
-            if (_spanAttributes.TryGetValue(s, out var bounded))
-                attributes.Add((callIndex[s], bounded));
+            if (nextAttributes < _attributeSpans.Count && _attributeSpans[nextAttributes] == s)
+                attributes.Add((callIndex[s], _attributeSets[nextAttributes]));
             if (spans[s].Record.Marks != SpanMarks.None)
                 (marks ??= new SpanMarks[columns.Count])[callIndex[s]] = spans[s].Record.Marks;
         }

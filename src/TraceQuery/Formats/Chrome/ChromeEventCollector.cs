@@ -110,8 +110,17 @@ internal sealed partial class ChromeEventCollector
     /// <summary>Maps one event (the bytes of one JSON object) onto the state.</summary>
     public void AddEvent(ReadOnlySpan<byte> json, long offset)
     {
-        _records++;
         var v = new JsonValues(json, offset, _path, "a trace event");
+        ReadEvent(ref v, json, offset);
+    }
+
+    /// <summary>
+    /// Maps one event read with <paramref name="v"/> (positioned before its opening brace; left after its closing one) onto
+    /// the state; <paramref name="json"/> is the event's bytes and <paramref name="offset"/> where they start.
+    /// </summary>
+    public void ReadEvent(ref JsonValues v, ReadOnlySpan<byte> json, long offset)
+    {
+        _records++;
         v.ExpectObject();
         _args.Reset();
         string? name = null, cat = null, id = null, scope = null, bindId = null, bindingPoint = null;
@@ -122,7 +131,7 @@ internal sealed partial class ChromeEventCollector
         long phaseOffset = offset;
         while (v.NextProperty())
         {
-            var r = v.Reader;
+            ref var r = ref v.Reader;
             if (r.ValueTextEquals("ph"u8))
             {
                 phaseOffset = v.Offset;

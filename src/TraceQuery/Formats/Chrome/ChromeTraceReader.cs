@@ -102,6 +102,19 @@ public static class ChromeTraceReader
                 json.Read();
                 return true;
             }
+            if (json.TryBeginValue("a trace event", out var values, out var bytes, out long start))
+            {
+                try
+                {
+                    collector.ReadEvent(ref values, bytes, start);
+                }
+                catch (Exception e) when (e is JsonException or TraceFormatException or InvalidOperationException)
+                {
+                    throw json.Recheck(e);
+                }
+                json.EndValue(ref values);
+                continue;
+            }
             var value = json.ReadValue(out long offset);
             collector.AddEvent(value, offset);
         }

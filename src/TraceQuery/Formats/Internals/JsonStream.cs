@@ -145,6 +145,143 @@ internal sealed class JsonStream
         }
     }
 
+    /// <summary>
+    /// The lean single pass (issue 18): makes the next value, an object or array, available to be read once, by the
+    /// caller, with the stream's own reader state, instead of tokenizing it here to find its end (<see cref="ReadValue"/>)
+    /// and again in the caller. Its end is found by a structural scan (brackets outside strings, which the reader then
+    /// checks); the reader in <paramref name="values"/> validates every byte as it goes. False when the next value is not
+    /// an object or array, or is not complete before the end of the input: then the caller uses <see cref="ReadValue"/>,
+    /// which gives today's errors. After the caller has read the value to its end it calls <see cref="EndValue"/>; when
+    /// reading throws, it throws <see cref="Recheck"/>'s answer instead, so errors are those of the two-pass read.
+    /// </summary>
+    /// <param name="what">What the value is, for errors ("a trace event").</param>
+    /// <param name="values">A reader positioned before the value's first token (after any comma).</param>
+    /// <param name="value">The value's bytes, valid until the next read.</param>
+    /// <param name="offset">Where the value starts in the input.</param>
+    public bool TryBeginValue(string what, out JsonValues values, out ReadOnlySpan<byte> value, out long offset)
+    {
+        while (!TwoPassForComparison)
+        {
+            var rest = _buffer.AsSpan(_start, _end - _start);
+            int end = ValueEnd(rest, out int begin);
+            if (end > 0)
+            {
+                var span = rest[..end];
+                values = new JsonValues(new Utf8JsonReader(span, isFinalBlock: true, _state), span, Position, _path, what);
+                value = span[begin..];
+                offset = Position + begin;
+                return true;
+            }
+            if (end == NotAContainer || _eof || (_start == 0 && _end == _buffer.Length && _buffer.Length >= _maxValueBytes))
+            {
+                values = default;
+                value = default;
+                offset = 0;
+                return false;
+            }
+            Fill();
+        }
+        values = default;
+        value = default;
+        offset = 0;
+        return false;
+    }
+
+    /// <summary>
+    /// Makes <see cref="TryBeginValue"/> always decline, so every value is read in two passes as before issue 18: only for
+    /// the benchmarks that compare both reads in one run (the setting is process-wide).
+    /// </summary>
+    internal static bool TwoPassForComparison { get; set; }
+
+    /// <summary>Moves past the value <see cref="TryBeginValue"/> handed out, which <paramref name="values"/> has read to its end.</summary>
+    public void EndValue(ref JsonValues values)
+    {
+        TokenType = values.Reader.TokenType;
+        Advance((int)values.Reader.BytesConsumed, values.Reader.CurrentState);
+    }
+
+    /// <summary>
+    /// The error to throw when reading a value from <see cref="TryBeginValue"/> failed with <paramref name="failure"/>: the
+    /// syntax error the two-pass read would have given first, if the value has one, else <paramref name="failure"/> itself
+    /// (a <see cref="JsonException"/> turned into a <see cref="TraceFormatException"/> at its offset).
+    /// </summary>
+    public Exception Recheck(Exception failure)
+    {
+        var own = failure is JsonException json ? Malformed(json) : failure;
+        try
+        {
+            ReadValue(out _);
+        }
+        catch (TraceFormatException syntax)
+        {
+            return syntax;
+        }
+        return own;
+    }
+
+    private const int NotAContainer = -2;
+
+
+    /// <summary>
+    /// Where the first value of <paramref name="s"/> (after whitespace and at most one comma) ends, exclusive, when it is an
+    /// object or array complete in <paramref name="s"/>: brackets are counted outside strings (a backslash escapes the next
+    /// byte). -1 when it does not end in <paramref name="s"/>, <see cref="NotAContainer"/> when it is not an object or array.
+    /// Well-formed JSON ends exactly there; anything else is found by the reader that reads the value.
+    /// </summary>
+    internal static int ValueEnd(ReadOnlySpan<byte> s, out int begin)
+    {
+        begin = 0;
+        int i = 0;
+        bool comma = false;
+        for (; i < s.Length; i++)
+        {
+            byte b = s[i];
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+                continue;
+            if (b == (byte)',' && !comma)
+            {
+                comma = true;
+                continue;
+            }
+            break;
+        }
+        if (i == s.Length)
+            return -1;
+        if (s[i] is not ((byte)'{' or (byte)'['))
+            return NotAContainer;
+        begin = i;
+        int depth = 0;
+        for (; i < s.Length; i++)
+        {
+            byte c = s[i];
+            if (c == (byte)'"')
+            {
+                // To the closing quote; a backslash escapes the byte after it.
+                while (true)
+                {
+                    int k = s[(i + 1)..].IndexOfAny((byte)'"', (byte)'\\');
+                    if (k < 0)
+                        return -1;
+                    i += k + 1;
+                    if (s[i] == (byte)'"')
+                        break;
+                    i++;
+                    if (i + 1 >= s.Length)
+                        return -1;
+                }
+            }
+            else if (c is (byte)'{' or (byte)'[')
+            {
+                depth++;
+            }
+            else if (c is (byte)'}' or (byte)']' && --depth == 0)
+            {
+                return i + 1;
+            }
+        }
+        return -1;
+    }
+
     /// <summary>Skips the next value (after a property name or inside an array).</summary>
     public void SkipValue() => ReadValue(out _);
 

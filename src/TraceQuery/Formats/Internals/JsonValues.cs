@@ -26,6 +26,19 @@ internal ref struct JsonValues
         _what = what;
     }
 
+    /// <summary>
+    /// Reads with <paramref name="reader"/>, a reader over <paramref name="span"/> that continues another one (the stream's,
+    /// see <see cref="JsonStream.TryBeginValue"/>); token offsets count from <paramref name="baseOffset"/>, where the span starts.
+    /// </summary>
+    public JsonValues(Utf8JsonReader reader, ReadOnlySpan<byte> span, long baseOffset, string path, string what)
+    {
+        Reader = reader;
+        _json = span;
+        _baseOffset = baseOffset;
+        _path = path;
+        _what = what;
+    }
+
     public readonly long Offset => _baseOffset + Reader.TokenStartIndex;
 
     /// <summary>Reads the start of the value, which must be an object.</summary>

@@ -134,6 +134,22 @@ public static class OtlpJsonReader
                     ExpectArray(json, logs ? "logRecords" : "spans");
                     while (NextElement(json))
                     {
+                        if (json.TryBeginValue(logs ? "a log record" : "a span", out var values, out _, out long start))
+                        {
+                            try
+                            {
+                                if (logs)
+                                    collector.AddLog(resource, ref values, start);
+                                else
+                                    collector.AddSpan(resource, ref values, start);
+                            }
+                            catch (Exception e) when (e is JsonException or TraceFormatException or InvalidOperationException)
+                            {
+                                throw json.Recheck(e);
+                            }
+                            json.EndValue(ref values);
+                            continue;
+                        }
                         var value = json.ReadValue(out long offset);
                         if (logs)
                             collector.AddLog(resource, value, offset);

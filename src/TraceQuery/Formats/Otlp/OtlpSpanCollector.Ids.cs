@@ -10,7 +10,7 @@ namespace TraceQuery.Formats.Otlp;
 internal sealed partial class OtlpSpanCollector
 {
     /// <summary>True when the property name is the JSON name or the protobuf field name of one field.</summary>
-    private static bool Is(Utf8JsonReader reader, ReadOnlySpan<byte> jsonName, ReadOnlySpan<byte> protoName) =>
+    private static bool Is(ref Utf8JsonReader reader, ReadOnlySpan<byte> jsonName, ReadOnlySpan<byte> protoName) =>
         reader.ValueTextEquals(jsonName) || reader.ValueTextEquals(protoName);
 
     private static (ulong Hi, ulong Lo) TraceId(ref JsonValues v, string field)

@@ -57,6 +57,8 @@ internal sealed partial class OtlpSpanCollector(string path)
     private readonly FunctionNames _functions = new();
     private readonly string?[] _attributes = new string?[7];
     private readonly List<KeyValuePair<string, string>> _all = [];
+    private readonly List<KeyValuePair<string, string>> _spanItems = [];
+    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Count, long FirstOffset)> _skipped = new(StringComparer.Ordinal);
     private readonly KeyValuePair<string, string>[]?[] _recentAttributeSets = new KeyValuePair<string, string>[]?[8];
     private int _nextAttributeSet;
@@ -102,8 +104,14 @@ internal sealed partial class OtlpSpanCollector(string path)
 
     public void AddSpan(int resource, ReadOnlySpan<byte> json, long offset)
     {
-        _spansRead++;
         var v = new JsonValues(json, offset, path, "a span");
+        AddSpan(resource, ref v, offset);
+    }
+
+    /// <summary>Reads one span with <paramref name="v"/> (positioned before its opening brace; left after its closing one).</summary>
+    public void AddSpan(int resource, ref JsonValues v, long offset)
+    {
+        _spansRead++;
         v.ExpectObject();
         var span = new SpanEntry { Resource = resource, Thread = -1, FirstException = -1, FirstEvent = -1, FirstLink = -1, Name = "" };
         bool hasStart = false;
@@ -112,31 +120,34 @@ internal sealed partial class OtlpSpanCollector(string path)
         int lastException = -1;
         Array.Clear(_attributes);
         _all.Clear();
+        _spanItems.Clear();
         string? spanThread = null, spanThreadName = null;
         while (v.NextProperty())
         {
-            var r = v.Reader;
-            if (Is(r, "traceId"u8, "trace_id"u8))
+            ref var r = ref v.Reader;
+            if (Is(ref r, "traceId"u8, "trace_id"u8))
                 (span.TraceHi, span.TraceLo) = TraceId(ref v, "traceId");
-            else if (Is(r, "spanId"u8, "span_id"u8))
+            else if (Is(ref r, "spanId"u8, "span_id"u8))
                 span.SpanId = SpanId(ref v, "spanId");
-            else if (Is(r, "parentSpanId"u8, "parent_span_id"u8))
+            else if (Is(ref r, "parentSpanId"u8, "parent_span_id"u8))
                 span.ParentId = SpanId(ref v, "parentSpanId");
             else if (r.ValueTextEquals("name"u8))
                 span.Name = _functions.Intern(v.Chars("name", ref _chars));
-            else if (Is(r, "startTimeUnixNano"u8, "start_time_unix_nano"u8))
+            else if (Is(ref r, "startTimeUnixNano"u8, "start_time_unix_nano"u8))
             {
                 span.Start = v.UInt64("startTimeUnixNano");
                 hasStart = true;
             }
-            else if (Is(r, "endTimeUnixNano"u8, "end_time_unix_nano"u8))
+            else if (Is(ref r, "endTimeUnixNano"u8, "end_time_unix_nano"u8))
                 span.End = v.UInt64("endTimeUnixNano");
             else if (r.ValueTextEquals("kind"u8))
                 kind = SpanKind(ref v);
             else if (r.ValueTextEquals("attributes"u8))
             {
                 ReadAttributes(ref v, keepAll: true);
-                span.Attributes = TakeAll();
+                _spanItems.Clear();
+                _spanItems.AddRange(_all);
+                _all.Clear();
                 (spanThread, spanThreadName) = (_attributes[ThreadIdKey], _attributes[ThreadNameKey]);
             }
             else if (r.ValueTextEquals("status"u8))
@@ -167,7 +178,7 @@ internal sealed partial class OtlpSpanCollector(string path)
         _attributes[ThreadIdKey] = spanThread;
         _attributes[ThreadNameKey] = spanThreadName;
         (span.Thread, span.ThreadName) = ThreadOf();
-        span.Attributes = Shared(WithSpanFacts(span.Attributes, kind, status, statusMessage));
+        span.Attributes = SpanAttributes(kind, status, statusMessage);
         // An error status is kept as the span's status with its message (exception events, when present, stay
         // EXCEPTION events of their own); the message is also shown as otel.status_description.
         if (status == 2)
@@ -177,8 +188,14 @@ internal sealed partial class OtlpSpanCollector(string path)
 
     public void AddLog(int resource, ReadOnlySpan<byte> json, long offset)
     {
-        _logsRead++;
         var v = new JsonValues(json, offset, path, "a log record");
+        AddLog(resource, ref v, offset);
+    }
+
+    /// <summary>Reads one log record with <paramref name="v"/> (positioned before its opening brace; left after its closing one).</summary>
+    public void AddLog(int resource, ref JsonValues v, long offset)
+    {
+        _logsRead++;
         v.ExpectObject();
         var log = new LogEntry { Resource = resource, Thread = -1, Severity = "" };
         ulong observed = 0;
@@ -188,20 +205,20 @@ internal sealed partial class OtlpSpanCollector(string path)
         _all.Clear();
         while (v.NextProperty())
         {
-            var r = v.Reader;
-            if (Is(r, "timeUnixNano"u8, "time_unix_nano"u8))
+            ref var r = ref v.Reader;
+            if (Is(ref r, "timeUnixNano"u8, "time_unix_nano"u8))
                 log.Time = v.UInt64("timeUnixNano");
-            else if (Is(r, "observedTimeUnixNano"u8, "observed_time_unix_nano"u8))
+            else if (Is(ref r, "observedTimeUnixNano"u8, "observed_time_unix_nano"u8))
                 observed = v.UInt64("observedTimeUnixNano");
-            else if (Is(r, "severityNumber"u8, "severity_number"u8))
+            else if (Is(ref r, "severityNumber"u8, "severity_number"u8))
                 severityNumber = SeverityNumber(ref v);
-            else if (Is(r, "severityText"u8, "severity_text"u8))
+            else if (Is(ref r, "severityText"u8, "severity_text"u8))
                 severityText = v.String("severityText");
             else if (r.ValueTextEquals("body"u8))
                 log.Body = AnyValue(ref v);
-            else if (Is(r, "traceId"u8, "trace_id"u8))
+            else if (Is(ref r, "traceId"u8, "trace_id"u8))
                 (log.TraceHi, log.TraceLo) = TraceId(ref v, "traceId");
-            else if (Is(r, "spanId"u8, "span_id"u8))
+            else if (Is(ref r, "spanId"u8, "span_id"u8))
                 log.SpanId = SpanId(ref v, "spanId");
             else if (r.ValueTextEquals("attributes"u8))
             {
@@ -234,42 +251,55 @@ internal sealed partial class OtlpSpanCollector(string path)
 
     /// <summary>
     /// The span's status and kind as the OpenTelemetry non-OTLP conventions name them, first (a display that shows
-    /// only the first attributes shows them), then the span's own attributes in the producer's order.
+    /// only the first attributes shows them), then the span's own attributes in the producer's order
+    /// (<see cref="_spanItems"/>); null when there are none.
     /// </summary>
-    private static KeyValuePair<string, string>[]? WithSpanFacts(KeyValuePair<string, string>[]? attributes, string? kind, int status, string? statusMessage)
+    /// <remarks>
+    /// One array per recently seen attribute set (issue 17 and 18, read speed): the spans of a thread mostly carry the
+    /// same few attributes (thread id, kind), so the set is compared with the recent ones before any array is made, and
+    /// keeping one instance instead of one per span keeps both the garbage and the surviving heap small. The arrays are
+    /// never changed once built.
+    /// </remarks>
+    private KeyValuePair<string, string>[]? SpanAttributes(string? kind, int status, string? statusMessage)
     {
-        if (kind is null && status == 0)
-            return attributes;
-        int facts = (status != 0 ? 1 : 0) + (status != 0 && statusMessage is not null ? 1 : 0) + (kind is not null ? 1 : 0);
-        var items = new KeyValuePair<string, string>[facts + (attributes?.Length ?? 0)];
-        int n = 0;
+        var items = _all;
+        items.Clear();
         if (status != 0)
-            items[n++] = new("otel.status_code", status == 2 ? "ERROR" : "OK");
+            items.Add(new("otel.status_code", status == 2 ? "ERROR" : "OK"));
         if (status != 0 && statusMessage is not null)
-            items[n++] = new("otel.status_description", statusMessage);
+            items.Add(new("otel.status_description", statusMessage));
         if (kind is not null)
-            items[n++] = new("span.kind", kind);
-        attributes?.CopyTo(items, n);
-        return items;
-    }
-
-    /// <summary>
-    /// One array per recently seen attribute set (issue 18, read speed): the spans of a thread mostly carry the same
-    /// few attributes (thread id, kind), and keeping one instance instead of one per span keeps the surviving heap,
-    /// and so the collector's garbage-collection cost, small. The arrays are never changed once built.
-    /// </summary>
-    private KeyValuePair<string, string>[]? Shared(KeyValuePair<string, string>[]? attributes)
-    {
-        if (attributes is null)
+            items.Add(new("span.kind", kind));
+        items.AddRange(_spanItems);
+        _spanItems.Clear();
+        if (items.Count == 0)
             return null;
         foreach (var candidate in _recentAttributeSets)
         {
-            if (candidate is not null && EventAttributes.SameItems(candidate, attributes))
+            if (candidate is not null && SameItems(candidate, items))
+            {
+                items.Clear();
                 return candidate;
+            }
         }
+        var attributes = items.ToArray();
+        items.Clear();
         _recentAttributeSets[_nextAttributeSet] = attributes;
         _nextAttributeSet = (_nextAttributeSet + 1) % _recentAttributeSets.Length;
         return attributes;
+    }
+
+    private static bool SameItems(KeyValuePair<string, string>[] set, List<KeyValuePair<string, string>> items)
+    {
+        if (set.Length != items.Count)
+            return false;
+        var span = CollectionsMarshal.AsSpan(items);
+        for (int i = 0; i < set.Length; i++)
+        {
+            if (!string.Equals(set[i].Key, span[i].Key, StringComparison.Ordinal) || !string.Equals(set[i].Value, span[i].Value, StringComparison.Ordinal))
+                return false;
+        }
+        return true;
     }
 
     private void ReadEvents(ref JsonValues v, ref SpanEntry span, ref int lastException)
@@ -291,7 +321,7 @@ internal sealed partial class OtlpSpanCollector(string path)
             _all.Clear();
             while (v.NextProperty())
             {
-                if (Is(v.Reader, "timeUnixNano"u8, "time_unix_nano"u8))
+                if (Is(ref v.Reader, "timeUnixNano"u8, "time_unix_nano"u8))
                     time = v.UInt64("timeUnixNano");
                 else if (v.Reader.ValueTextEquals("name"u8))
                     name = _functions.Intern(v.Chars("name", ref _chars));
@@ -344,9 +374,9 @@ internal sealed partial class OtlpSpanCollector(string path)
             ulong hi = 0, lo = 0, id = 0;
             while (v.NextProperty())
             {
-                if (Is(v.Reader, "traceId"u8, "trace_id"u8))
+                if (Is(ref v.Reader, "traceId"u8, "trace_id"u8))
                     (hi, lo) = TraceId(ref v, "links.traceId");
-                else if (Is(v.Reader, "spanId"u8, "span_id"u8))
+                else if (Is(ref v.Reader, "spanId"u8, "span_id"u8))
                     id = SpanId(ref v, "links.spanId");
                 else if (v.Reader.ValueTextEquals("attributes"u8))
                 {
@@ -511,7 +541,7 @@ internal sealed partial class OtlpSpanCollector(string path)
         : 0;
 
     /// <summary>An OTLP AnyValue as text: the string, the number or boolean as written, arrays and maps as raw JSON.</summary>
-    private static string? AnyValue(ref JsonValues v)
+    private string? AnyValue(ref JsonValues v)
     {
         v.Value();
         if (v.Reader.TokenType == JsonTokenType.Null)
@@ -522,8 +552,50 @@ internal sealed partial class OtlpSpanCollector(string path)
             throw v.Error($"an attribute or body value must be an object such as {{\"stringValue\":\"…\"}}, not {JsonValues.Describe(v.Reader.TokenType)}");
         string? text = null;
         while (v.NextProperty())
-            text = v.RawText(64 * 1024);
+        {
+            v.Value();
+            text = ShortValue(ref v) ?? (v.Reader.TokenType == JsonTokenType.String ? v.Text("error")
+                : System.Text.Encoding.UTF8.GetString(v.CurrentRaw() is var raw && raw.Length > MaxRawValue ? raw[..MaxRawValue] : raw));
+        }
         return text;
+    }
+
+    /// <summary>Bytes of a non-string attribute value kept as its JSON text.</summary>
+    private const int MaxRawValue = 64 * 1024;
+
+    /// <summary>Longest string or number value looked up in <see cref="_values"/>.</summary>
+    private const int MaxSharedValueLength = 32;
+
+    /// <summary>Distinct short values kept in <see cref="_values"/>.</summary>
+    private const int MaxSharedValues = 4096;
+
+    /// <summary>
+    /// A short string or number value (the token the reader is on) as one string instance per distinct text (issue 17,
+    /// read speed: thread ids, kinds, status codes and the like repeat on every span); null for anything else, which the
+    /// caller reads as before.
+    /// </summary>
+    private string? ShortValue(ref JsonValues v)
+    {
+        var token = v.Reader.TokenType;
+        if (token is not (JsonTokenType.String or JsonTokenType.Number) || v.Reader.HasValueSequence || v.Reader.ValueSpan.Length > MaxSharedValueLength)
+            return null;
+        int written;
+        if (token == JsonTokenType.Number)
+        {
+            written = System.Text.Encoding.UTF8.GetChars(v.Reader.ValueSpan, _chars);
+        }
+        else if (!v.TryCopyString(ref _chars, out written))
+        {
+            return null;
+        }
+        var text = _chars.AsSpan(0, written);
+        var lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(text, out string? known))
+            return known;
+        string value = text.ToString();
+        if (_values.Count < MaxSharedValues)
+            _values.Add(value, value);
+        return value;
     }
 
     private static int SeverityNumber(ref JsonValues v)
