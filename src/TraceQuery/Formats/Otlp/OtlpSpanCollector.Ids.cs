@@ -71,23 +71,38 @@ internal sealed partial class OtlpSpanCollector
 
     private static bool TryHex(ReadOnlySpan<byte> hex, Span<byte> into)
     {
+        var digits = HexDigits;
+        int bad = 0;
         for (int i = 0; i < into.Length; i++)
         {
-            int high = HexDigit(hex[2 * i]), low = HexDigit(hex[(2 * i) + 1]);
-            if ((high | low) < 0)
-                return false;
+            int high = digits[hex[2 * i]], low = digits[hex[(2 * i) + 1]];
+            bad |= high | low;
             into[i] = (byte)((high << 4) | low);
         }
-        return true;
+        return bad >= 0;
     }
 
-    private static int HexDigit(byte c) => c switch
+    /// <summary>
+    /// Each byte's value as a hex digit, -1 for a byte that is not one: a table, not comparisons, since the digits and
+    /// letters of random ids defeat branch prediction (issue 18, read speed: id decoding was 4% of an OTLP read).
+    /// </summary>
+    private static readonly sbyte[] HexDigits = MakeHexDigits();
+
+    private static sbyte[] MakeHexDigits()
     {
-        >= (byte)'0' and <= (byte)'9' => c - '0',
-        >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-        >= (byte)'A' and <= (byte)'F' => c - 'A' + 10,
-        _ => -1,
-    };
+        var table = new sbyte[256];
+        for (int c = 0; c < 256; c++)
+        {
+            table[c] = c switch
+            {
+                >= '0' and <= '9' => (sbyte)(c - '0'),
+                >= 'a' and <= 'f' => (sbyte)(c - 'a' + 10),
+                >= 'A' and <= 'F' => (sbyte)(c - 'A' + 10),
+                _ => -1,
+            };
+        }
+        return table;
+    }
 
     private static bool TryBase64(ReadOnlySpan<byte> text, Span<byte> into)
     {
