@@ -144,7 +144,7 @@ internal sealed class ToolMethods(IToolInvoker invoker)
     [Description("Resolve evidence references quoted by the other tools to full detail: an event's time, thread, depth, function, module "
         + "and its detail record (registers, stack bytes) when it has one; a span's timing and status; a function's module." + Paging)]
     public Task<object?> GetEvents(
-        [Description("References to resolve, at most 1,000: event:<thread>:<seq>, span:<id> or fn:0x<16 hex digits>.")] string[] refs,
+        [Description("References to resolve, at most 1,000: event:<thread>:<seq>, span:<id>, fn:0x<16 hex digits>, sample:<index> or stack:<id>.")] string[] refs,
         [Description(TraceDescription)] string? trace = null,
         [Description("Include detail records (registers, stack).")] bool detail = true,
         [Description(BudgetDescription)] int token_budget = 4096,
@@ -160,7 +160,7 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         + "exemplar spans (fastest, median, p95, p99, slowest) that get_events resolves, and detail records (arguments, return values, registers) "
         + "where the window has them, else a pointer to the nearest event that has one. When the budget is short the lines nearest the anchor are kept; the cursor widens the view." + Paging)]
     public Task<object?> SearchAround(
-        [Description("span:<id>, event:<thread>:<seq>, or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
+        [Description("span:<id>, event:<thread>:<seq>, sample:<index> (a stack sample), or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
         [Description(TraceDescription)] string? trace = null,
         [Description("How far before the anchor to look: nanoseconds or text with a unit such as \"1ms\". Default: the anchor span's duration or the time back to the 32nd earlier event of its thread, whichever is longer.")] string? back = null,
         [Description("How far after the anchor (after its end, for a span) to look, in the same form. Default: the anchor span's duration or the time to the 16th later event of its thread, whichever is longer.")] string? ahead = null,
