@@ -209,7 +209,8 @@ internal sealed class ToolMethods(IToolInvoker invoker)
     /// <summary>traces.diff: what changed from one run to another.</summary>
     [Description("Compare a candidate run with a baseline run: errors and findings new in the candidate (with messages), functions whose call count, p50, p95 "
         + "or self time changed beyond both a relative and an absolute threshold with enough calls (largest impact first, slower or faster), functions "
-        + "that appear or vanish, what is gone, and which functions did not change. Evidence names its run (trace:<name>)." + Paging)]
+        + "that appear or vanish, what is gone, and which functions did not change; with stack samples, the sampled functions whose share of each run's "
+        + "sampled CPU moved (self and total). Evidence names its run (trace:<name>)." + Paging)]
     public Task<object?> DiffRuns(
         [Description("The reference run, relative to the server's trace root (a session directory or a JSON trace file).")] string baseline,
         [Description("The run to judge, in the same form.")] string candidate,
@@ -217,13 +218,15 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         [Description("Smallest change of p50, p95 or self time that counts: nanoseconds or text with a unit, e.g. \"1us\" (default) or \"2ms\".")] string? min_absolute = null,
         [Description("Calls a function needs in both runs before its durations are compared (default 20).")] int? min_calls = null,
         [Description("Smallest change of a call count or an error count that counts (default 10).")] int? min_count = null,
+        [Description("Smallest move of a sampled function's share of sampled CPU that counts: 0.02 (default) = 2 percentage points.")] double? min_share = null,
+        [Description("CPU stack samples each run needs before sampled shares are compared (default 20).")] int? min_samples = null,
         [Description(BudgetDescription)] int token_budget = 4096,
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
         CallAsync(TraceQueryMethods.TracesDiff,
             [new("baseline", baseline), new("candidate", candidate), new("min_relative", min_relative), new("min_absolute", min_absolute),
-            new("min_calls", min_calls), new("min_count", min_count), new("token_budget", token_budget), new("model", model), new("cursor", cursor)], cancellationToken);
+            new("min_calls", min_calls), new("min_count", min_count), new("min_share", min_share), new("min_samples", min_samples), new("token_budget", token_budget), new("model", model), new("cursor", cursor)], cancellationToken);
 
     private static JsonArray? Array(string[]? values) => values is null ? null : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
 

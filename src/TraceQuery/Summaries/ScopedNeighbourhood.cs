@@ -364,11 +364,9 @@ internal static class ScopedNeighbourhood
         {
             var own = SampledProfile.Compute(trace, new SampleScope { ThreadId = thread, StartNs = from, EndNs = end }, included);
             var top = own.Functions.Count > 0 ? own.Functions[0] : null;
-            string id = thread.ToString(CultureInfo.InvariantCulture);
-            string who = trace.TryGetThread(thread, out var t) && t.Label != "thread " + id ? " (" + t.Label + ")" : "";
             string mostly = top is null || own.CpuNs <= 0 ? "" : $", mostly in {top.Name} ({Share(top.SelfNs, own.CpuNs)} self)";
             string waiting = own.WaitingSamples > 0 ? $"; {TraceText.Count(own.WaitingSamples)} waiting" : "";
-            lines.Add($"- thread {id}{who}: {TraceText.Count(own.CpuSamples)} CPU samples ({TraceText.Duration(own.CpuNs)}){mostly}{waiting}");
+            lines.Add($"- {SampleText.Thread(trace, thread)}: {TraceText.Count(own.CpuSamples)} CPU samples ({TraceText.Duration(own.CpuNs)}){mostly}{waiting}");
         }
         return (lines, inWindow);
     }

@@ -33,6 +33,19 @@ internal static class SampleText
         return string.Join(" > ", frames.Select(f => Frame(samples.Frames[f])));
     }
 
+    /// <summary>
+    /// <c>thread 7 (CrRendererMain, pid 31029)</c>: the model's thread id with the thread's own name and process id when
+    /// known (not <see cref="TraceThread.Label"/>, whose process name can be a whole command line); <c>thread 7</c> otherwise.
+    /// </summary>
+    public static string Thread(ExecutionTrace trace, uint threadId)
+    {
+        string id = "thread " + threadId.ToString(CultureInfo.InvariantCulture);
+        if (!trace.TryGetThread(threadId, out var t))
+            return id;
+        string who = string.Join(", ", new[] { t.Name, t.ProcessId is { } pid ? "pid " + pid : null }.Where(x => !string.IsNullOrEmpty(x)));
+        return who.Length == 0 ? id : $"{id} ({who})";
+    }
+
     /// <summary>A state in lower case: running, waiting or unknown (counted as CPU).</summary>
     public static string State(SampleState state) => state switch
     {
@@ -49,8 +62,7 @@ internal static class SampleText
         var samples = trace.Samples;
         if (sample < 0 || sample >= samples.Count)
             return $"- sample:{sample}: no such sample in this trace ({NoneOr(samples.Count, "sample")})";
-        uint thread = samples.ThreadIds[sample];
-        string who = trace.TryGetThread(thread, out var t) ? $"thread {thread.ToString(CultureInfo.InvariantCulture)} ({t.Label})" : $"thread {thread.ToString(CultureInfo.InvariantCulture)}";
+        string who = Thread(trace, samples.ThreadIds[sample]);
         int stack = samples.Stacks[sample];
         string stackRef = stack >= 0 ? $"stack:{stack.ToString(CultureInfo.InvariantCulture)} " : "";
         return $"- sample:{sample.ToString(CultureInfo.InvariantCulture)}: +{TextFormat.Duration(samples.TimestampsNs[sample] - trace.TimeStartNs)} on {who} {State(samples.States[sample])}, "

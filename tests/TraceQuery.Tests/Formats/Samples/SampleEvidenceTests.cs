@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 using TraceQuery.Analysis;
 using TraceQuery.Formats;
 using TraceQuery.Model;
-using TraceQuery.Text;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Formats.Samples;
 

@@ -4,8 +4,8 @@ using TraceQuery.Fleet;
 using TraceQuery.Formats;
 using TraceQuery.Model;
 using TraceQuery.NetTrace;
-using TraceQuery.Text;
 using TraceQuery.Tests.Infrastructure;
+using TraceQuery.Text;
 
 namespace TraceQuery.Tests.Formats.Samples;
 
@@ -70,6 +70,28 @@ public sealed class SampledRunsTests
         StringAssert.Contains(text, $"- busier (sampled): (garbage collector) self {Share(hotSelf["(garbage collector)"] / hotCpu)} → {Share(jsonSelf["(garbage collector)"] / jsonCpu)} of sampled CPU");
         StringAssert.Contains(text, $"- gone from the samples: buildLabels (");
         StringAssert.Contains(text, $"CPU samples ({TraceText.Duration((long)Math.Round(hotCpu * 1e6))} sampled CPU)");
+    }
+
+    [TestMethod]
+    public async Task TracesDiff_MinShareOverTheServer_ThenOnlyMovesAtLeastThatLargeAreListed()
+    {
+        string root = TestPaths.NewTempDirectory("sampled-diff");
+        File.Copy(CpuProfilePath(HotLoop), Path.Combine(root, HotLoop));
+        File.Copy(CpuProfilePath(JsonParse), Path.Combine(root, JsonParse));
+        await using var server = new TraceQuery.Protocol.TraceQueryServer(new QueryEngine(), new TraceQuery.Protocol.TraceQueryServerOptions { TraceRoot = root });
+        await server.StartAsync();
+        // 30 points: loadConfig (+44.5) and buildLabels (-34.8) move that much, the GC (+25.4) does not.
+        string request = $$$"""{"jsonrpc":"2.0","id":1,"method":"traces.diff","params":{"baseline":"{{{HotLoop}}}","candidate":"{{{JsonParse}}}","min_share":0.3,"min_samples":20,"token_budget":6000}}""";
+        var result = JsonDocument.Parse(await server.HandleRequestAsync(request)).RootElement.GetProperty("result");
+        string text = result.GetProperty("data").GetString()!;
+        StringAssert.Contains(text, "a move is ≥ 30.0 points of sampled CPU");
+        StringAssert.Contains(text, "- new in the samples: loadConfig (");
+        StringAssert.Contains(text, "- gone from the samples: buildLabels (");
+        Assert.DoesNotContain("busier (sampled): (garbage collector)", text);
+        // 31 CPU samples needed: the hot loop has 30, so nothing is compared.
+        string few = $$$"""{"jsonrpc":"2.0","id":2,"method":"traces.diff","params":{"baseline":"{{{HotLoop}}}","candidate":"{{{JsonParse}}}","min_samples":31,"token_budget":6000}}""";
+        string none = JsonDocument.Parse(await server.HandleRequestAsync(few)).RootElement.GetProperty("result").GetProperty("data").GetString()!;
+        StringAssert.Contains(none, "stack samples: 0 sampled functions moved");
     }
 
     [TestMethod]
