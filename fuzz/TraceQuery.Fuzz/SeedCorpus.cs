@@ -110,6 +110,17 @@ public static class SeedCorpus
                 {"name":"req","cat":"net","ph":"e","id":"0x1","ts":4,"pid":1,"tid":2},
                 {"name":"run","cat":"app","ph":"E","ts":5,"pid":1,"tid":2}
                 """),
+            // Legacy sample records: ph P with sf into a stackFrames dictionary (a parent loop, a missing parent, an unknown
+            // id) and with a stack of names.
+            Encoding.UTF8.GetBytes("""
+                {"stackFrames":{"1":{"name":"main","category":"app.js"},"2":{"name":"parse","category":"v8","parent":"1"},
+                "3":{"name":"a","parent":4},"4":{"name":"b","parent":"3"},"5":{"name":"c","parent":"9"},"6":{"name":"(idle)"}},
+                "traceEvents":[
+                {"name":"sample","ph":"P","ts":1,"pid":1,"tid":2,"sf":2},{"name":"sample","ph":"P","ts":2,"pid":1,"tid":2,"sf":"3"},
+                {"name":"sample","ph":"P","ts":3,"pid":1,"tid":2,"sf":5},{"name":"sample","ph":"P","ts":4,"pid":1,"tid":2,"sf":6},
+                {"name":"sample","ph":"P","ts":5,"pid":1,"tid":2,"sf":77},{"name":"sample","ph":"P","ts":6,"pid":1,"tid":3,"stack":["main","","x"]}
+                ]}
+                """),
             // What real producers write: nested args, process names and labels, async b/e/n and legacy S/T/F, flows s/t/f
             // and bind_id, counters, a CPU profile chunk, clang Total rows, string pids.
             Encoding.UTF8.GetBytes("""

@@ -12,7 +12,7 @@ internal static partial class CliApp
         var common = new AnswerOptions();
         var anchor = new Option<string>("--anchor", "-a")
         {
-            Description = "span:<id>, event:<thread>:<seq> (e.g. a crash quoted by 'summary'), or a time since the trace's first event such as 1.5ms.",
+            Description = "span:<id>, event:<thread>:<seq> (e.g. a crash quoted by 'summary'), sample:<index> (a stack sample), or a time since the trace's first event such as 1.5ms.",
             Required = true,
         };
         var back = new Option<string?>("--back") { Description = "How far before the anchor to look (1ms, 250us, …). Default: from the anchor span's duration and its thread's event rate." };

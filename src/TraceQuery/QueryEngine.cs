@@ -286,7 +286,7 @@ public sealed partial class QueryEngine
         foreach (string text in texts)
         {
             if (!EvidenceRef.TryParse(text, out var reference))
-                throw new QueryArgumentException("refs", $"holds '{text}', which is not event:<thread>:<seq>, span:<id> or fn:0x<hex>.");
+                throw new QueryArgumentException("refs", $"holds '{text}', which is not event:<thread>:<seq>, span:<id>, fn:0x<hex>, sample:<index> or stack:<id>.");
             references.Add(reference);
         }
         return Page(trace, request, counter, ReferenceLines.Build(trace, texts, references, request.IncludeDetail), started, cancellationToken);
@@ -298,7 +298,8 @@ public sealed partial class QueryEngine
         var filter = ParseFilter(request.Filter);
         var selection = filter.Root is AllNode ? null : filter.Evaluate(trace);
         var window = new ScopedWindow(request.Anchor, request.LookBackNs, request.LookAheadNs, request.IncludeDetail);
-        var lines = ScopedNeighbourhood.Build(trace, window, selection, filter.Canonical, cancellationToken);
+        var samples = selection is not null && trace.Samples.Count > 0 ? SampleFilter.Evaluate(filter, trace) : null;
+        var lines = ScopedNeighbourhood.Build(trace, window, selection, filter.Canonical, cancellationToken, samples);
         return Page(trace, request, counter, lines, started, cancellationToken);
     }
 

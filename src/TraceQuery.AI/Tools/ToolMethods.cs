@@ -144,7 +144,7 @@ internal sealed class ToolMethods(IToolInvoker invoker)
     [Description("Resolve evidence references quoted by the other tools to full detail: an event's time, thread, depth, function, module "
         + "and its detail record (registers, stack bytes) when it has one; a span's timing and status; a function's module." + Paging)]
     public Task<object?> GetEvents(
-        [Description("References to resolve, at most 1,000: event:<thread>:<seq>, span:<id> or fn:0x<16 hex digits>.")] string[] refs,
+        [Description("References to resolve, at most 1,000: event:<thread>:<seq>, span:<id>, fn:0x<16 hex digits>, sample:<index> or stack:<id>.")] string[] refs,
         [Description(TraceDescription)] string? trace = null,
         [Description("Include detail records (registers, stack).")] bool detail = true,
         [Description(BudgetDescription)] int token_budget = 4096,
@@ -160,7 +160,7 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         + "exemplar spans (fastest, median, p95, p99, slowest) that get_events resolves, and detail records (arguments, return values, registers) "
         + "where the window has them, else a pointer to the nearest event that has one. When the budget is short the lines nearest the anchor are kept; the cursor widens the view." + Paging)]
     public Task<object?> SearchAround(
-        [Description("span:<id>, event:<thread>:<seq>, or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
+        [Description("span:<id>, event:<thread>:<seq>, sample:<index> (a stack sample), or a time since the trace's first event such as 1.5ms (units ns us ms s).")] string anchor,
         [Description(TraceDescription)] string? trace = null,
         [Description("How far before the anchor to look: nanoseconds or text with a unit such as \"1ms\". Default: the anchor span's duration or the time back to the 32nd earlier event of its thread, whichever is longer.")] string? back = null,
         [Description("How far after the anchor (after its end, for a span) to look, in the same form. Default: the anchor span's duration or the time to the 16th later event of its thread, whichever is longer.")] string? ahead = null,
@@ -209,7 +209,8 @@ internal sealed class ToolMethods(IToolInvoker invoker)
     /// <summary>traces.diff: what changed from one run to another.</summary>
     [Description("Compare a candidate run with a baseline run: errors and findings new in the candidate (with messages), functions whose call count, p50, p95 "
         + "or self time changed beyond both a relative and an absolute threshold with enough calls (largest impact first, slower or faster), functions "
-        + "that appear or vanish, what is gone, and which functions did not change. Evidence names its run (trace:<name>)." + Paging)]
+        + "that appear or vanish, what is gone, and which functions did not change; with stack samples, the sampled functions whose share of each run's "
+        + "sampled CPU moved (self and total). Evidence names its run (trace:<name>)." + Paging)]
     public Task<object?> DiffRuns(
         [Description("The reference run, relative to the server's trace root (a session directory or a JSON trace file).")] string baseline,
         [Description("The run to judge, in the same form.")] string candidate,
@@ -217,13 +218,15 @@ internal sealed class ToolMethods(IToolInvoker invoker)
         [Description("Smallest change of p50, p95 or self time that counts: nanoseconds or text with a unit, e.g. \"1us\" (default) or \"2ms\".")] string? min_absolute = null,
         [Description("Calls a function needs in both runs before its durations are compared (default 20).")] int? min_calls = null,
         [Description("Smallest change of a call count or an error count that counts (default 10).")] int? min_count = null,
+        [Description("Smallest move of a sampled function's share of sampled CPU that counts: 0.02 (default) = 2 percentage points.")] double? min_share = null,
+        [Description("CPU stack samples each run needs before sampled shares are compared (default 20).")] int? min_samples = null,
         [Description(BudgetDescription)] int token_budget = 4096,
         [Description(ModelDescription)] string? model = null,
         [Description(CursorDescription)] string? cursor = null,
         CancellationToken cancellationToken = default) =>
         CallAsync(TraceQueryMethods.TracesDiff,
             [new("baseline", baseline), new("candidate", candidate), new("min_relative", min_relative), new("min_absolute", min_absolute),
-            new("min_calls", min_calls), new("min_count", min_count), new("token_budget", token_budget), new("model", model), new("cursor", cursor)], cancellationToken);
+            new("min_calls", min_calls), new("min_count", min_count), new("min_share", min_share), new("min_samples", min_samples), new("token_budget", token_budget), new("model", model), new("cursor", cursor)], cancellationToken);
 
     private static JsonArray? Array(string[]? values) => values is null ? null : new JsonArray([.. values.Select(v => (JsonNode?)v)]);
 

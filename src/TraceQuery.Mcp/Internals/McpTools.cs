@@ -20,7 +20,7 @@ internal static class McpTools
             "did_truncate": { "type": "boolean", "description": "True when material was left out; next_cursor continues." },
             "next_cursor": { "type": ["string", "null"], "description": "Pass as cursor, with the other arguments unchanged, for the next page; null on the last page." },
             "budget_note": { "type": "string", "description": "Present when the requested token_budget was clamped to the server's maximum." },
-            "references": { "type": "array", "items": { "type": "string" }, "description": "Evidence references the text quotes, in order of first mention (event:<thread>:<seq>, span:<id>, fn:0x<hex>), for get_events; as many as the budget leaves room for." }
+            "references": { "type": "array", "items": { "type": "string" }, "description": "Evidence references the text quotes, in order of first mention (event:<thread>:<seq>, span:<id>, fn:0x<hex>, sample:<index>, stack:<id>), for get_events; as many as the budget leaves room for." }
           },
           "required": ["tokens_used", "token_budget", "did_truncate", "next_cursor"]
         }

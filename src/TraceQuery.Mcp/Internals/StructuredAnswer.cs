@@ -90,7 +90,7 @@ internal static partial class StructuredAnswer
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The evidence references <paramref name="text"/> quotes (event:, span:, fn:, each possibly after trace:&lt;name&gt;:), distinct, in order of first mention, at most <see cref="MaxReferences"/>.</summary>
+    /// <summary>The evidence references <paramref name="text"/> quotes (event:, span:, fn:, sample:, stack:, each possibly after trace:&lt;name&gt;:), distinct, in order of first mention, at most <see cref="MaxReferences"/>.</summary>
     public static IReadOnlyList<string> References(string text)
     {
         var found = new List<string>();
@@ -105,6 +105,6 @@ internal static partial class StructuredAnswer
         return found;
     }
 
-    [GeneratedRegex(@"(?<![\w:])(?:trace:[^\s:]+:)?(?:event:\d+:\d+|span:\d+|fn:0x[0-9a-f]{16})\b")]
+    [GeneratedRegex(@"(?<![\w:])(?:trace:[^\s:]+:)?(?:event:\d+:\d+|span:\d+|fn:0x[0-9a-f]{16}|sample:\d+|stack:\d+)\b")]
     private static partial Regex Reference();
 }

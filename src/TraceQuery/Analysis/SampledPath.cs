@@ -9,6 +9,15 @@ namespace TraceQuery.Analysis;
 /// <param name="Samples">Number of those samples.</param>
 public sealed record SampledPath(IReadOnlyList<string> Frames, long WeightNs, long Samples)
 {
+    /// <summary>
+    /// The heaviest distinct stack folded into this path (an index into the stack table; <c>stack:&lt;id&gt;</c> evidence), or
+    /// <see cref="Model.SampleTable.NoStack"/> when not known. Several stacks fold into one path when only lines differ.
+    /// </summary>
+    public int Stack { get; init; } = Model.SampleTable.NoStack;
+
+    /// <summary>The first CPU sample (in time order) of <see cref="Stack"/> the profile covered (<c>sample:&lt;index&gt;</c> evidence), or -1.</summary>
+    public int FirstSample { get; init; } = -1;
+
     /// <summary>The frames joined as a flame graph's folded line (<c>main;loadConfig;JSON.parse</c>).</summary>
     public string Folded => string.Join(';', Frames);
 }

@@ -109,6 +109,7 @@ public sealed class SampledProfile
         // Weight and count per stack first: stacks repeat far more than they differ.
         var stackWeight = new long[samples.StackCount];
         var stackCount = new long[samples.StackCount];
+        var stackFirst = new int[samples.StackCount];
         long cpuNs = 0, cpuSamples = 0, waitingNs = 0, waitingSamples = 0;
         var times = samples.TimestampsNs;
         var threads = samples.ThreadIds;
@@ -135,6 +136,8 @@ public sealed class SampledProfile
             cpuSamples++;
             if (stack >= 0)
             {
+                if (stackCount[stack] == 0)
+                    stackFirst[stack] = i;
                 stackWeight[stack] += weights[i];
                 stackCount[stack]++;
             }
@@ -146,7 +149,7 @@ public sealed class SampledProfile
         var totalN = new long[names.Count];
         var seen = new int[names.Count];
         Array.Fill(seen, -1);
-        var folded = new Dictionary<string, (long Weight, long Count, string[] Frames)>(StringComparer.Ordinal);
+        var folded = new Dictionary<string, (long Weight, long Count, string[] Frames, int Stack)>(StringComparer.Ordinal);
         for (int s = 0; s < stackWeight.Length; s++)
         {
             if (stackCount[s] == 0)
@@ -167,9 +170,10 @@ public sealed class SampledProfile
                 totalN[name] += stackCount[s];
             }
             string key = string.Join(';', path);
+            // The path's evidence is its heaviest distinct stack (ties: the lower id, seen first).
             folded[key] = folded.TryGetValue(key, out var had)
-                ? (had.Weight + stackWeight[s], had.Count + stackCount[s], had.Frames)
-                : (stackWeight[s], stackCount[s], path);
+                ? (had.Weight + stackWeight[s], had.Count + stackCount[s], had.Frames, stackWeight[s] > stackWeight[had.Stack] ? s : had.Stack)
+                : (stackWeight[s], stackCount[s], path, s);
         }
 
         var functions = new List<SampledFunction>();
@@ -185,13 +189,28 @@ public sealed class SampledProfile
                 c = b.TotalNs.CompareTo(a.TotalNs);
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
-        var paths = folded.Select(p => new SampledPath(p.Value.Frames, p.Value.Weight, p.Value.Count)).ToList();
+        var paths = folded.Select(p => new SampledPath(p.Value.Frames, p.Value.Weight, p.Value.Count) { Stack = p.Value.Stack, FirstSample = stackFirst[p.Value.Stack] }).ToList();
         paths.Sort(static (a, b) =>
         {
             int c = b.WeightNs.CompareTo(a.WeightNs);
             return c != 0 ? c : string.CompareOrdinal(a.Folded, b.Folded);
         });
         return new SampledProfile(cpuNs, cpuSamples, waitingNs, waitingSamples, [.. functions], [.. paths]);
+    }
+
+    /// <summary>
+    /// The function a sampled finding without a function id is about: the leaf of the first <c>stack:</c> evidence it
+    /// cites, as <paramref name="trace"/>'s samples name it; null when it cites none. Lets answers over several runs match
+    /// a sampled hot spot by function rather than by its title (which carries the shares).
+    /// </summary>
+    internal static string? SampledLeaf(Finding finding, ExecutionTrace trace)
+    {
+        foreach (var evidence in finding.Evidence)
+        {
+            if (evidence.Kind == EvidenceKind.Stack && evidence.Value < (ulong)trace.Samples.StackCount)
+                return trace.Samples.Frames[trace.Samples.GetStackFrame((int)evidence.Value)].Function;
+        }
+        return null;
     }
 
     private static bool Holds(SampleTable samples, int[] frameName, int stack, int wanted, bool leafOnly)

@@ -34,7 +34,10 @@ public static class FleetAnalyzer
             digests[i] = Digest(set.Entries[i], filter, options.MaxDegreeOfParallelism == 1 ? analyzer : single, cancellationToken);
             progress?.Report(digests[i]);
         });
-        return new FleetReport(digests, Groups(digests), Spreads(digests, options), Outliers(digests), filter?.Canonical);
+        return new FleetReport(digests, Groups(digests), Spreads(digests, options), Outliers(digests), filter?.Canonical)
+        {
+            SampledSpreads = SampledSpreads(digests, options),
+        };
     }
 
     private static TraceDigest Digest(TraceSetEntry entry, EventFilter? filter, Analyzer analyzer, CancellationToken cancellationToken)
@@ -60,10 +63,14 @@ public static class FleetAnalyzer
                     errors++;
             }
             var findings = analysis.Findings
-                .Select(f => new FleetFinding(entry.Name, f, f.FunctionId is { } id ? trace.Symbols.GetName(id) : null, f.FunctionId is { } m ? trace.Symbols.GetModuleName(m) : null))
+                .Select(f => new FleetFinding(entry.Name, f, f.FunctionId is { } id ? trace.Symbols.GetName(id) : SampledProfile.SampledLeaf(f, trace), f.FunctionId is { } m ? trace.Symbols.GetModuleName(m) : null))
                 .ToList();
+            SampledDigest? sampled = null;
+            if (trace.Samples.Count > 0)
+                sampled = SampledDigest.Of(SampledProfile.Compute(trace, null, filter is null ? null : SampleFilter.Evaluate(filter, trace)));
             return new TraceDigest(entry.Name, trace.EventCount, selection?.Count ?? trace.EventCount, trace.Threads.Count, analysis.SpansAnalyzed,
-                trace.TimeEndNs - trace.TimeStartNs, errors, findings, analysis.Functions, null);
+                trace.TimeEndNs - trace.TimeStartNs, errors, findings, analysis.Functions, null)
+            { Sampled = sampled };
         }
     }
 
@@ -155,6 +162,66 @@ public static class FleetAnalyzer
             int c = b.Ratio.CompareTo(a.Ratio);
             if (c == 0)
                 c = b.SelfTotalNs.CompareTo(a.SelfTotalNs);
+            return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
+        });
+        return result;
+    }
+
+    /// <summary>
+    /// The hottest sampled functions (by self share summed over the traces with enough CPU samples), each with its self
+    /// share in every such trace (0 where never sampled): median, highest and lowest; the largest excess over the median first.
+    /// </summary>
+    private static List<SampledSpread> SampledSpreads(TraceDigest[] digests, FleetOptions options)
+    {
+        var judged = new List<(int Trace, SampledDigest Sampled)>();
+        for (int t = 0; t < digests.Length; t++)
+        {
+            if (digests[t].Sampled is { } s && s.CpuSamples >= options.MinCpuSamples && s.CpuNs > 0)
+                judged.Add((t, s));
+        }
+        var result = new List<SampledSpread>();
+        if (judged.Count < 2)
+            return result;
+        // Per function name: its share in each judged trace (by position in `judged`), its self time, whether modules agree.
+        var byName = new SortedDictionary<string, (double[] Shares, long SelfNs, string? Module, bool ModulesAgree, bool Seen, int SampledIn)>(StringComparer.Ordinal);
+        for (int j = 0; j < judged.Count; j++)
+        {
+            var s = judged[j].Sampled;
+            foreach (var f in s.Functions)
+            {
+                if (!byName.TryGetValue(f.Name, out var entry))
+                    entry = (new double[judged.Count], 0, f.Module, true, false, 0);
+                entry.Shares[j] = s.SelfShare(f);
+                bool agree = entry.ModulesAgree && (!entry.Seen || string.Equals(entry.Module, f.Module, StringComparison.Ordinal));
+                byName[f.Name] = (entry.Shares, entry.SelfNs + f.SelfNs, entry.Seen ? entry.Module : f.Module, agree, true, entry.SampledIn + 1);
+            }
+        }
+        var hot = byName
+            .Where(p => p.Value.SelfNs > 0)
+            .Select(p => (Name: p.Key, p.Value, Sum: p.Value.Shares.Sum()))
+            .OrderByDescending(x => x.Sum).ThenBy(x => x.Name, StringComparer.Ordinal)
+            .Take(options.HotFunctions);
+        foreach (var (name, v, _) in hot)
+        {
+            var sorted = v.Shares.Order().ToArray();
+            int highest = 0, lowest = 0;
+            for (int j = 1; j < v.Shares.Length; j++)
+            {
+                if (v.Shares[j] > v.Shares[highest])
+                    highest = j;
+                if (v.Shares[j] < v.Shares[lowest])
+                    lowest = j;
+            }
+            var top = judged[highest];
+            result.Add(new SampledSpread(name, v.ModulesAgree ? v.Module : null, judged.Count, v.SampledIn, v.SelfNs, sorted[(sorted.Length - 1) / 2],
+                v.Shares[highest], digests[top.Trace].Name, v.Shares[lowest], digests[judged[lowest].Trace].Name,
+                top.Sampled.LeafStacks.TryGetValue(name, out int stack) ? stack : -1));
+        }
+        result.Sort((a, b) =>
+        {
+            int c = b.Excess.CompareTo(a.Excess);
+            if (c == 0)
+                c = b.SelfNs.CompareTo(a.SelfNs);
             return c != 0 ? c : string.CompareOrdinal(a.Name, b.Name);
         });
         return result;

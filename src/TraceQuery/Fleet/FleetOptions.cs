@@ -15,7 +15,10 @@ public sealed record FleetOptions
     /// <summary>Calls a function needs in a trace before its p95 is compared with other traces'. Default 20.</summary>
     public int MinCalls { get; init; } = 20;
 
-    /// <summary>How many of the fleet's hottest functions (by total self time) are compared across traces. Default 20.</summary>
+    /// <summary>CPU stack samples a trace needs before its sampled function shares are compared with other traces'. Default 20.</summary>
+    public int MinCpuSamples { get; init; } = 20;
+
+    /// <summary>How many of the fleet's hottest functions (by total self time; sampled ones by summed self share) are compared across traces. Default 20.</summary>
     public int HotFunctions { get; init; } = 20;
 
     /// <summary>Prepended to every trace name in an answer (<c>runs/</c>), so <c>trace:&lt;name&gt;</c> resolves where the reader resolves names. Default none.</summary>
@@ -30,6 +33,7 @@ public sealed record FleetOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxDegreeOfParallelism, 1, nameof(MaxDegreeOfParallelism));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinCalls, 1, nameof(MinCalls));
         ArgumentOutOfRangeException.ThrowIfLessThan(HotFunctions, 1, nameof(HotFunctions));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinCpuSamples, 1, nameof(MinCpuSamples));
         ArgumentNullException.ThrowIfNull(TraceNamePrefix, nameof(TraceNamePrefix));
     }
 }

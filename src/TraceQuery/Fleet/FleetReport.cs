@@ -13,6 +13,12 @@ public sealed record FleetReport(
     IReadOnlyList<TraceOutlier> Outliers,
     string? Filter)
 {
+    /// <summary>
+    /// The hot sampled functions whose share of sampled CPU differs most between the traces that hold stack samples
+    /// (<see cref="FleetOptions.MinCpuSamples"/> or more), largest excess over the median first; empty without two such traces.
+    /// </summary>
+    public IReadOnlyList<SampledSpread> SampledSpreads { get; init; } = [];
+
     /// <summary>Traces that failed (crashed or unreadable).</summary>
     public int Failed => Traces.Count(t => t.Failed);
 

@@ -7,7 +7,9 @@ namespace TraceQuery.Fleet;
 /// Compares two runs (a baseline and a candidate trace): per function, count, p50, p95 and self time, kept only when a
 /// change passes both a relative and an absolute threshold and enough calls back it (<see cref="RunDiffOptions"/>);
 /// functions that appear or vanish; errors (EXCEPTION events by function and message) and findings that are new or gone.
-/// Functions are matched by name and module, not id, so runs of different builds compare. Deterministic.
+/// Functions are matched by name and module, not id, so runs of different builds compare. Runs with stack samples are
+/// compared on them too: each sampled function's share of its run's sampled CPU, self and total (<see cref="RunDiff.SampledChanges"/>).
+/// Deterministic.
 /// </summary>
 public static class RunComparer
 {
@@ -63,7 +65,12 @@ public static class RunComparer
         var errors = ErrorChanges(ErrorGroups(baseline), ErrorGroups(candidate), options);
         var newFindings = Unmatched(after.Findings, candidate, before.Findings, baseline);
         var goneFindings = Unmatched(before.Findings, baseline, after.Findings, candidate);
-        return new RunDiff(Facts(baseline, before), Facts(candidate, after), changed, appeared, vanished, unchanged, notJudged, errors, newFindings, goneFindings);
+        var baseSampled = baseline.Samples.Count > 0 ? SampledDigest.Of(SampledProfile.Shared(baseline, cancellationToken)) : null;
+        var candidateSampled = candidate.Samples.Count > 0 ? SampledDigest.Of(SampledProfile.Shared(candidate, cancellationToken)) : null;
+        return new RunDiff(Facts(baseline, before, baseSampled), Facts(candidate, after, candidateSampled), changed, appeared, vanished, unchanged, notJudged, errors, newFindings, goneFindings)
+        {
+            SampledChanges = SampledChanges(baseSampled, candidateSampled, options),
+        };
     }
 
     private static int CompareNames(FunctionChange x, FunctionChange y)
@@ -72,12 +79,67 @@ public static class RunComparer
         return c != 0 ? c : string.CompareOrdinal(x.Module, y.Module);
     }
 
-    private static RunFacts Facts(ExecutionTrace trace, AnalysisResult analysis)
+    private static RunFacts Facts(ExecutionTrace trace, AnalysisResult analysis, SampledDigest? sampled)
     {
         long errors = 0;
         foreach (byte kind in trace.Kinds)
             errors += kind == (byte)EventKind.Exception ? 1 : 0;
-        return new RunFacts(trace.EventCount, analysis.TotalSpans, trace.Threads.Count, trace.TimeEndNs - trace.TimeStartNs, errors);
+        return new RunFacts(trace.EventCount, analysis.TotalSpans, trace.Threads.Count, trace.TimeEndNs - trace.TimeStartNs, errors)
+        {
+            CpuSamples = sampled?.CpuSamples ?? 0,
+            SampledCpuNs = sampled?.CpuNs ?? 0,
+        };
+    }
+
+    /// <summary>
+    /// Sampled functions (by name and module) whose self or total share of their run's sampled CPU moved by at least
+    /// <see cref="RunDiffOptions.MinSampledShareChange"/> and by <see cref="RunDiffOptions.MinRelativeChange"/> of the
+    /// baseline share; a function sampled in one run only has share 0 in the other. Largest move first.
+    /// </summary>
+    private static List<SampledChange> SampledChanges(SampledDigest? before, SampledDigest? after, RunDiffOptions options)
+    {
+        var result = new List<SampledChange>();
+        if (before is null || after is null || before.CpuSamples < options.MinCpuSamples || after.CpuSamples < options.MinCpuSamples || before.CpuNs <= 0 || after.CpuNs <= 0)
+            return result;
+        static string Key(SampledFunction f) => f.Module + "\u0001" + f.Name;
+        var baseByKey = new SortedDictionary<string, SampledFunction>(StringComparer.Ordinal);
+        foreach (var f in before.Functions)
+            baseByKey[Key(f)] = f;
+        var candidateByKey = new SortedDictionary<string, SampledFunction>(StringComparer.Ordinal);
+        foreach (var f in after.Functions)
+            candidateByKey[Key(f)] = f;
+        var keys = new SortedSet<string>(baseByKey.Keys, StringComparer.Ordinal);
+        keys.UnionWith(candidateByKey.Keys);
+        foreach (string key in keys)
+        {
+            var b = baseByKey.GetValueOrDefault(key);
+            var c = candidateByKey.GetValueOrDefault(key);
+            double bSelf = b is null ? 0 : before.SelfShare(b), cSelf = c is null ? 0 : after.SelfShare(c);
+            double bTotal = b is null ? 0 : before.TotalShare(b), cTotal = c is null ? 0 : after.TotalShare(c);
+            if (!Moved(bSelf, cSelf, options) && !Moved(bTotal, cTotal, options))
+                continue;
+            var named = (c ?? b)!;
+            var change = new SampledChange(named.Name, named.Module, b, c, bSelf, cSelf, bTotal, cTotal, -1);
+            var stackOwner = change.StackInCandidate ? after : before;
+            result.Add(change with { Stack = stackOwner.LeafStacks.TryGetValue(named.Name, out int s) ? s : -1 });
+        }
+        // Self (where the CPU went) before total (what called it): the largest self move first, then the largest total move.
+        result.Sort((x, y) =>
+        {
+            int order = Math.Abs(y.SelfShareDelta).CompareTo(Math.Abs(x.SelfShareDelta));
+            if (order == 0)
+                order = Math.Abs(y.TotalShareDelta).CompareTo(Math.Abs(x.TotalShareDelta));
+            if (order == 0)
+                order = string.CompareOrdinal(x.Name, y.Name);
+            return order != 0 ? order : string.CompareOrdinal(x.Module, y.Module);
+        });
+        return result;
+    }
+
+    private static bool Moved(double before, double after, RunDiffOptions options)
+    {
+        double delta = Math.Abs(after - before);
+        return delta > 0 && delta >= options.MinSampledShareChange && delta >= options.MinRelativeChange * before;
     }
 
     /// <summary>Functions keyed by name and module; a name that repeats within one module (overloads) keeps its id in the key.</summary>
@@ -180,5 +242,6 @@ public static class RunComparer
     }
 
     private static string Key(Finding finding, ExecutionTrace trace) =>
-        AnswerWords.Of(finding.Kind) + "\u0001" + (finding.FunctionId is { } id ? trace.Symbols.GetModuleName(id) + "\u0001" + trace.Symbols.GetName(id) : finding.Title);
+        AnswerWords.Of(finding.Kind) + "\u0001" + (finding.FunctionId is { } id ? trace.Symbols.GetModuleName(id) + "\u0001" + trace.Symbols.GetName(id)
+            : SampledProfile.SampledLeaf(finding, trace) is { } leaf ? "sampled\u0001" + leaf : finding.Title);
 }

@@ -23,4 +23,11 @@ public sealed record RunDiff(
     IReadOnlyList<FunctionChange> NotJudged,
     IReadOnlyList<ErrorChange> Errors,
     IReadOnlyList<Finding> NewFindings,
-    IReadOnlyList<Finding> GoneFindings);
+    IReadOnlyList<Finding> GoneFindings)
+{
+    /// <summary>
+    /// Sampled functions whose share of the run's sampled CPU (self or total) moved beyond <see cref="RunDiffOptions.MinSampledShareChange"/>,
+    /// the largest self-share move first, then the largest total-share move (ties: name, module); empty unless both runs hold <see cref="RunDiffOptions.MinCpuSamples"/> CPU samples.
+    /// </summary>
+    public IReadOnlyList<SampledChange> SampledChanges { get; init; } = [];
+}

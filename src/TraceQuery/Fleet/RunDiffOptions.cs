@@ -23,6 +23,15 @@ public sealed record RunDiffOptions
     /// <summary>Smallest change of a call count or of an error's count. Default 10.</summary>
     public long MinCountChange { get; init; } = 10;
 
+    /// <summary>
+    /// Smallest move of a sampled function's share of its run's sampled CPU (self or total), as a fraction: 0.02 = 2
+    /// percentage points; the move must also be at least <see cref="MinRelativeChange"/> of the baseline share. Default 0.02.
+    /// </summary>
+    public double MinSampledShareChange { get; init; } = 0.02;
+
+    /// <summary>CPU stack samples each run needs before sampled shares are compared. Default 20.</summary>
+    public int MinCpuSamples { get; init; } = 20;
+
     /// <summary>Count tokens for this model (e.g. <c>gpt-4</c>); null keeps the engine's.</summary>
     public string? Model { get; init; }
 
@@ -34,5 +43,8 @@ public sealed record RunDiffOptions
         ArgumentOutOfRangeException.ThrowIfNegative(MinAbsoluteChangeNs, nameof(MinAbsoluteChangeNs));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinCalls, 1, nameof(MinCalls));
         ArgumentOutOfRangeException.ThrowIfNegative(MinCountChange, nameof(MinCountChange));
+        if (!(MinSampledShareChange >= 0) || MinSampledShareChange > 1)
+            throw new ArgumentOutOfRangeException(nameof(MinSampledShareChange), MinSampledShareChange, "MinSampledShareChange must be a share from 0 to 1 (0.02 = 2 percentage points).");
+        ArgumentOutOfRangeException.ThrowIfLessThan(MinCpuSamples, 1, nameof(MinCpuSamples));
     }
 }

@@ -6,4 +6,11 @@ namespace TraceQuery.Fleet;
 /// <param name="Threads">Threads.</param>
 /// <param name="DurationNs">Last minus first timestamp.</param>
 /// <param name="Errors">EXCEPTION events.</param>
-public sealed record RunFacts(int Events, int Spans, int Threads, long DurationNs, long Errors);
+public sealed record RunFacts(int Events, int Spans, int Threads, long DurationNs, long Errors)
+{
+    /// <summary>CPU stack samples (0 when the run has none).</summary>
+    public long CpuSamples { get; init; }
+
+    /// <summary>Sampled CPU: the weights of the CPU samples, in nanoseconds.</summary>
+    public long SampledCpuNs { get; init; }
+}

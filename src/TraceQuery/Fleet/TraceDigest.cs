@@ -20,6 +20,9 @@ public sealed record TraceDigest(
     string Name, int Events, int EventsMatched, int Threads, int Spans, long DurationNs, long Errors,
     IReadOnlyList<FleetFinding> Findings, IReadOnlyList<FunctionStats> Functions, string? ReadError)
 {
+    /// <summary>What its stack samples say (of the samples the filter selected, when there is one), or null when it has none.</summary>
+    public SampledDigest? Sampled { get; init; }
+
     /// <summary>True when the trace could not be read, or a thread crashed (a critical finding).</summary>
     public bool Failed => ReadError is not null || Findings.Any(f => f.Finding.Severity == Severity.Critical);
 }

@@ -21,6 +21,9 @@ internal static class AnswerSections
     /// <summary>The stack samples' hot functions (sampled self and total time) and hot paths.</summary>
     public const string SampledCpu = "## Sampled CPU (stack samples; waiting samples are not CPU)";
 
+    /// <summary>What the stack samples in a scoped search's window say (scoped search).</summary>
+    public const string SampledAround = "## Sampled CPU in the window (stack samples; waiting samples are not CPU)";
+
     /// <summary>The events a filter selects (summary, event query).</summary>
     public const string MatchingEvents = "## Matching events";
 
@@ -50,6 +53,12 @@ internal static class AnswerSections
 
     /// <summary>Hot functions whose p95 differs most between runs (fleet).</summary>
     public const string FleetSpreads = "## Hot functions that differ most between traces (p95)";
+
+    /// <summary>Sampled functions whose share of sampled CPU differs most between runs (fleet).</summary>
+    public const string FleetSampledSpreads = "## Sampled functions that differ most between traces (self share of sampled CPU)";
+
+    /// <summary>Sampled functions whose share of sampled CPU changed (diff).</summary>
+    public const string DiffSampled = "## Sampled CPU changes (share of each run's sampled CPU; self = leaf, total = on the stack)";
 
     /// <summary>Runs that stand out by errors or duration (fleet).</summary>
     public const string FleetOutliers = "## Outlier traces";

@@ -7,7 +7,8 @@ namespace TraceQuery.Summaries;
 
 /// <summary>
 /// Renders a <see cref="FleetReport"/> as a headline and ranked lines: findings grouped by culprit (failures first), the
-/// hot functions whose p95 differs most between traces, outlier traces, then one line per trace (failed ones first).
+/// hot functions whose p95 differs most between traces, the sampled functions whose share of sampled CPU differs most,
+/// outlier traces, then one line per trace (failed ones first).
 /// Evidence names its trace: <c>trace:&lt;name&gt; event:1:3001</c>.
 /// </summary>
 internal static class FleetText
@@ -43,6 +44,16 @@ internal static class FleetText
                 + $"· trace:{prefix}{spread.HighestTrace} {EvidenceRef.ForFunction(spread.FunctionId)}",
                 AnswerSections.FleetSpreads));
         }
+        foreach (var spread in report.SampledSpreads)
+        {
+            string module = spread.Module is { } m ? $" ({m})" : "";
+            string evidence = spread.HighestStack >= 0 ? " " + EvidenceRef.ForStack(spread.HighestStack) : "";
+            items.Add(new SummaryItem(SummaryItemKind.Function,
+                $"- {spread.Name}{module} sampled in {TextFormat.Count(spread.SampledIn)} of {TextFormat.Count(spread.Traces)} sampled runs, self {TextFormat.Duration(spread.SelfNs)} in all: "
+                + $"self share of sampled CPU median {Share(spread.MedianSelfShare)}, highest {Share(spread.HighestSelfShare)} in {prefix}{spread.HighestTrace} ({Points(spread.Excess)} over the median), "
+                + $"lowest {Share(spread.LowestSelfShare)} in {prefix}{spread.LowestTrace} · trace:{prefix}{spread.HighestTrace}{evidence}",
+                AnswerSections.FleetSampledSpreads));
+        }
         foreach (var outlier in report.Outliers)
         {
             string what = outlier.Metric switch
@@ -58,7 +69,7 @@ internal static class FleetText
         var totals = new Dictionary<SummaryItemKind, long>
         {
             [SummaryItemKind.Finding] = items.Count(i => i.Kind == SummaryItemKind.Finding),
-            [SummaryItemKind.Function] = report.Spreads.Count,
+            [SummaryItemKind.Function] = report.Spreads.Count + report.SampledSpreads.Count,
             [SummaryItemKind.Timeline] = report.Outliers.Count,
             [SummaryItemKind.Event] = report.Traces.Count,
         };
@@ -89,11 +100,23 @@ internal static class FleetText
             return $"- {prefix}{digest.Name}: unreadable: {digest.ReadError}";
         var crash = digest.Findings.FirstOrDefault(f => f.Finding.Severity == Severity.Critical);
         string state = crash is null ? "ok" : $"crashed in {crash.Function ?? crash.Finding.Title}";
+        string sampled = "";
+        if (digest.Sampled is { } s)
+        {
+            var top = s.Functions.Count > 0 ? s.Functions[0] : null;
+            sampled = $" · {TextFormat.Count(s.CpuSamples)} CPU samples ({TextFormat.Duration(s.CpuNs)})" + (top is null ? "" : $", top {top.Name} {Share(s.SelfShare(top))} self");
+        }
         return $"- {prefix}{digest.Name}: {state} · {TextFormat.Count(digest.Events)} events · {TextFormat.Duration(digest.DurationNs)} · "
-            + $"{TextFormat.Count(digest.Errors)} {(digest.Errors == 1 ? "error" : "errors")} · {TextFormat.Count(digest.Findings.Count)} {(digest.Findings.Count == 1 ? "finding" : "findings")}";
+            + $"{TextFormat.Count(digest.Errors)} {(digest.Errors == 1 ? "error" : "errors")} · {TextFormat.Count(digest.Findings.Count)} {(digest.Findings.Count == 1 ? "finding" : "findings")}{sampled}";
     }
 
     private static string Duration(double ns) => TextFormat.Duration((long)Math.Round(ns));
+
+    /// <summary>A share (0–1) as a percentage with one decimal: <c>83.3%</c>.</summary>
+    internal static string Share(double share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
+
+    /// <summary>A difference of shares in percentage points: <c>+42.1 points</c>.</summary>
+    internal static string Points(double delta) => (delta >= 0 ? "+" : "-") + (Math.Abs(delta) * 100).ToString("0.0", CultureInfo.InvariantCulture) + " points";
 
     private static string Times(double ratio) =>
         double.IsInfinity(ratio) ? "∞×" : ratio.ToString(ratio >= 10 ? "0" : "0.0", CultureInfo.InvariantCulture) + "×";

@@ -116,7 +116,8 @@ internal static class NarrativeBuilder
 
     /// <summary>
     /// The sampled CPU lines: totals, the top functions by sampled self time (with total time and share), then the
-    /// heaviest folded stacks (last frames only, so a deep stack stays one short line).
+    /// heaviest folded stacks (last frames only, so a deep stack stays one short line) with their heaviest distinct stack
+    /// (<c>stack:&lt;id&gt;</c>, which events.get resolves to every frame).
     /// </summary>
     internal static IEnumerable<string> SampledLines(SampledProfile profile, int functions = 10, int paths = 5)
     {
@@ -134,7 +135,8 @@ internal static class NarrativeBuilder
         foreach (var path in profile.Paths.Take(paths))
         {
             var frames = path.Frames.Count <= 8 ? path.Frames : ["…", .. path.Frames.Skip(path.Frames.Count - 8)];
-            yield return $"- hot path {Share(path.WeightNs, profile.CpuNs)}: {string.Join(" > ", frames)} ({TraceText.Duration(path.WeightNs)}, {TraceText.Count(path.Samples)} samples)";
+            string evidence = path.Stack >= 0 ? " · " + EvidenceRef.ForStack(path.Stack) : "";
+            yield return $"- hot path {Share(path.WeightNs, profile.CpuNs)}: {string.Join(" > ", frames)} ({TraceText.Duration(path.WeightNs)}, {TraceText.Count(path.Samples)} samples){evidence}";
         }
     }
 
@@ -142,7 +144,7 @@ internal static class NarrativeBuilder
         (whole <= 0 ? 0 : part * 100.0 / whole).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     public static string Render(Finding finding) => finding.Evidence.Count == 0
-        ? $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale}" // sampled hot spots: no reference form for samples yet
+        ? $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale}"
         : $"- [{SeverityName(finding.Severity)}] {finding.Title}. {finding.Rationale} Evidence: {string.Join(' ', finding.Evidence)}";
 
     /// <summary>

@@ -4,7 +4,7 @@ using TraceQuery.Text;
 
 namespace TraceQuery.Summaries;
 
-/// <summary>The lines of a reference lookup (<c>events.get</c>): each event, span or function reference resolved to one line.</summary>
+/// <summary>The lines of a reference lookup (<c>events.get</c>): each event, span, function, sample or stack reference resolved to one line.</summary>
 internal static class ReferenceLines
 {
     /// <summary>One line per reference, in the order given; <paramref name="texts"/> are the references as the caller wrote them.</summary>
@@ -35,6 +35,10 @@ internal static class ReferenceLines
                 return line;
             case EvidenceKind.Span:
                 return reference.Value < (ulong)trace.Spans.Count ? TraceText.Span(trace, (int)reference.Value) : $"- {reference}: no such span in this trace";
+            case EvidenceKind.Sample:
+                return SampleText.Sample(trace, (int)Math.Min(reference.Value, int.MaxValue));
+            case EvidenceKind.Stack:
+                return SampleText.StackLine(trace, (int)Math.Min(reference.Value, int.MaxValue));
             default:
                 int ordinal = trace.FunctionIds.BinarySearch(reference.Value);
                 if (ordinal < 0)

@@ -7,8 +7,8 @@ namespace TraceQuery.Summaries;
 
 /// <summary>
 /// Renders a <see cref="RunDiff"/> as a headline and ranked lines: new errors and findings first (with their messages),
-/// then changed functions by impact, functions that appear or vanish, errors and findings gone, and last the functions
-/// that did not change. Evidence names its run: <c>trace:&lt;name&gt; event:1:3001</c>.
+/// then changed functions by impact, sampled functions whose share of sampled CPU moved (largest move first), functions
+/// that appear or vanish, errors and findings gone, and last the functions that did not change. Evidence names its run: <c>trace:&lt;name&gt; event:1:3001</c>.
 /// </summary>
 internal static class RunDiffText
 {
@@ -26,6 +26,12 @@ internal static class RunDiffText
             + $"{Plural(newErrors, "new error")}, {Plural(goneErrors, "error")} gone, {Plural(diff.NewFindings.Count, "new finding")}, "
             + $"{TextFormat.Count(diff.Appeared.Count)} appear, {TextFormat.Count(diff.Vanished.Count)} vanish, {TextFormat.Count(diff.Unchanged.Count)} unchanged "
             + $"(a change is ≥ {Percent(options.MinRelativeChange)} and ≥ {TextFormat.Duration(options.MinAbsoluteChangeNs)} or {TextFormat.Count(options.MinCountChange)} calls, with ≥ {TextFormat.Count(options.MinCalls)} calls in both runs)";
+        if (diff.Baseline.CpuSamples > 0 || diff.Candidate.CpuSamples > 0)
+        {
+            int busier = diff.SampledChanges.Count(c => c.IsRegression);
+            headline += $"; stack samples: {Plural(diff.SampledChanges.Count, "sampled function")} moved ({busier} busier, {diff.SampledChanges.Count - busier} calmer; "
+                + $"a move is ≥ {FleetText.Points(options.MinSampledShareChange)[1..]} of sampled CPU and ≥ {Percent(options.MinRelativeChange)} of the baseline share, with ≥ {TextFormat.Count(options.MinCpuSamples)} CPU samples in both runs)";
+        }
 
         var items = new List<SummaryItem>();
         long findings = 0;
@@ -41,6 +47,8 @@ internal static class RunDiffText
         }
         foreach (var change in diff.Changed)
             items.Add(new SummaryItem(SummaryItemKind.Function, Changed(change, candidateRef), AnswerSections.DiffChanged));
+        foreach (var change in diff.SampledChanges)
+            items.Add(new SummaryItem(SummaryItemKind.Function, Sampled(change, change.StackInCandidate ? candidateRef : baseRef), AnswerSections.DiffSampled));
         foreach (var f in diff.Appeared)
             items.Add(new SummaryItem(SummaryItemKind.Function, $"- appears: {f.Name} ({f.Module}) ×{TextFormat.Count(f.Candidate!.Count)} · self {TextFormat.Duration(f.Candidate.SelfTotalNs)} · p50 {Duration(f.Candidate.P50Ns)} · {candidateRef} {EvidenceRef.ForFunction(f.Candidate.FunctionId)}", AnswerSections.DiffPresence));
         foreach (var f in diff.Vanished)
@@ -76,7 +84,25 @@ internal static class RunDiffText
     }
 
     private static string Size(RunFacts run) =>
-        $"{TextFormat.Count(run.Events)} events, {TextFormat.Count(run.Spans)} spans, {TextFormat.Duration(run.DurationNs)}, {Plural(run.Errors, "error")}";
+        $"{TextFormat.Count(run.Events)} events, {TextFormat.Count(run.Spans)} spans, {TextFormat.Duration(run.DurationNs)}, {Plural(run.Errors, "error")}"
+        + (run.CpuSamples > 0 ? $", {Plural(run.CpuSamples, "CPU sample")} ({TextFormat.Duration(run.SampledCpuNs)} sampled CPU)" : "");
+
+    /// <summary>
+    /// <c>- busier (sampled): F (module) self 12.0% → 83.3% of sampled CPU (+71.3 points; 40ms → 414ms), total 15.0% → 90.0% (…) · trace:x stack:7</c>.
+    /// </summary>
+    private static string Sampled(SampledChange change, string traceRef)
+    {
+        string word = change.Baseline is null ? "new in the samples" : change.Candidate is null ? "gone from the samples" : change.IsRegression ? "busier (sampled)" : "calmer (sampled)";
+        string module = change.Module is { } m ? $" ({m})" : "";
+        // A function that is never a leaf (a caller) has no self share in either run: its line gives the total share only.
+        string self = change.BaselineSelfShare == 0 && change.CandidateSelfShare == 0 ? ""
+            : $"self {FleetText.Share(change.BaselineSelfShare)} → {FleetText.Share(change.CandidateSelfShare)} of sampled CPU ({FleetText.Points(change.SelfShareDelta)}; "
+            + $"{TextFormat.Duration(change.Baseline?.SelfNs ?? 0)} → {TextFormat.Duration(change.Candidate?.SelfNs ?? 0)}, {TextFormat.Count(change.Baseline?.SelfSamples ?? 0)} → {TextFormat.Count(change.Candidate?.SelfSamples ?? 0)} samples), ";
+        string total = $"total {FleetText.Share(change.BaselineTotalShare)} → {FleetText.Share(change.CandidateTotalShare)}{(self.Length == 0 ? " of sampled CPU" : "")} ({FleetText.Points(change.TotalShareDelta)}; "
+            + $"{TextFormat.Duration(change.Baseline?.TotalNs ?? 0)} → {TextFormat.Duration(change.Candidate?.TotalNs ?? 0)})";
+        string evidence = change.Stack >= 0 ? $" · {traceRef} {EvidenceRef.ForStack(change.Stack)}" : $" · {traceRef}";
+        return $"- {word}: {change.Name}{module} {self}{total}{evidence}";
+    }
 
     private static string Error(ErrorChange error, string traceRef)
     {

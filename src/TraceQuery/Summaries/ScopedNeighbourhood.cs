@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TraceQuery.Analysis;
 using TraceQuery.Filtering;
 using TraceQuery.Model;
 using TraceQuery.Summaries.Internals;
@@ -12,7 +13,10 @@ namespace TraceQuery.Summaries;
 /// (ties by thread, then sequence) with offsets from the anchor, the anchor marked, repeats folded with exemplar
 /// spans, and detail records (arguments, frame registers) under the events that have one. Lines are ranked by
 /// closeness to the anchor (detail lines count double the distance), so a small budget keeps the nearest events and
-/// the cursor widens the view; a window without detail points to the nearest event that has some.
+/// the cursor widens the view; a window without detail points to the nearest event that has some. When the trace holds
+/// stack samples, the samples in the window say what the threads were doing there: the window's sampled CPU, its
+/// heaviest functions and stacks (with <c>stack:</c>/<c>sample:</c> evidence) and each thread's main leaf — a samples-only
+/// trace (a CPU profile) is searched around a time or a <c>sample:&lt;index&gt;</c> anchor this way.
 /// </summary>
 internal static class ScopedNeighbourhood
 {
@@ -22,19 +26,24 @@ internal static class ScopedNeighbourhood
     private const int BackEvents = 32;
     private const int AheadEvents = 16;
 
+    /// <summary>Threads whose samples in the window get a line of their own, busiest first.</summary>
+    private const int SampledThreadLines = 8;
+
     /// <summary>The resolved anchor: its event (for a time, the nearest event), span, interval and description.</summary>
     private readonly record struct Anchor(int Event, int EndEvent, int Span, long StartNs, long EndNs, bool IsTime, string Text, string Description);
 
     /// <summary>
     /// The lines around <paramref name="window"/>'s anchor. <paramref name="selection"/> (null for all events) keeps only
     /// the events a filter selected, <paramref name="filterCanonical"/> being that filter's text; the façade parses it.
+    /// <paramref name="samplesIncluded"/> (null for all) are the same filter's flags over the stack samples.
     /// </summary>
     /// <exception cref="QueryArgumentException">The anchor does not parse or does not exist, or a window is negative.</exception>
-    public static AnswerLines Build(ExecutionTrace trace, ScopedWindow window, Selection? selection, string filterCanonical, CancellationToken cancellationToken)
+    public static AnswerLines Build(ExecutionTrace trace, ScopedWindow window, Selection? selection, string filterCanonical, CancellationToken cancellationToken,
+        IReadOnlyList<bool>? samplesIncluded = null)
     {
         ArgumentNullException.ThrowIfNull(window);
-        if (trace.EventCount == 0)
-            throw new QueryArgumentException("anchor", "The trace has no events to search around.");
+        if (trace.EventCount == 0 && trace.Samples.Count == 0)
+            throw new QueryArgumentException("anchor", "The trace has no events or stack samples to search around.");
         if (window.LookBackNs is < 0)
             throw new QueryArgumentException("back", $"Look-back must be zero or more nanoseconds, not {window.LookBackNs}.");
         if (window.LookAheadNs is < 0)
@@ -119,7 +128,7 @@ internal static class ScopedNeighbourhood
             ranked.Add((-3, new SummaryItem(SummaryItemKind.Timeline, $"- [anchor] ±0 {anchor.Description}", AnswerSections.Around) { Position = position }));
             other++;
         }
-        if (window.IncludeDetail && !windowHasDetail)
+        if (window.IncludeDetail && !windowHasDetail && trace.EventCount > 0)
         {
             ranked.Add((-1, new SummaryItem(SummaryItemKind.Timeline, NearestDetail(trace, anchor, ranges), AnswerSections.Around) { Position = long.MinValue }));
             other++;
@@ -148,6 +157,16 @@ internal static class ScopedNeighbourhood
                 other++;
             }
         }
+        long sampledLines = 0, samplesInWindow = 0;
+        if (trace.Samples.Count > 0)
+        {
+            var sampled = SampledLines(trace, from, to, samplesIncluded, cancellationToken);
+            samplesInWindow = sampled.InWindow;
+            // What the samples say ranks with the anchor (it is the answer for a CPU profile) and prints after the events.
+            for (int i = 0; i < sampled.Lines.Count; i++)
+                ranked.Add((-1, new SummaryItem(SummaryItemKind.Function, sampled.Lines[i], AnswerSections.SampledAround) { Position = long.MaxValue - sampled.Lines.Count + i }));
+            sampledLines = sampled.Lines.Count;
+        }
         ranked.Sort((a, b) =>
         {
             int c = a.Key.CompareTo(b.Key);
@@ -163,11 +182,13 @@ internal static class ScopedNeighbourhood
             headline.Append(" matching `").Append(filterCanonical).Append('`');
         if (narrowed)
             headline.Append("; the window holds ").Append(TraceText.Count(inWindow)).Append(" events, the nearest ").Append(TraceText.Count(MaxConsidered)).Append(" are considered");
+        if (trace.Samples.Count > 0)
+            headline.Append("; ").Append(TraceText.Count(samplesInWindow)).Append(samplesInWindow == 1 ? " stack sample" : " stack samples").Append(selection is not null ? " matching" : "").Append(" in the window");
 
         var totals = new Dictionary<SummaryItemKind, long>
         {
             [SummaryItemKind.Event] = singles,
-            [SummaryItemKind.Function] = folded,
+            [SummaryItemKind.Function] = folded + sampledLines,
             [SummaryItemKind.Timeline] = other,
         };
         string query = string.Create(CultureInfo.InvariantCulture, $"scoped|{anchor.Text}|{back}|{ahead}|{filterCanonical}|{window.IncludeDetail}");
@@ -180,7 +201,7 @@ internal static class ScopedNeighbourhood
 
     private static Anchor Resolve(ExecutionTrace trace, string? text)
     {
-        const string Forms = "use span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms";
+        const string Forms = "use span:<id>, event:<thread>:<seq>, sample:<index> or a time since the trace's first event such as 1.5ms";
         text = text?.Trim() ?? "";
         if (text.Length == 0)
             throw new QueryArgumentException("anchor", "An anchor is required: " + Forms + ".");
@@ -206,13 +227,30 @@ internal static class ScopedNeighbourhood
             string description = $"{TraceText.KindInLine(trace.Kinds[e])} {trace.GetFunctionName(trace.FunctionOrdinals[e])} on thread {reference.ThreadId}, +{TraceText.Duration(t - trace.TimeStartNs)} into the trace";
             return new Anchor(e, -1, s, t, t, false, reference.ToString(), description);
         }
+        if (text.StartsWith("sample:", StringComparison.Ordinal))
+        {
+            var samples = trace.Samples;
+            if (!int.TryParse(text.AsSpan(7), NumberStyles.None, CultureInfo.InvariantCulture, out int sample))
+                throw new QueryArgumentException("anchor", $"'{text}' is not a sample reference; {Forms}.");
+            if (sample >= samples.Count)
+                throw new QueryArgumentException("anchor", samples.Count == 0
+                    ? $"{text} does not exist: this trace has no stack samples."
+                    : $"{text} does not exist: this trace has {TraceText.Count(samples.Count)} samples (sample:0 to sample:{samples.Count - 1}).");
+            long t = samples.TimestampsNs[sample];
+            int stack = samples.Stacks[sample];
+            string leaf = stack >= 0 ? samples.Frames[samples.GetStackFrame(stack)].Function : "no frames";
+            string description = $"{SampleText.State(samples.States[sample])} sample in {leaf} on thread {samples.ThreadIds[sample]}, +{TraceText.Duration(t - trace.TimeStartNs)} into the trace";
+            return new Anchor(trace.EventCount > 0 ? NearestEvent(trace, t) : -1, -1, -1, t, t, true, "sample:" + sample.ToString(CultureInfo.InvariantCulture), description);
+        }
         string body = text.StartsWith("time:", StringComparison.Ordinal) ? text[5..] : text;
         body = body.TrimStart('+');
         if (!DurationText.TryParse(body, out long offset, allowBareNanoseconds: true))
             throw new QueryArgumentException("anchor", $"'{text}' is not an anchor; {Forms}.");
-        long at = trace.TimeStartNs + offset;
-        int nearest = NearestEvent(trace, at);
+        long at = offset > long.MaxValue - trace.TimeStartNs ? long.MaxValue - 1 : trace.TimeStartNs + offset;
         string timeText = "+" + TraceText.Duration(offset);
+        if (trace.EventCount == 0)
+            return new Anchor(-1, -1, -1, at, at, true, "time " + timeText, $"time {timeText} into the trace; nearest sample sample:{NearestSample(trace.Samples, at)}");
+        int nearest = NearestEvent(trace, at);
         return new Anchor(nearest, -1, -1, at, at, true, "time " + timeText,
             $"time {timeText} into the trace; nearest event {trace.GetEventRef(nearest)}");
     }
@@ -241,6 +279,8 @@ internal static class ScopedNeighbourhood
 
     private static (long Back, long Ahead) DefaultWindows(ExecutionTrace trace, Anchor anchor)
     {
+        if (anchor.Event < 0)
+            return SampleWindows(trace.Samples, anchor.StartNs);
         long duration = anchor.Span >= 0 ? trace.Spans.GetDuration(anchor.Span) : 0;
         var thread = trace.GetThreadOfEvent(anchor.Event);
         var times = trace.Timestamps;
@@ -252,6 +292,87 @@ internal static class ScopedNeighbourhood
         long ahead = Math.Max(duration, last > end ? times[last] - anchor.EndNs : back / 4);
         return (Math.Max(back, 0), Math.Max(ahead, 0));
     }
+
+    /// <summary>The sample nearest <paramref name="at"/> (ties: the earlier). The table is not empty.</summary>
+    private static int NearestSample(SampleTable samples, long at)
+    {
+        int i = ExecutionTrace.LowerBound(samples.TimestampsNs, at);
+        if (i >= samples.Count)
+            return samples.Count - 1;
+        return i > 0 && at - samples.TimestampsNs[i - 1] <= samples.TimestampsNs[i] - at ? i - 1 : i;
+    }
+
+    /// <summary>
+    /// The default window of a trace without events, as for events: back to the 32nd earlier sample of the nearest sample's
+    /// thread, ahead to its 16th later one (a quarter of the look-back when it has none).
+    /// </summary>
+    private static (long Back, long Ahead) SampleWindows(SampleTable samples, long at)
+    {
+        int nearest = NearestSample(samples, at);
+        uint thread = samples.ThreadIds[nearest];
+        var threads = samples.ThreadIds;
+        var times = samples.TimestampsNs;
+        long first = times[nearest], last = times[nearest];
+        for (int i = nearest - 1, seen = 0; i >= 0 && seen < BackEvents; i--)
+        {
+            if (threads[i] == thread)
+                (first, seen) = (times[i], seen + 1);
+        }
+        int later = 0;
+        for (int i = nearest + 1; i < threads.Length && later < AheadEvents; i++)
+        {
+            if (threads[i] == thread)
+                (last, later) = (times[i], later + 1);
+        }
+        long back = Math.Max(0, at - first);
+        long ahead = later > 0 ? Math.Max(0, last - at) : back / 4;
+        return (back, ahead);
+    }
+
+    /// <summary>
+    /// What the stack samples in [<paramref name="from"/>, <paramref name="to"/>] say: the window's sampled CPU, heaviest
+    /// functions and stacks (<see cref="NarrativeBuilder.SampledLines"/>) and, per thread with CPU samples there (busiest first,
+    /// at most <see cref="SampledThreadLines"/>), its CPU and the leaf it was mostly in. O(samples) per thread line.
+    /// </summary>
+    private static (List<string> Lines, long InWindow) SampledLines(ExecutionTrace trace, long from, long to, IReadOnlyList<bool>? included, CancellationToken cancellationToken)
+    {
+        long end = to == long.MaxValue ? long.MaxValue : to + 1;
+        var profile = SampledProfile.Compute(trace, new SampleScope { StartNs = from, EndNs = end }, included);
+        long inWindow = profile.CpuSamples + profile.WaitingSamples;
+        var lines = new List<string>();
+        if (inWindow == 0)
+        {
+            lines.Add("- no stack samples in this window" + (trace.Samples.Count > 0 ? $" (the trace's {TraceText.Count(trace.Samples.Count)} samples run from +{TraceText.Duration(trace.Samples.TimeStartNs - trace.TimeStartNs)} to +{TraceText.Duration(trace.Samples.TimeEndNs - trace.TimeStartNs)})" : ""));
+            return (lines, 0);
+        }
+        lines.AddRange(NarrativeBuilder.SampledLines(profile, functions: 5, paths: 3));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Threads with CPU samples in the window, by CPU weight (ties: thread id).
+        var perThread = new SortedDictionary<uint, long>();
+        var times = trace.Samples.TimestampsNs;
+        var threads = trace.Samples.ThreadIds;
+        var weights = trace.Samples.WeightsNs;
+        for (int i = ExecutionTrace.LowerBound(times, from); i < times.Length && times[i] < end; i++)
+        {
+            if ((included is null || included[i]) && trace.Samples.IsCpu(i))
+                perThread[threads[i]] = perThread.GetValueOrDefault(threads[i]) + weights[i];
+        }
+        if (perThread.Count < 2)
+            return (lines, inWindow);
+        foreach (var (thread, _) in perThread.OrderByDescending(p => p.Value).ThenBy(p => p.Key).Take(SampledThreadLines))
+        {
+            var own = SampledProfile.Compute(trace, new SampleScope { ThreadId = thread, StartNs = from, EndNs = end }, included);
+            var top = own.Functions.Count > 0 ? own.Functions[0] : null;
+            string mostly = top is null || own.CpuNs <= 0 ? "" : $", mostly in {top.Name} ({Share(top.SelfNs, own.CpuNs)} self)";
+            string waiting = own.WaitingSamples > 0 ? $"; {TraceText.Count(own.WaitingSamples)} waiting" : "";
+            lines.Add($"- {SampleText.Thread(trace, thread)}: {TraceText.Count(own.CpuSamples)} CPU samples ({TraceText.Duration(own.CpuNs)}){mostly}{waiting}");
+        }
+        return (lines, inWindow);
+    }
+
+    private static string Share(long part, long whole) =>
+        (whole <= 0 ? 0 : part * 100.0 / whole).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     /// <summary>The line saying the window has no detail, and where the nearest detail record is.</summary>
     private static string NearestDetail(ExecutionTrace trace, Anchor anchor, (int Lo, int Hi)[] ranges)

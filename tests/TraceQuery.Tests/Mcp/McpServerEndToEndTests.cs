@@ -259,7 +259,7 @@ public sealed partial class McpServerEndToEndTests
     [DataRow("trace_query", """{"trace":"indexer","filter":"(kind:call and)"}""", "Invalid params: 'filter' unexpected ')' at column 15; expected a term.")]
     [DataRow("trace_summary", """{"trace":"../etc"}""", "Invalid params: 'trace' '../etc' contains '..'; traces must stay inside the server's trace root.")]
     [DataRow("top_functions", """{"trace":"indexer","metric":"median"}""", "Invalid params: 'metric' is 'median'; use count, total, self or p95.")]
-    [DataRow("get_events", """{"trace":"indexer","refs":["line:7"]}""", "Invalid params: 'refs' holds 'line:7', which is not event:<thread>:<seq>, span:<id> or fn:0x<hex>.")]
+    [DataRow("get_events", """{"trace":"indexer","refs":["line:7"]}""", "Invalid params: 'refs' holds 'line:7', which is not event:<thread>:<seq>, span:<id>, fn:0x<hex>, sample:<index> or stack:<id>.")]
     public async Task Tool_BadArguments_ThenErrorResultWithServerMessage(string tool, string arguments, string message)
     {
         var parsed = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(arguments)!;

@@ -113,7 +113,7 @@ public sealed class FacadeParityTests
     [DataRow("search.scoped", """{"anchor":"1.5 parsecs"}""", "anchor", "Invalid params: 'anchor' '1.5 parsecs' is not an anchor")]
     [DataRow("spans.list", """{"function":"/(/"}""", "function", "Invalid params: 'function' is not a valid pattern")]
     [DataRow("spans.list", """{"status":"lost"}""", "status", "Invalid params: 'status' is 'lost'; use complete, unmatched, unwound, orphan or error.")]
-    [DataRow("events.get", """{"refs":["evnt:1"]}""", "refs", "Invalid params: 'refs' holds 'evnt:1', which is not event:<thread>:<seq>, span:<id> or fn:0x<hex>.")]
+    [DataRow("events.get", """{"refs":["evnt:1"]}""", "refs", "Invalid params: 'refs' holds 'evnt:1', which is not event:<thread>:<seq>, span:<id>, fn:0x<hex>, sample:<index> or stack:<id>.")]
     [DataRow("trace.query", """{"projection":"wide"}""", "projection", "Invalid params: 'projection' is 'wide'; use minimal or full.")]
     public async Task TypedError_ThroughServer_ThenInvalidParamsNamingTheParameter(string method, string parameters, string parameter, string message)
     {

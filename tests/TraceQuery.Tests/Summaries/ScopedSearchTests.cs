@@ -133,7 +133,7 @@ public sealed partial class ScopedSearchTests
     [TestMethod]
     [DataRow("span:99999999", "span:99999999 does not exist")]
     [DataRow("event:9:9", "event:9:9 does not exist in this trace")]
-    [DataRow("yesterday", "'yesterday' is not an anchor; use span:<id>, event:<thread>:<seq> or a time")]
+    [DataRow("yesterday", "'yesterday' is not an anchor; use span:<id>, event:<thread>:<seq>, sample:<index> or a time")]
     [DataRow("", "An anchor is required")]
     public void SearchScoped_BadAnchor_ThenArgumentExceptionNamingAnchor(string anchor, string message)
     {

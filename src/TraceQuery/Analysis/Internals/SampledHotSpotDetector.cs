@@ -54,9 +54,17 @@ internal static class SampledHotSpotDetector
             rationale += profile.WaitingSamples > 0
                 ? $". {Count(profile.WaitingSamples)} waiting samples ({Duration(profile.WaitingNs)}) are not counted as CPU."
                 : ".";
-            yield return new Finding(FindingKind.SampledHotSpot, Severity.Info, title, rationale, [], null, share);
+            yield return new Finding(FindingKind.SampledHotSpot, Severity.Info, title, rationale, Evidence(heaviest), null, share);
         }
     }
+
+    /// <summary>
+    /// A path's evidence: its heaviest distinct stack (<c>stack:&lt;id&gt;</c>: every frame with module and line, and its
+    /// samples) and the first CPU sample on it (<c>sample:&lt;index&gt;</c>: time, thread, state); both resolve with events.get.
+    /// </summary>
+    internal static EvidenceRef[] Evidence(SampledPath? path) => path is { Stack: >= 0, FirstSample: >= 0 }
+        ? [EvidenceRef.ForStack(path.Stack), EvidenceRef.ForSample(path.FirstSample)]
+        : [];
 
     /// <summary>True for V8's <c>(program)</c>, <c>(idle)</c> and <c>(root)</c>: pseudo-frames, not code to fix.</summary>
     internal static bool IsPseudoFrame(string name) => NotCode.Contains(name);

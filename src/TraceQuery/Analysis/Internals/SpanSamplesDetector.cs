@@ -62,7 +62,7 @@ internal static class SpanSamplesDetector
                 $"Inside {name} ({Duration(durationsCopy[s])}): {Percent(share)} of its {Count(profile.CpuSamples)} CPU samples in {top.Name}",
                 $"The stack samples on thread {threadId} while span:{s} ran hold {Duration(profile.CpuNs)} of sampled CPU{waiting}; {top.Name} was the leaf for "
                 + $"{Duration(top.SelfNs)} and on the stack for {Duration(top.TotalNs)}; heaviest path {string.Join(" > ", SampledHotSpotDetector.Tail(heaviest.Frames, 6))} ({Duration(heaviest.WeightNs)}).",
-                [EvidenceRef.ForSpan(s), EvidenceRef.ForFunction(functionId)],
+                [EvidenceRef.ForSpan(s), EvidenceRef.ForFunction(functionId), .. SampledHotSpotDetector.Evidence(heaviest)],
                 functionId,
                 share);
         }

@@ -125,6 +125,7 @@ internal sealed partial class ChromeEventCollector
         unresolvedFlows += LinkBoundFlows(builder, bindOut, bindIn);
 
         var sampleWarnings = new List<string>();
+        _samples += _profiles.LegacySampleCount;
         _profiles.AddTo(builder, (pid, tid) => _threads[(pid, tid)].Id, sampleWarnings);
         var warnings = Warnings(spanCount, unclosedAsync, flowWarnings, unresolvedFlows);
         warnings.AddRange(sampleWarnings);

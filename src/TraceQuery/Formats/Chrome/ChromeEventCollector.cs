@@ -63,6 +63,9 @@ internal sealed partial class ChromeEventCollector
     /// <summary>Notes a key of the top-level object (producers sign their files with some).</summary>
     public void TopLevelKey(string key) => _topLevelKeys.Add(key);
 
+    /// <summary>Keeps the top-level <c>stackFrames</c> dictionary (raw JSON) for legacy <c>P</c> sample records that refer to it.</summary>
+    public void StackFrames(ReadOnlySpan<byte> json) => _profiles.SetStackFrames(json);
+
     /// <summary>Messages of a top-level log list shown as warnings, at most this many per list.</summary>
     private const int MaxTopLevelMessages = 10;
 

@@ -72,6 +72,8 @@ public static class ChromeTraceReader
                     collector.TopLevelKey(key);
                     if (key is "ERROR" or "errors")
                         collector.TopLevelMessages(key, json.ReadValue(out _));
+                    else if (key == "stackFrames")
+                        collector.StackFrames(json.ReadValue(out _));
                     else
                         json.SkipValue();
                 }

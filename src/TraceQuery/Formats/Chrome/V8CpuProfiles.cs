@@ -11,6 +11,10 @@ namespace TraceQuery.Formats.Chrome;
 /// the sum of <c>timeDeltas[0..i]</c> and weighs <c>timeDeltas[i+1]</c> (the gap to the next sample, as DevTools charges
 /// it; the last sample weighs 0). A sample whose leaf is <c>(idle)</c> is waiting, every other one running; the
 /// <c>(root)</c> node is not a frame. Samples naming a node the profile does not hold are counted and said.
+/// Legacy sample records (ph <c>P</c> with <c>sf</c>, an id in the file's top-level <c>stackFrames</c> dictionary of
+/// <c>{name, category, parent}</c>, or with <c>stack</c>, frame names root first) are stack samples too: frame = name
+/// with the category as its module, at the record's <c>ts</c>, weighing the gap to the same thread's next sample (the
+/// last weighs 0, as for V8); ids that are not in the dictionary are counted and said.
 /// </summary>
 /// <remarks>Only profile records are parsed here (with <see cref="JsonDocument"/>): they are few and carry arrays the
 /// streaming args reader keeps as raw text.</remarks>
@@ -23,6 +27,11 @@ internal sealed class V8CpuProfiles
 
     private readonly Dictionary<(long Pid, string Id), Profile> _byKey = [];
     private readonly List<Profile> _profiles = [];
+    private readonly List<LegacySample> _legacy = [];
+    private byte[]? _stackFrames;
+
+    /// <summary>A legacy <c>P</c> record: its thread, time (µs) and either a <c>stackFrames</c> id or frame names root first.</summary>
+    private readonly record struct LegacySample(long Pid, long Tid, double TsUs, string? FrameId, string[]? Names);
 
     private sealed class Profile
     {
@@ -47,8 +56,14 @@ internal sealed class V8CpuProfiles
         }
     }
 
-    /// <summary>True when any profile was seen.</summary>
-    public bool Any => _profiles.Count > 0;
+    /// <summary>True when any profile or legacy sample was seen.</summary>
+    public bool Any => _profiles.Count > 0 || _legacy.Count > 0;
+
+    /// <summary>Legacy <c>P</c> sample records seen (mapped or not).</summary>
+    public long LegacySampleCount => _legacy.Count;
+
+    /// <summary>Keeps the file's top-level <c>stackFrames</c> dictionary (raw JSON), parsed only if legacy samples refer to it.</summary>
+    public void SetStackFrames(ReadOnlySpan<byte> json) => _stackFrames = json.ToArray();
 
     /// <summary>
     /// Takes a Chrome record that carries a CPU profile: <c>Profile</c>/<c>ProfileChunk</c> (ph <c>P</c>) or any record
@@ -58,6 +73,8 @@ internal sealed class V8CpuProfiles
     {
         bool chunked = phase == 'P' && name is "Profile" or "ProfileChunk";
         using var document = Parse(json, offset, path);
+        if (phase == 'P' && !chunked && TryAddLegacy(document.RootElement, pid, tid))
+            return true;
         if (!document.RootElement.TryGetProperty("args", out var args) || args.ValueKind != JsonValueKind.Object
             || !args.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
             return chunked;
@@ -116,7 +133,8 @@ internal sealed class V8CpuProfiles
     /// </summary>
     public long AddTo(TraceBuilder builder, Func<long, long, uint> threadOf, List<string> warnings)
     {
-        long added = 0, unknownNodes = 0, cutStacks = 0, beforeZero = 0;
+        long added = _legacy.Count > 0 ? AddLegacyTo(builder, threadOf, warnings) : 0;
+        long unknownNodes = 0, cutStacks = 0, beforeZero = 0;
         foreach (var profile in _profiles)
         {
             uint thread = threadOf(profile.Pid, profile.Tid);
@@ -153,6 +171,151 @@ internal sealed class V8CpuProfiles
         if (beforeZero > 0)
             warnings.Add(JsonValues.Invariant($"{beforeZero} CPU sample(s) fell before time 0 (negative time deltas) and were placed at 0."));
         return added;
+    }
+
+    /// <summary>Takes a legacy sample record (<c>sf</c> or <c>stack</c>, and <c>ts</c>); false when it has neither.</summary>
+    private bool TryAddLegacy(JsonElement record, long pid, long tid)
+    {
+        if (Number(record, "ts") is not { } ts)
+            return false;
+        if (record.TryGetProperty("sf", out var sf))
+        {
+            string? frameId = IdText(sf);
+            if (frameId is null)
+                return false;
+            _legacy.Add(new LegacySample(pid, tid, ts, frameId, null));
+            return true;
+        }
+        if (record.TryGetProperty("stack", out var stack) && stack.ValueKind == JsonValueKind.Array)
+        {
+            var names = new List<string>();
+            foreach (var frame in stack.EnumerateArray())
+                names.Add(frame.ValueKind == JsonValueKind.String && frame.GetString() is { Length: > 0 } n ? n : Anonymous);
+            _legacy.Add(new LegacySample(pid, tid, ts, null, [.. names]));
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Adds the legacy samples: per thread in time order, each weighing the gap to the thread's next one (the last 0);
+    /// <c>sf</c> ids resolved through <c>stackFrames</c>, parents first. Returns the samples added.
+    /// </summary>
+    private long AddLegacyTo(TraceBuilder builder, Func<long, long, uint> threadOf, List<string> warnings)
+    {
+        var frames = new Dictionary<string, (SampleFrame Frame, string? Parent)>(StringComparer.Ordinal);
+        bool dictionary = false;
+        if (_stackFrames is not null)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(_stackFrames, new JsonDocumentOptions { MaxDepth = 64 });
+                if (document.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    dictionary = true;
+                    foreach (var entry in document.RootElement.EnumerateObject())
+                    {
+                        if (entry.Value.ValueKind != JsonValueKind.Object)
+                            continue;
+                        string function = entry.Value.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String && n.GetString() is { Length: > 0 } text ? text : Anonymous;
+                        string? module = entry.Value.TryGetProperty("category", out var c) && c.ValueKind == JsonValueKind.String && c.GetString() is { Length: > 0 } category ? category : null;
+                        string? parent = entry.Value.TryGetProperty("parent", out var p) ? IdText(p) : null;
+                        frames[entry.Name] = (new SampleFrame(function, module), parent);
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+                // Read through the reader's own streaming pass already, so this does not happen; if it does, every id is unknown.
+            }
+        }
+
+        var stacks = new Dictionary<string, int>(StringComparer.Ordinal);
+        long added = 0, unknown = 0, cut = 0, beforeZero = 0;
+        var byThread = _legacy.Select((s, i) => (Sample: s, Order: i))
+            .OrderBy(x => x.Sample.Pid).ThenBy(x => x.Sample.Tid).ThenBy(x => x.Sample.TsUs).ThenBy(x => x.Order).Select(x => x.Sample).ToList();
+        for (int i = 0; i < byThread.Count; i++)
+        {
+            var sample = byThread[i];
+            int stack;
+            if (sample.Names is { } names)
+            {
+                stack = names.Length == 0 ? SampleTable.NoStack : builder.AddSampleStack([.. names.Select(n => new SampleFrame(n))]);
+            }
+            else if (!frames.ContainsKey(sample.FrameId!))
+            {
+                unknown++;
+                continue;
+            }
+            else
+            {
+                stack = LegacyStack(builder, frames, stacks, sample.FrameId!, ref cut);
+            }
+            var next = i + 1 < byThread.Count && byThread[i + 1].Pid == sample.Pid && byThread[i + 1].Tid == sample.Tid ? byThread[i + 1] : (LegacySample?)null;
+            double weightUs = next is { } n ? n.TsUs - sample.TsUs : 0;
+            long ns = (long)Math.Round(sample.TsUs * 1000.0);
+            if (ns < 0)
+            {
+                beforeZero++;
+                ns = 0;
+            }
+            string leaf = stack >= 0 ? LeafName(sample, frames) : "";
+            builder.AddSample(threadOf(sample.Pid, sample.Tid), (ulong)ns, stack, (long)Math.Round(weightUs * 1000.0), leaf == IdleName ? SampleState.Waiting : SampleState.Running);
+            added++;
+        }
+        if (unknown > 0)
+        {
+            warnings.Add(dictionary
+                ? JsonValues.Invariant($"{unknown} legacy sample record(s) (ph P) named a stack frame id ('sf') the file's 'stackFrames' dictionary does not hold and were not kept.")
+                : JsonValues.Invariant($"{unknown} legacy sample record(s) (ph P) name a stack frame id ('sf') but the file has no 'stackFrames' dictionary; they were not kept."));
+        }
+        if (cut > 0)
+            warnings.Add(JsonValues.Invariant($"{cut} stack frame(s) of 'stackFrames' had a parent chain that loops, names a missing frame or is deeper than {MaxStackDepth}; their stacks were cut there."));
+        if (beforeZero > 0)
+            warnings.Add(JsonValues.Invariant($"{beforeZero} legacy sample(s) fell before time 0 and were placed at 0."));
+        return added;
+    }
+
+    /// <summary>A <c>stackFrames</c> id as written (<c>3</c> or <c>"3"</c>), or null for any other value.</summary>
+    private static string? IdText(JsonElement id) => id.ValueKind switch
+    {
+        JsonValueKind.Number => id.GetRawText(),
+        JsonValueKind.String => id.GetString(),
+        _ => null,
+    };
+
+    private static string LeafName(LegacySample sample, Dictionary<string, (SampleFrame Frame, string? Parent)> frames) =>
+        sample.Names is { Length: > 0 } names ? names[^1] : sample.FrameId is { } id && frames.TryGetValue(id, out var f) ? f.Frame.Function : "";
+
+    /// <summary>The stack of a <c>stackFrames</c> id: walk up to a known stack (or a root), then build down. A loop, a missing parent or too deep a chain is cut and counted.</summary>
+    private static int LegacyStack(TraceBuilder builder, Dictionary<string, (SampleFrame Frame, string? Parent)> frames, Dictionary<string, int> stacks, string id, ref long cut)
+    {
+        var chain = new List<string>();
+        var onChain = new HashSet<string>(StringComparer.Ordinal);
+        string? at = id;
+        int parentStack = SampleTable.NoStack;
+        while (at is not null)
+        {
+            if (stacks.TryGetValue(at, out int known))
+            {
+                parentStack = known;
+                break;
+            }
+            if (!frames.TryGetValue(at, out var entry) || chain.Count >= MaxStackDepth || !onChain.Add(at))
+            {
+                cut++;
+                break;
+            }
+            chain.Add(at);
+            at = entry.Parent;
+        }
+        int stack = parentStack;
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            stack = builder.AddSampleStack(stack, builder.AddSampleFrame(frames[chain[i]].Frame));
+            stacks[chain[i]] = stack;
+        }
+        return stack;
     }
 
     private static int StackOf(TraceBuilder builder, Profile profile, long node, Dictionary<long, int> stacks, ref long cutStacks)

@@ -89,7 +89,7 @@ internal sealed class RequestBinder(int maxRegexLength)
 
     public ScopedSearchRequest Scoped(RequestParams p, RequestContext c)
     {
-        string anchor = p.String("anchor") ?? throw RequestParams.Invalid("anchor", "is required: span:<id>, event:<thread>:<seq> or a time since the trace's first event such as 1.5ms");
+        string anchor = p.String("anchor") ?? throw RequestParams.Invalid("anchor", "is required: span:<id>, event:<thread>:<seq>, sample:<index> or a time since the trace's first event such as 1.5ms");
         return new()
         {
             Anchor = anchor,

@@ -48,6 +48,8 @@ internal sealed class TraceSetHandlers(QueryEngine engine, TraceQueryServerOptio
             MinAbsoluteChangeNs = p.Duration("min_absolute") ?? RunDiffOptions.Default.MinAbsoluteChangeNs,
             MinCalls = p.Int("min_calls", 1, int.MaxValue) ?? RunDiffOptions.Default.MinCalls,
             MinCountChange = p.Int("min_count", 0, int.MaxValue) ?? RunDiffOptions.Default.MinCountChange,
+            MinSampledShareChange = Share(p, "min_share") ?? RunDiffOptions.Default.MinSampledShareChange,
+            MinCpuSamples = p.Int("min_samples", 1, int.MaxValue) ?? RunDiffOptions.Default.MinCpuSamples,
             Model = request.Model,
         };
         using var baseline = Acquire(baselineName, "baseline");

@@ -150,8 +150,9 @@ public sealed class V8CpuProfileTests
             {
                 StringAssert.Contains(result.Summary, "## Sampled CPU");
                 StringAssert.Contains(result.Summary, "- loadConfig (file://");
-                // A sampled hot spot has no evidence reference yet, and says so by leaving the label out.
+                // A sampled hot spot cites its heaviest stack and the first CPU sample on it (stack:<id> sample:<index>).
                 Assert.IsFalse(result.Summary.Split('\n').Any(l => l.TrimEnd().EndsWith("Evidence:", StringComparison.Ordinal)));
+                StringAssert.Matches(result.Summary, new System.Text.RegularExpressions.Regex(@"of sampled CPU .* Evidence: stack:\d+ sample:\d+"));
             }
         }
     }
