@@ -19,8 +19,6 @@ public class AtfOpenBenchmarks
     private const int FooterSize = 64;
 
     private static readonly AtfReadOptions NoChecksums = new() { VerifyChecksums = false };
-    private static readonly AtfReadOptions FaultOnDemand = new() { PrefaultIndexFiles = false };
-    private static readonly AtfReadOptions FaultOnDemandNoChecksums = new() { PrefaultIndexFiles = false, VerifyChecksums = false };
 
     private string _directory = "";
     private string[] _indexFiles = [];
@@ -113,22 +111,6 @@ public class AtfOpenBenchmarks
     public int AtfReaderOpenNoChecksums()
     {
         using var trace = AtfReader.Open(_directory, NoChecksums);
-        return trace.EventCount;
-    }
-
-    /// <summary>AtfReader.Open as before issue 18 item 4: the column pass takes a page fault per mapped page (no prefault).</summary>
-    [Benchmark]
-    public int AtfReaderOpenFaultOnDemand()
-    {
-        using var trace = AtfReader.Open(_directory, FaultOnDemand);
-        return trace.EventCount;
-    }
-
-    /// <summary>Neither prefaulting nor checksums: the column pass alone over pages faulted in on demand.</summary>
-    [Benchmark]
-    public int AtfReaderOpenFaultOnDemandNoChecksums()
-    {
-        using var trace = AtfReader.Open(_directory, FaultOnDemandNoChecksums);
         return trace.EventCount;
     }
 

@@ -46,10 +46,6 @@ public sealed unsafe class AtfIndexFile : IDisposable
     /// <summary>The footer's CRC-32, left for the caller to verify (opened with deferred verification); 0 = nothing to verify.</summary>
     internal uint ExpectedChecksum { get; }
 
-    /// <summary>Maps events <c>[first, first + count)</c> into the process ahead of the column pass (<see cref="MappedFile.Prefault"/>); false when the OS cannot.</summary>
-    internal bool Prefault(int first, int count) =>
-        count > 0 && _file.Prefault(_eventsOffset + ((long)first * AtfLayout.EventSize), (long)count * AtfLayout.EventSize);
-
     internal ThreadEventRows Source => EventCount == 0
         ? new ThreadEventRows([])
         : new ThreadEventRows((TraceEvent*)(_file.Pointer + _eventsOffset), EventCount);

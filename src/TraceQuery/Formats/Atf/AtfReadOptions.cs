@@ -32,12 +32,6 @@ public sealed record AtfReadOptions
     /// <summary>Largest manifest.json, in bytes. Default 256 MiB.</summary>
     public long MaxManifestBytes { get; init; } = 256L << 20;
 
-    /// <summary>
-    /// Map the index files' pages in before the column pass (Linux <c>MADV_POPULATE_READ</c>, in parallel pieces)
-    /// instead of one page fault per 4 KiB page during it. On by default; off only for the open benchmark's comparison.
-    /// </summary>
-    internal bool PrefaultIndexFiles { get; init; } = true;
-
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a cap is below 1.</summary>
     public void Validate()
     {

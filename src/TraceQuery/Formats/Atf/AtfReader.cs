@@ -119,8 +119,6 @@ public static class AtfReader
                 t++;
             }
 
-            if (options.PrefaultIndexFiles)
-                Prefault(indexFiles);
             var columns = TraceColumnBuilder.Build(inputs, out var error);
             if (error is { } e)
                 throw DefectException(indexFiles[e.ThreadIndex], e);
@@ -152,27 +150,6 @@ public static class AtfReader
                     detail?.Dispose();
             }
         }
-    }
-
-    /// <summary>Events mapped in per <see cref="AtfIndexFile.Prefault"/> call: 4 MiB, so both cores share a file's pieces.</summary>
-    private const int PrefaultPiece = 1 << 17;
-
-    /// <summary>
-    /// Maps every index file's event pages in before the column pass reads them, pieces in parallel: the kernel fills
-    /// the page tables in one call per piece instead of taking a page fault per page (measured in AtfOpenBenchmarks).
-    /// </summary>
-    private static void Prefault(List<AtfIndexFile> indexFiles)
-    {
-        var pieces = new List<(AtfIndexFile File, int First, int Count)>();
-        foreach (var index in indexFiles)
-        {
-            for (int first = 0; first < index.EventCount; first += PrefaultPiece)
-                pieces.Add((index, first, Math.Min(PrefaultPiece, index.EventCount - first)));
-        }
-        if (pieces.Count == 0 || !pieces[0].File.Prefault(pieces[0].First, pieces[0].Count))
-            return; // not supported here: the column pass faults the pages in itself
-        if (pieces.Count > 1)
-            Parallel.For(1, pieces.Count, i => pieces[i].File.Prefault(pieces[i].First, pieces[i].Count));
     }
 
     private static TraceFormatException DefectException(AtfIndexFile file, ColumnBuildError e)
