@@ -83,9 +83,19 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
             var f = functions[i];
             targets[i] = new Candidates
             {
-                Min = f.MinNs, P50 = f.P50Ns, P95 = f.P95Ns, P99 = f.P99Ns, Max = f.MaxNs,
-                BestMin = -1, Best50 = -1, Best95 = -1, Best99 = -1, BestMax = -1,
-                Distance50 = double.PositiveInfinity, Distance95 = double.PositiveInfinity, Distance99 = double.PositiveInfinity,
+                Min = f.MinNs,
+                P50 = f.P50Ns,
+                P95 = f.P95Ns,
+                P99 = f.P99Ns,
+                Max = f.MaxNs,
+                BestMin = -1,
+                Best50 = -1,
+                Best95 = -1,
+                Best99 = -1,
+                BestMax = -1,
+                Distance50 = double.PositiveInfinity,
+                Distance95 = double.PositiveInfinity,
+                Distance99 = double.PositiveInfinity,
             };
         }
         // Ranges of spans in parallel, each with its own candidates, joined in span order: a later range's candidate
