@@ -198,17 +198,23 @@ public sealed partial class QueryEngine
         var selection = filter.Evaluate(trace);
         cancellationToken.ThrowIfCancellationRequested();
         bool filtered = filter.Root is not AllNode;
-        var analysis = filtered ? Analyzer.Analyze(trace, selection, cancellationToken) : AnalyzeWhole(trace, cancellationToken);
-        cancellationToken.ThrowIfCancellationRequested();
-
-        // The whole trace's exemplars and timeline depend on nothing the request says: shared per trace like its analysis.
-        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null;
+        // The whole trace's timeline depends on nothing the request says: shared per trace like its analysis, and on a
+        // first request computed in the background while the analysis runs (it reads only the event columns).
         Func<IReadOnlyList<string>>? timelineOf = null;
         if (!filtered && ShareAnalysis)
         {
-            exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
-            timelineOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.Timeline), _ => NarrativeBuilder.Timeline(trace, selection).ToArray(), cancellationToken);
+            Func<CancellationToken, string[]> timeline = _ => NarrativeBuilder.Timeline(trace, selection).ToArray();
+            if (request.IncludeTimeline)
+                TraceMemo.Prefetch(trace, nameof(NarrativeBuilder.Timeline), timeline);
+            timelineOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.Timeline), timeline, cancellationToken);
         }
+        var analysis = filtered ? Analyzer.Analyze(trace, selection, cancellationToken) : AnalyzeWhole(trace, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // So do the whole trace's exemplars.
+        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null;
+        if (!filtered && ShareAnalysis)
+            exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
         var lines = new AnswerLines(
             NarrativeBuilder.Headline(trace, filter, selection, analysis),
             NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf, filter),

@@ -8,7 +8,7 @@ namespace TraceQuery.Analysis;
 /// Representative spans of a group of repeats folded into one line (a function's calls, a run of identical calls):
 /// the fastest, the median, the p95, the p99 and the slowest by duration, as span ids that <c>events.get</c>
 /// resolves (<c>span:&lt;id&gt;</c>). <see cref="Of"/> takes nearest ranks (<c>round(p·(n−1))</c> of the durations
-/// sorted ascending, ties by span id); <see cref="ForFunctions"/> takes the spans nearest a function's statistics.
+/// sorted ascending, ties by span id); <see cref="ForFunctions(ExecutionTrace, IReadOnlyList{FunctionStats}, Filtering.Selection?)"/> takes the spans nearest a function's statistics.
 /// Every exemplar is a real span.
 /// </summary>
 /// <param name="Count">Spans in the group.</param>
@@ -44,9 +44,17 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
     /// Exemplars of each function's spans for the statistics in <paramref name="functions"/>: the first span (lowest id)
     /// with the function's minimum and maximum duration, and for the median, p95 and p99 the first span whose duration is
     /// nearest the statistic. Counts only the spans <paramref name="selection"/> touches (its CALL, RETURN or an exception
-    /// raised in it) when one is given, as <see cref="Analyzer.Analyze"/> does. One pass over the spans, no per-span allocation.
+    /// raised in it) when one is given, as <see cref="Analyzer.Analyze"/> does. One pass over the spans (large traces: ranges of
+    /// spans in parallel, joined so the answer does not depend on the split), no per-span allocation.
     /// </summary>
-    public static SpanExemplars?[] ForFunctions(ExecutionTrace trace, IReadOnlyList<FunctionStats> functions, Filtering.Selection? selection = null)
+    public static SpanExemplars?[] ForFunctions(ExecutionTrace trace, IReadOnlyList<FunctionStats> functions, Filtering.Selection? selection = null) =>
+        ForFunctions(trace, functions, selection, ranges: 0);
+
+    /// <summary>
+    /// <see cref="ForFunctions(ExecutionTrace, IReadOnlyList{FunctionStats}, Filtering.Selection?)"/> over <paramref name="ranges"/>
+    /// ranges of spans in parallel (0: one per <see cref="ExemplarRange"/> spans, at most two per core; tests force more).
+    /// </summary>
+    internal static SpanExemplars?[] ForFunctions(ExecutionTrace trace, IReadOnlyList<FunctionStats> functions, Filtering.Selection? selection, int ranges)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(functions);
@@ -69,47 +77,116 @@ public readonly record struct SpanExemplars(long Count, int Fastest, int Median,
                     touched[spanOfEvent[e]] = true;
             }
         }
-        const int Targets = 5;
-        var targets = new double[functions.Count * Targets];
-        var best = new int[functions.Count * Targets];
-        var distance = new double[functions.Count * Targets];
+        var targets = new Candidates[functions.Count];
         for (int i = 0; i < functions.Count; i++)
         {
             var f = functions[i];
-            (targets[i * Targets], targets[(i * Targets) + 1], targets[(i * Targets) + 2], targets[(i * Targets) + 3], targets[(i * Targets) + 4]) =
-                (f.MinNs, f.P50Ns, f.P95Ns, f.P99Ns, f.MaxNs);
+            targets[i] = new Candidates
+            {
+                Min = f.MinNs,
+                P50 = f.P50Ns,
+                P95 = f.P95Ns,
+                P99 = f.P99Ns,
+                Max = f.MaxNs,
+                BestMin = -1,
+                Best50 = -1,
+                Best95 = -1,
+                Best99 = -1,
+                BestMax = -1,
+                Distance50 = double.PositiveInfinity,
+                Distance95 = double.PositiveInfinity,
+                Distance99 = double.PositiveInfinity,
+            };
         }
-        Array.Fill(best, -1);
-        Array.Fill(distance, double.PositiveInfinity);
+        // Ranges of spans in parallel, each with its own candidates, joined in span order: a later range's candidate
+        // replaces an earlier one's only when strictly nearer, so the result is the one pass's (first span wins ties).
+        // The cached span columns, held here for the ranges (the trace holds them only weakly).
+        var durations = spans.DurationColumn();
+        var ordinals = spans.FunctionOrdinalColumn();
+        if (ranges <= 0)
+            ranges = Math.Clamp(spans.Count / ExemplarRange, 1, Math.Max(2, Environment.ProcessorCount * 2));
+        ranges = Math.Clamp(ranges, 1, Math.Max(1, spans.Count));
+        var found = new Candidates[ranges][];
+        void Scan(int r)
+        {
+            int from = (int)((long)spans.Count * r / ranges), to = (int)((long)spans.Count * (r + 1) / ranges);
+            found[r] = (Candidates[])targets.Clone();
+            Nearest(durations, ordinals, from, to, slotOf, touched, found[r]);
+        }
+        if (ranges > 1)
+            Parallel.For(0, ranges, Scan);
+        else
+            Scan(0);
+        var best = found[0];
+        for (int r = 1; r < ranges; r++)
+        {
+            for (int i = 0; i < best.Length; i++)
+                best[i].Join(found[r][i]);
+        }
+        for (int i = 0; i < functions.Count; i++)
+        {
+            ref var c = ref best[i];
+            if (c.BestMin >= 0 && c.BestMax >= 0)
+                result[i] = new SpanExemplars(functions[i].Count, c.BestMin, c.Best50, c.Best95, c.Best99, c.BestMax);
+        }
+        return result;
+    }
+
+    /// <summary>Spans per range scanned in parallel by <c>ForFunctions</c> on large traces.</summary>
+    private const int ExemplarRange = 1 << 19;
+
+    /// <summary>
+    /// Spans <c>[from, to)</c>'s candidates, written into <paramref name="candidates"/> (one per function slot): the first
+    /// span equal to a function's minimum or maximum, and the first span nearest each percentile.
+    /// </summary>
+    private static void Nearest(long[] durations, int[] spanOrdinals, int from, int to, int[] slotOf, bool[]? touched, Candidates[] candidates)
+    {
         // One pass over the cached span columns: extremes by equality, percentiles by distance.
-        var durations = spans.Durations;
-        var spanOrdinals = spans.FunctionOrdinals;
-        for (int s = 0; s < durations.Length; s++)
+        for (int s = from; s < to; s++)
         {
             int slot = slotOf[spanOrdinals[s]];
             if (slot < 0 || (touched is not null && !touched[s]))
                 continue;
-            long duration = durations[s];
-            int k = slot * Targets;
             // Durations below 2^53 ns (104 days) are exact as doubles.
-            if (best[k] < 0 && duration == targets[k])
-                best[k] = s;
-            if (best[k + 4] < 0 && duration == targets[k + 4])
-                best[k + 4] = s;
-            for (int j = k + 1; j < k + 4; j++)
-            {
-                double d = Math.Abs(duration - targets[j]);
-                if (d < distance[j])
-                    (distance[j], best[j]) = (d, s);
-            }
+            double duration = durations[s];
+            ref var c = ref candidates[slot];
+            if (c.BestMin < 0 && duration == c.Min)
+                c.BestMin = s;
+            if (c.BestMax < 0 && duration == c.Max)
+                c.BestMax = s;
+            double d = Math.Abs(duration - c.P50);
+            if (d < c.Distance50)
+                (c.Distance50, c.Best50) = (d, s);
+            d = Math.Abs(duration - c.P95);
+            if (d < c.Distance95)
+                (c.Distance95, c.Best95) = (d, s);
+            d = Math.Abs(duration - c.P99);
+            if (d < c.Distance99)
+                (c.Distance99, c.Best99) = (d, s);
         }
-        for (int i = 0; i < functions.Count; i++)
+    }
+
+    /// <summary>One function's targets (its statistics) and the spans found nearest them so far (-1: none yet).</summary>
+    private struct Candidates
+    {
+        public double Min, P50, P95, P99, Max;
+        public int BestMin, Best50, Best95, Best99, BestMax;
+        public double Distance50, Distance95, Distance99;
+
+        /// <summary>Takes a later range's candidates where they win: an extreme only when none was found, a percentile when strictly nearer.</summary>
+        public void Join(in Candidates later)
         {
-            int k = i * Targets;
-            if (best[k] >= 0 && best[k + 4] >= 0)
-                result[i] = new SpanExemplars(functions[i].Count, best[k], best[k + 1], best[k + 2], best[k + 3], best[k + 4]);
+            if (BestMin < 0)
+                BestMin = later.BestMin;
+            if (BestMax < 0)
+                BestMax = later.BestMax;
+            if (later.Distance50 < Distance50)
+                (Distance50, Best50) = (later.Distance50, later.Best50);
+            if (later.Distance95 < Distance95)
+                (Distance95, Best95) = (later.Distance95, later.Best95);
+            if (later.Distance99 < Distance99)
+                (Distance99, Best99) = (later.Distance99, later.Best99);
         }
-        return result;
     }
 
     /// <summary>

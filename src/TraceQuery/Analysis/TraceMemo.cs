@@ -31,6 +31,18 @@ internal sealed class TraceMemo
         return (T)Memos.GetValue(trace, static _ => new TraceMemo()).GetOrCompute(key, ct => compute(ct), cancellationToken);
     }
 
+    /// <summary>
+    /// Starts computing <paramref name="key"/> for <paramref name="trace"/> in the background when no entry holds it, so a
+    /// later <see cref="Get"/> finds it running or done (a first request overlaps independent values). No caller waits on
+    /// it until then, so nothing cancels it; a failure is reported to, and forgotten by, the first <see cref="Get"/>.
+    /// </summary>
+    public static void Prefetch<T>(ExecutionTrace trace, object key, Func<CancellationToken, T> compute)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        Memos.GetValue(trace, static _ => new TraceMemo()).StartIfAbsent(key, ct => compute(ct));
+    }
+
     /// <summary>How many computations started for <paramref name="trace"/> (for tests: a cached value is computed once).</summary>
     internal static int Computations(ExecutionTrace trace) => Memos.TryGetValue(trace, out var memo) ? Volatile.Read(ref memo._computations) : 0;
 
@@ -83,6 +95,21 @@ internal sealed class TraceMemo
             }
             Leave(entry);
             return entry.Task.Result;
+        }
+    }
+
+    private void StartIfAbsent(object key, Func<CancellationToken, object> compute)
+    {
+        lock (_entries)
+        {
+            foreach (var e in _entries)
+            {
+                if (e.Key.Equals(key))
+                    return;
+            }
+            if (_entries.Count >= Capacity)
+                _entries.RemoveAt(0);
+            _entries.Add(Start(key, compute));
         }
     }
 

@@ -230,4 +230,42 @@ public sealed class AnalyzerTests
         int hi = Math.Min(lo + 1, sorted.Length - 1);
         return sorted[lo] + ((sorted[hi] - sorted[lo]) * (position - lo));
     }
+
+    [TestMethod]
+    [DataRow(false)]
+    [DataRow(true)]
+    public void SpanStatistics_OutlierReferences_ThenEqualPercentilesOfTheGroupsValues(bool selected)
+    {
+        using var trace = TraceGenerator.Generate(120_000, new TraceGeneratorOptions { Anomalies = TraceAnomalies.All, Seed = 5, Threads = 3 });
+        var selection = selected ? EventFilter.Parse("depth>2 or kind:exception").Evaluate(trace) : null;
+        var stats = SpanStatistics.Compute(trace, selection, -1, CancellationToken.None);
+        int selfReferences = 0;
+        foreach (var f in stats.ByOrdinal)
+        {
+            if (f is null)
+                continue;
+            double upper = Math.Min(0.99, (f.Count - 2.0) / (f.Count - 1.0));
+            // Self times: the reference exists exactly for functions with traced children (and at least two calls).
+            bool hasSelf = stats.TryGetOutlierReference(f.Ordinal, onSelf: true, upper, out double selfP50, out double selfHigh);
+            Assert.AreEqual(f.Count >= 2 && f.SelfTotalNs != f.TotalNs, hasSelf, f.Name);
+            if (hasSelf)
+            {
+                long[] self = [.. stats.GroupSelfTimes(f.Ordinal).ToArray().Order()];
+                Assert.AreEqual(Quantile(self, 0.5), selfP50, Math.Abs(selfP50) * 1e-12, f.Name);
+                Assert.AreEqual(Quantile(self, upper), selfHigh, Math.Abs(selfHigh) * 1e-12, f.Name);
+                selfReferences++;
+            }
+            // Durations: only small groups (fewer than 100 calls) need another upper fraction than the p99.
+            bool hasDuration = stats.TryGetOutlierReference(f.Ordinal, onSelf: false, upper, out double p50, out double high);
+            Assert.AreEqual(f.Count >= 2 && upper != 0.99, hasDuration, f.Name);
+            if (hasDuration)
+            {
+                long[] durations = [.. stats.Group(f.Ordinal).ToArray().Select(s => trace.Spans.GetDuration(s)).Order()];
+                Assert.AreEqual(Quantile(durations, 0.5), p50, Math.Abs(p50) * 1e-12, f.Name);
+                Assert.AreEqual(Quantile(durations, upper), high, Math.Abs(high) * 1e-12, f.Name);
+            }
+            Assert.IsFalse(stats.TryGetOutlierReference(f.Ordinal, onSelf: true, upper / 2, out _, out _), "another fraction is not served");
+        }
+        Assert.IsGreaterThan(0, selfReferences);
+    }
 }

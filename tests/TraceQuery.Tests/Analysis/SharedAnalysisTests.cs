@@ -126,6 +126,25 @@ public sealed class SharedAnalysisTests
     }
 
     [TestMethod]
+    public void TraceMemo_Prefetched_ThenGetReturnsTheBackgroundValueComputedOnce()
+    {
+        using var trace = CreateTrace(1_000);
+        using var gate = new ManualResetEventSlim();
+        var value = new object();
+        TraceMemo.Prefetch(trace, "prefetched", _ =>
+        {
+            gate.Wait();
+            return value;
+        });
+        TraceMemo.Prefetch(trace, "prefetched", _ => new object()); // already there: not started again
+        var caller = Task.Run(() => TraceMemo.Get(trace, "prefetched", _ => new object(), CancellationToken.None));
+        gate.Set();
+        Assert.AreSame(value, caller.Result);
+        Assert.AreSame(value, TraceMemo.Get(trace, "prefetched", _ => new object(), CancellationToken.None));
+        Assert.AreEqual(1, TraceMemo.Computations(trace));
+    }
+
+    [TestMethod]
     public void TraceMemo_ConcurrentFirstCallers_ThenOneComputation()
     {
         using var trace = CreateTrace(1_000);

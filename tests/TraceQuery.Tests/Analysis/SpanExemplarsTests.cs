@@ -46,4 +46,26 @@ public sealed class SpanExemplarsTests
             Assert.AreEqual(f.MaxNs, trace.Spans.GetDuration(all[i]!.Value.Slowest));
         }
     }
+
+    [TestMethod]
+    [DataRow(2)]
+    [DataRow(7)]
+    [DataRow(64)]
+    public void ForFunctions_SpansInParallelRanges_ThenSameExemplarsAsOnePass(int ranges)
+    {
+        using var trace = TraceGenerator.Generate(40_000, new TraceGeneratorOptions { Threads = 3, Seed = 3, Anomalies = TraceAnomalies.All });
+        var stats = new Analyzer().ComputeFunctionStats(trace);
+        var selection = TraceQuery.Filtering.EventFilter.Parse("depth>2 or kind:exception").Evaluate(trace);
+        var selectedStats = new Analyzer().ComputeFunctionStats(trace, selection);
+        var onePass = SpanExemplars.ForFunctions(trace, stats, null, ranges: 1);
+        CollectionAssert.AreEqual(onePass, SpanExemplars.ForFunctions(trace, stats, null, ranges));
+        CollectionAssert.AreEqual(SpanExemplars.ForFunctions(trace, selectedStats, selection, ranges: 1), SpanExemplars.ForFunctions(trace, selectedStats, selection, ranges));
+        // Ties between ranges go to the earlier span: a function's exemplars are its first spans at those durations.
+        for (int i = 0; i < stats.Count; i++)
+        {
+            var x = onePass[i]!.Value;
+            int first = Enumerable.Range(0, trace.Spans.Count).First(s => trace.Spans.GetFunctionOrdinal(s) == stats[i].Ordinal && trace.Spans.GetDuration(s) == stats[i].MaxNs);
+            Assert.AreEqual(first, x.Slowest, stats[i].Name);
+        }
+    }
 }

@@ -156,4 +156,28 @@ public sealed class CallSpansTests
         }
         Assert.AreSame(spans, trace.Spans, "built once and cached");
     }
+
+    [TestMethod]
+    public void SpanColumns_FreedByAFullCollection_ThenRebuiltWithTheSameValues()
+    {
+        using var trace = TraceGenerator.Generate(30_000, new TraceGeneratorOptions { Threads = 3, Anomalies = TraceAnomalies.All });
+        var spans = trace.Spans;
+        var (durations, ordinals, weak) = ReadColumns(spans);
+        for (int s = 0; s < spans.Count; s++)
+        {
+            Assert.AreEqual(spans.GetDuration(s), durations[s]);
+            Assert.AreEqual(spans.GetFunctionOrdinal(s), ordinals[s]);
+        }
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        Assert.IsFalse(weak.TryGetTarget(out _), "nothing but the trace's cache held the duration column, and it holds it weakly");
+        CollectionAssert.AreEqual(durations, spans.Durations.ToArray());
+        CollectionAssert.AreEqual(ordinals, spans.FunctionOrdinals.ToArray());
+    }
+
+    /// <summary>Copies of the span columns and a weak reference to the cached duration array; no reference to it stays in the caller's frame.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (long[] Durations, int[] Ordinals, WeakReference<long[]> Cached) ReadColumns(CallSpans spans) =>
+        (spans.Durations.ToArray(), spans.FunctionOrdinals.ToArray(), new WeakReference<long[]>(spans.DurationColumn()));
 }

@@ -37,7 +37,11 @@ internal static class OutlierDetector
             double upper = Math.Min(0.99, (function.Count - 2.0) / (function.Count - 1.0));
             double p50, p99;
             var groupSelf = stats.GroupSelfTimes(function.Ordinal);
-            if (onSelf || upper != 0.99)
+            if ((onSelf || upper != 0.99) && stats.TryGetOutlierReference(function.Ordinal, onSelf, upper, out p50, out p99))
+            {
+                // computed once in the statistics' per-function pass, from the same values as below
+            }
+            else if (onSelf || upper != 0.99)
             {
                 long[] sorted;
                 if (onSelf)

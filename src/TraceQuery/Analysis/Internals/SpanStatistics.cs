@@ -12,16 +12,25 @@ internal sealed class SpanStatistics
 {
     private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
 
+    private readonly long[] _durations;
+    private readonly int[] _functionOrdinals;
+
     private SpanStatistics(ExecutionTrace trace)
     {
         Trace = trace;
         Spans = trace.Spans;
+        // Held for the analysis's life: the trace holds its span columns only weakly, and the passes and detectors read them.
+        _durations = Spans.DurationColumn();
+        _functionOrdinals = Spans.FunctionOrdinalColumn();
     }
 
     public ExecutionTrace Trace { get; }
     public CallSpans Spans { get; }
     /// <summary>Every span's duration: the trace's cached span column (<see cref="CallSpans.Durations"/>), not a copy.</summary>
-    public ReadOnlySpan<long> Durations => Spans.Durations;
+    public ReadOnlySpan<long> Durations => _durations;
+
+    /// <summary>Every span's function ordinal: the trace's cached span column (<see cref="CallSpans.FunctionOrdinals"/>), held like <see cref="Durations"/>.</summary>
+    public ReadOnlySpan<int> FunctionOrdinals => _functionOrdinals;
 
     public long[] SelfTimes { get; private set; } = [];
     public bool[]? Included { get; private set; }
@@ -159,10 +168,66 @@ internal sealed class SpanStatistics
         cancellationToken.ThrowIfCancellationRequested();
 
         var byOrdinal = new FunctionStats?[functions];
-        Parallel.For(0, functions, options, f => byOrdinal[f] = stats.ComputeFunction(f, groupedDurations, childTotals[f], incompleteTotals[f]));
+        var references = new double[functions * 4];
+        references.AsSpan().Fill(double.NaN);
+        stats._outlierReferences = references;
+        Parallel.For(0, functions, options, f =>
+        {
+            byOrdinal[f] = stats.ComputeFunction(f, groupedDurations, childTotals[f], incompleteTotals[f]);
+            if (byOrdinal[f] is { } function)
+                stats.ComputeOutlierReferences(function, groupedDurations);
+        });
         WeakScratch<long>.Return(groupedDurations);
         stats.ByOrdinal = byOrdinal;
         return stats;
+    }
+
+    /// <summary>Per function ordinal: p50 and upper reference of the durations (small groups only), then of the self times; NaN = not computed.</summary>
+    private double[] _outlierReferences = [];
+
+    /// <summary>
+    /// The outlier detector's reference percentiles of <paramref name="ordinal"/>'s spans: the p50 and the
+    /// <paramref name="upper"/> fraction of its self times (<paramref name="onSelf"/>) or durations, computed once in
+    /// the per-function pass (in parallel with the other functions' statistics) instead of inside the detector. False
+    /// when that pass did not compute them (no per-span data, a group of one, or another upper fraction).
+    /// </summary>
+    public bool TryGetOutlierReference(int ordinal, bool onSelf, double upper, out double p50, out double high)
+    {
+        (p50, high) = (double.NaN, double.NaN);
+        if (_outlierReferences.Length == 0 || ByOrdinal[ordinal] is not { } function || upper != OutlierUpper(function.Count))
+            return false;
+        int at = (ordinal * 4) + (onSelf ? 2 : 0);
+        (p50, high) = (_outlierReferences[at], _outlierReferences[at + 1]);
+        return !double.IsNaN(p50);
+    }
+
+    /// <summary>The outlier detector's upper reference fraction: the p99, or with fewer than 100 calls the second-slowest call.</summary>
+    private static double OutlierUpper(long count) => Math.Min(0.99, (count - 2.0) / (count - 1.0));
+
+    /// <summary>
+    /// The p50 and upper reference of <paramref name="function"/>'s durations (when fewer than 100 calls; with more
+    /// the detector reads the function's own p50 and p99) and of its self times (when it has traced children). Reuses
+    /// the function's run of <paramref name="groupedDurations"/> (its statistics are taken) as the selection's scratch.
+    /// </summary>
+    private void ComputeOutlierReferences(FunctionStats function, long[] groupedDurations)
+    {
+        if (function.Count < 2)
+            return;
+        double upper = OutlierUpper(function.Count);
+        int ordinal = function.Ordinal;
+        var run = groupedDurations.AsSpan(GroupStart[ordinal], GroupStart[ordinal + 1] - GroupStart[ordinal]);
+        Span<double> q = stackalloc double[2];
+        if (upper != 0.99)
+        {
+            Kernels.Percentiles(run, [0.5, upper], q); // the run holds the durations, reordered
+            (_outlierReferences[ordinal * 4], _outlierReferences[(ordinal * 4) + 1]) = (q[0], q[1]);
+        }
+        if (function.SelfTotalNs != function.TotalNs)
+        {
+            GroupSelfTimes(ordinal).CopyTo(run);
+            Kernels.Percentiles(run, [0.5, upper], q);
+            (_outlierReferences[(ordinal * 4) + 2], _outlierReferences[(ordinal * 4) + 3]) = (q[0], q[1]);
+        }
     }
 
     /// <summary>
