@@ -31,7 +31,7 @@ public static class FilterParser
     public const int MaxRegexLength = 1000;
 
     /// <summary>The match timeout regexes are validated with and that evaluation should use.</summary>
-    public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan RegexMatchTimeout = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Parses <paramref name="filter"/>; empty or whitespace-only text gives <see cref="AllNode"/>. Each node's

@@ -12,7 +12,7 @@ namespace TraceQuery.Filtering;
 internal static class FunctionNameMatcher
 {
     /// <summary>How long a regex may run on one name before the filter is refused.</summary>
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    public static readonly TimeSpan RegexTimeout = FilterParser.RegexMatchTimeout;
 
     /// <summary>
     /// Which functions of <paramref name="trace"/> (by ordinal, <see cref="ExecutionTrace.FunctionIds"/>) the name term
