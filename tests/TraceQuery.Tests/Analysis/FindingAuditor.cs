@@ -8,10 +8,11 @@ namespace TraceQuery.Tests.Analysis;
 
 /// <summary>
 /// The finding auditor: recomputes every figure a finding prints from the trace with its own straightforward
-/// computation (sorting, summing and counting over the trace's spans and events, not the analyzer's code), for every
-/// finding kind, and lists what does not hold: a figure whose value or text differs from its recomputation, a printed
-/// figure missing from the text, a number in the text that no figure accounts for, a ratio over a 0 base or over two
-/// different measures, and a self-time figure in a clause that does not say "self" or "itself".
+/// computation (sorting, summing and counting over the trace's spans, events, stack samples and, for a recovered ATF
+/// thread, its files' bytes — not the analyzer's code), for every finding kind, and lists what does not hold: a figure
+/// whose value or text differs from its recomputation, a printed figure missing from the text, a number in the text
+/// that no figure accounts for, a ratio over a 0 base, a ratio, sum, difference or larger-of over two different
+/// measures, and a self-time figure in a clause that does not say "self" or "itself".
 /// </summary>
 internal static partial class FindingAuditor
 {
@@ -137,11 +138,19 @@ internal static partial class FindingAuditor
                 case FigureBasis.Product:
                     return Operand(f.Left, "left") * Operand(f.Right, "right");
                 case FigureBasis.Sum:
-                    return Operand(f.Left, "left") + Operand(f.Right, "right");
                 case FigureBasis.Difference:
-                    return Operand(f.Left, "left") - Operand(f.Right, "right");
                 case FigureBasis.Larger:
-                    return Math.Max(Operand(f.Left, "left"), Operand(f.Right, "right"));
+                    {
+                        double left = Operand(f.Left, "left"), right = Operand(f.Right, "right");
+                        if (Group(figures[f.Left].Measure) != Group(figures[f.Right].Measure) || Group(figures[f.Left].Measure) != Group(f.Measure))
+                            problem = $"a {f.Basis} of a {figures[f.Left].Measure} and a {figures[f.Right].Measure} as a {f.Measure}";
+                        return f.Basis switch
+                        {
+                            FigureBasis.Sum => left + right,
+                            FigureBasis.Difference => left - right,
+                            _ => Math.Max(left, right),
+                        };
+                    }
                 case FigureBasis.OpenAtEnd:
                     return facts.NeverEnded(facts.Event(Evt(subject)));
                 case FigureBasis.EventsRecovered:

@@ -109,6 +109,9 @@ public sealed class FindingAuditorTests
         string report = string.Join("\n", FindingAuditor.Audit(trace, [bad]));
         StringAssert.Contains(report, "a ratio of a Duration over a SelfTime");
         StringAssert.Contains(report, "a ratio over a 0 base");
+        var sum = new FindingFigure("t", FigureMeasure.Duration, FigureBasis.Sum, 20, "20 ns") { Left = 0, Right = 1 };
+        StringAssert.Contains(string.Join("\n", FindingAuditor.Audit(trace, [bad with { Rationale = "20 ns and 0 ns in itself", Figures = [mixed, selfTime, sum] }])),
+            "a Sum of a Duration and a SelfTime as a Duration");
 
         // A number no figure accounts for, and a self time not called one.
         var unexplained = finding with { Rationale = finding.Rationale + " It ran 42 times." };
