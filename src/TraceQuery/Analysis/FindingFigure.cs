@@ -23,6 +23,12 @@ public enum FigureMeasure
 
     /// <summary>A call-stack depth or a number of stack frames.</summary>
     Depth,
+
+    /// <summary>A sum of stack-sample weights (sampled CPU or waiting time): neither a duration nor a self time of a call.</summary>
+    SampledTime,
+
+    /// <summary>A number of bytes (of a file the reader read or ignored).</summary>
+    Bytes,
 }
 
 /// <summary>
@@ -88,6 +94,60 @@ public enum FigureBasis
 
     /// <summary>The larger of figures Left and Right.</summary>
     Larger,
+
+    /// <summary>The number of calls on the thread of event Subject that never ended (neither their RETURN nor an unwinding EXCEPTION): the stack left open where the thread's events end.</summary>
+    OpenAtEnd,
+
+    /// <summary>The number of events of the thread of event Subject that the reader recovered from an index file without footer (its whole 32-byte events after the header).</summary>
+    EventsRecovered,
+
+    /// <summary>The bytes of the index file of the thread of event Subject that are neither header nor whole events (a cut event).</summary>
+    IndexBytesIgnored,
+
+    /// <summary>The bytes of the detail file of the thread of event Subject after its last whole record (a cut record).</summary>
+    DetailBytesIgnored,
+
+    /// <summary>The events of the thread of event Subject whose detail link points past the last whole detail record.</summary>
+    DetailLinksDropped,
+
+    /// <summary>The number of calls of function Subject that ended with an error status and raised no exception.</summary>
+    ErrorSpans,
+
+    /// <summary>Of the calls counted by <see cref="ErrorSpans"/>, those with a direct callee that failed (raised an exception or ended with an error status).</summary>
+    ErrorSpansAfterFailedCallee,
+
+    /// <summary>Of the EXCEPTION events counted by <see cref="SurvivedExceptions"/>, those whose call has a direct callee that failed.</summary>
+    ExceptionsAfterFailedCallee,
+
+    /// <summary>
+    /// The number of EXCEPTION events raised in function Subject that their thread survived: all but a thread's fatal
+    /// one (its last event, or its last but one when the throwing frame's RETURN follows and outer frames stay open).
+    /// </summary>
+    SurvivedExceptions,
+
+    /// <summary>The number of log records (spans) with the function name and the body of event Subject.</summary>
+    LogRecords,
+
+    /// <summary>
+    /// The CPU samples (Count) or their weight (SampledTime) in the scope: the whole trace, or with span Subject the
+    /// samples on its thread while it ran (start ≤ time &lt; end).
+    /// </summary>
+    SampledCpu,
+
+    /// <summary>The waiting samples (Count) or their weight (SampledTime) in the scope (see <see cref="SampledCpu"/>).</summary>
+    SampledWaiting,
+
+    /// <summary>The CPU samples (or their weight) in the scope whose leaf frame is function <see cref="FindingFigure.Frames"/>[0].</summary>
+    SampledLeaf,
+
+    /// <summary>The CPU samples (or their weight) in the scope with function <see cref="FindingFigure.Frames"/>[0] anywhere on the stack (once per sample).</summary>
+    SampledOnStack,
+
+    /// <summary>The CPU samples (or their weight) in the scope whose stack has Frames[0] directly calling Frames[1].</summary>
+    SampledUnder,
+
+    /// <summary>The CPU samples (or their weight) in the scope whose whole stack, root first, is <see cref="FindingFigure.Frames"/>.</summary>
+    SampledPath,
 }
 
 /// <summary>
@@ -112,6 +172,9 @@ public sealed record FindingFigure(string Name, FigureMeasure Measure, FigureBas
 
     /// <summary>Index in <see cref="Finding.Figures"/> of the second operand; -1 when none.</summary>
     public int Right { get; init; } = -1;
+
+    /// <summary>The function names a sampled basis is over (stack samples name functions, not ids): one function, a caller and its callee, or a whole stack root first.</summary>
+    public IReadOnlyList<string> Frames { get; init; } = [];
 
     /// <summary>False for an intermediate figure that the text does not print (an operand of a printed one).</summary>
     public bool Printed { get; init; } = true;

@@ -8,10 +8,11 @@ namespace TraceQuery.Tests.Analysis;
 
 /// <summary>
 /// The finding auditor: recomputes every figure a finding prints from the trace with its own straightforward
-/// computation (sorting, summing and counting over the trace's spans and events, not the analyzer's code), for every
-/// finding kind, and lists what does not hold: a figure whose value or text differs from its recomputation, a printed
-/// figure missing from the text, a number in the text that no figure accounts for, a ratio over a 0 base or over two
-/// different measures, and a self-time figure in a clause that does not say "self" or "itself".
+/// computation (sorting, summing and counting over the trace's spans, events, stack samples and, for a recovered ATF
+/// thread, its files' bytes — not the analyzer's code), for every finding kind, and lists what does not hold: a figure
+/// whose value or text differs from its recomputation, a printed figure missing from the text, a number in the text
+/// that no figure accounts for, a ratio over a 0 base, a ratio, sum, difference or larger-of over two different
+/// measures, and a self-time figure in a clause that does not say "self" or "itself".
 /// </summary>
 internal static partial class FindingAuditor
 {
@@ -55,14 +56,14 @@ internal static partial class FindingAuditor
     }
 
     private static bool Close(FigureMeasure measure, double actual, double expected) =>
-        measure is FigureMeasure.Count or FigureMeasure.Depth
+        measure is FigureMeasure.Count or FigureMeasure.Depth or FigureMeasure.Bytes
             ? Math.Abs(actual - expected) < 0.5
             : Math.Abs(actual - expected) <= 1 + (1e-9 * Math.Abs(expected));
 
     /// <summary>The printed form, written out here so that the auditor does not share the analyzer's renderer for ratios and shares.</summary>
     public static string Render(FigureMeasure measure, double value) => measure switch
     {
-        FigureMeasure.Count or FigureMeasure.Depth => TraceText.Count((long)Math.Round(value)),
+        FigureMeasure.Count or FigureMeasure.Depth or FigureMeasure.Bytes => TraceText.Count((long)Math.Round(value)),
         FigureMeasure.Ratio => value.ToString(value < 10 ? "0.#" : "0", CultureInfo.InvariantCulture) + "×",
         FigureMeasure.Share => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",
         _ => TraceText.Duration(value),
@@ -137,11 +138,45 @@ internal static partial class FindingAuditor
                 case FigureBasis.Product:
                     return Operand(f.Left, "left") * Operand(f.Right, "right");
                 case FigureBasis.Sum:
-                    return Operand(f.Left, "left") + Operand(f.Right, "right");
                 case FigureBasis.Difference:
-                    return Operand(f.Left, "left") - Operand(f.Right, "right");
                 case FigureBasis.Larger:
-                    return Math.Max(Operand(f.Left, "left"), Operand(f.Right, "right"));
+                    {
+                        double left = Operand(f.Left, "left"), right = Operand(f.Right, "right");
+                        if (Group(figures[f.Left].Measure) != Group(figures[f.Right].Measure) || Group(figures[f.Left].Measure) != Group(f.Measure))
+                            problem = $"a {f.Basis} of a {figures[f.Left].Measure} and a {figures[f.Right].Measure} as a {f.Measure}";
+                        return f.Basis switch
+                        {
+                            FigureBasis.Sum => left + right,
+                            FigureBasis.Difference => left - right,
+                            _ => Math.Max(left, right),
+                        };
+                    }
+                case FigureBasis.OpenAtEnd:
+                    return facts.NeverEnded(facts.Event(Evt(subject)));
+                case FigureBasis.EventsRecovered:
+                case FigureBasis.IndexBytesIgnored:
+                case FigureBasis.DetailBytesIgnored:
+                case FigureBasis.DetailLinksDropped:
+                    return AtfThreadFiles.Read(facts.Trace, Evt(subject).Thread).Get(f.Basis);
+                case FigureBasis.ErrorSpans:
+                    return facts.ErrorSpans(Function(subject)!.Value).Count;
+                case FigureBasis.ErrorSpansAfterFailedCallee:
+                    return facts.ErrorSpans(Function(subject)!.Value).Count(facts.HasFailedChild);
+                case FigureBasis.SurvivedExceptions:
+                    return facts.ExceptionEvents(Function(subject)!.Value).Count;
+                case FigureBasis.ExceptionsAfterFailedCallee:
+                    return facts.ExceptionEvents(Function(subject)!.Value).Count(e => facts.HasFailedChild(facts.Trace.Spans.SpanOfEvent[e]));
+                case FigureBasis.LogRecords:
+                    return facts.LogRecords(facts.Event(Evt(subject)));
+                case FigureBasis.SampledCpu:
+                case FigureBasis.SampledWaiting:
+                case FigureBasis.SampledLeaf:
+                case FigureBasis.SampledOnStack:
+                case FigureBasis.SampledUnder:
+                case FigureBasis.SampledPath:
+                    if (f.Measure is not (FigureMeasure.Count or FigureMeasure.SampledTime))
+                        throw new AuditException($"a sampled basis measured as {f.Measure}");
+                    return facts.Sampled(f.Basis, subject is null ? null : Span(subject), f.Frames, f.Measure == FigureMeasure.Count);
                 default:
                     problem = "a basis the auditor does not know: teach it before printing such a figure";
                     return f.Value;
@@ -164,7 +199,7 @@ internal static partial class FindingAuditor
     {
         FigureMeasure.Duration or FigureMeasure.Time => "wall",
         FigureMeasure.SelfTime => "self",
-        FigureMeasure.Count or FigureMeasure.Depth => "count",
+        FigureMeasure.Count or FigureMeasure.Depth or FigureMeasure.Bytes => "count",
         _ => measure.ToString(),
     };
 
@@ -224,6 +259,12 @@ internal static partial class FindingAuditor
             names.Add(trace.GetFunctionName(o));
             names.Add(trace.Symbols.GetModuleName(trace.FunctionIds[o]));
         }
+        foreach (var frame in trace.Samples.Frames)
+        {
+            names.Add(frame.Function);
+            if (frame.Module is { } module)
+                names.Add(module);
+        }
         foreach (string name in names.Where(n => n.Any(char.IsDigit)).Distinct().OrderByDescending(n => n.Length))
             text = text.Replace(name, " ", StringComparison.Ordinal);
         foreach (var f in finding.Figures.Select(f => f.Text).Distinct().OrderByDescending(t => t.Length))
@@ -245,6 +286,65 @@ internal static partial class FindingAuditor
     private static partial Regex Numbers();
 
     private sealed class AuditException(string message) : Exception(message);
+
+    /// <summary>
+    /// What an ATF thread's files hold, read here from their bytes (ATF.md): events as the whole 32-byte records after the
+    /// 64-byte index header (before the footer when there is one), the bytes left over, the whole detail records (stepped
+    /// by their length prefix) and the events whose <c>detail_seq</c> points past them.
+    /// </summary>
+    private sealed record AtfThreadFiles(long Events, long IndexBytesLeft, long DetailBytesLeft, long DanglingLinks)
+    {
+        private const int Header = 64, Footer = 64, EventSize = 32;
+
+        public double Get(FigureBasis basis) => basis switch
+        {
+            FigureBasis.EventsRecovered => Events,
+            FigureBasis.IndexBytesIgnored => IndexBytesLeft,
+            FigureBasis.DetailBytesIgnored => DetailBytesLeft,
+            _ => DanglingLinks,
+        };
+
+        public static AtfThreadFiles Read(ExecutionTrace trace, uint thread)
+        {
+            string? session = trace.Metadata.SourcePath;
+            string dir = session is null ? "" : Path.Combine(session, "thread_" + thread.ToString(CultureInfo.InvariantCulture));
+            string indexPath = Path.Combine(dir, "index.atf");
+            if (!File.Exists(indexPath))
+                throw new AuditException($"no ATF thread files to recompute from ({indexPath})");
+            byte[] index = File.ReadAllBytes(indexPath);
+            bool indexFooter = index.Length >= Header + Footer && index.AsSpan(index.Length - Footer, 4).SequenceEqual("2ITA"u8);
+            long body = Math.Max(0, index.Length - Header - (indexFooter ? Footer : 0));
+            long events = body / EventSize;
+
+            long records = 0, detailLeft = 0;
+            string detailPath = Path.Combine(dir, "detail.atf");
+            if (File.Exists(detailPath))
+            {
+                byte[] detail = File.ReadAllBytes(detailPath);
+                int at = Math.Min(Header, detail.Length);
+                while (detail.Length - at >= 24)
+                {
+                    if (detail.Length - at == Footer && detail.AsSpan(at, 4).SequenceEqual("2DTA"u8))
+                        break;
+                    int length = BitConverter.ToInt32(detail, at);
+                    if (length < 24 || length > detail.Length - at)
+                        break;
+                    records++;
+                    at += length;
+                }
+                bool footer = detail.Length - at == Footer && detail.AsSpan(at, 4).SequenceEqual("2DTA"u8);
+                detailLeft = footer ? 0 : detail.Length - at;
+            }
+            long dangling = 0;
+            for (long e = 0; e < events; e++)
+            {
+                uint seq = BitConverter.ToUInt32(index, (int)(Header + (e * EventSize) + 28));
+                if (seq != uint.MaxValue && seq >= records)
+                    dangling++;
+            }
+            return new AtfThreadFiles(events, body % EventSize, detailLeft, dangling);
+        }
+    }
 
     /// <summary>The trace's spans and events, as plain lists: durations, self times and calls per function, computed here.</summary>
     private sealed class TraceFacts
@@ -336,6 +436,171 @@ internal static partial class FindingAuditor
                     return e;
             }
             throw new AuditException($"no event {reference}");
+        }
+
+        /// <summary>Spans on the event's thread that never ended: no end event of their own (neither RETURN nor an unwinding EXCEPTION).</summary>
+        public int NeverEnded(int e)
+        {
+            var spans = Trace.Spans;
+            var thread = Trace.GetThreadOfEvent(e);
+            int count = 0;
+            for (int s = 0; s < spans.Count; s++)
+            {
+                int start = spans.StartEvents[s];
+                if (start >= thread.Start && start < thread.End && spans.GetEndEvent(s) < 0)
+                    count++;
+            }
+            return count;
+        }
+
+        private HashSet<int>? _failed;
+
+        /// <summary>Spans that failed: one an EXCEPTION event belongs to, or one whose CALL carries an error status.</summary>
+        private HashSet<int> Failed
+        {
+            get
+            {
+                if (_failed is null)
+                {
+                    _failed = [];
+                    for (int e = 0; e < Trace.EventCount; e++)
+                    {
+                        if (Trace.Kinds[e] == (byte)EventKind.Exception && Trace.Spans.SpanOfEvent[e] >= 0)
+                            _failed.Add(Trace.Spans.SpanOfEvent[e]);
+                    }
+                    for (int s = 0; s < Trace.Spans.Count; s++)
+                    {
+                        if (Trace.TryGetErrorStatus(Trace.Spans.StartEvents[s], out _))
+                            _failed.Add(s);
+                    }
+                }
+                return _failed;
+            }
+        }
+
+        private Dictionary<int, List<int>>? _children;
+
+        /// <summary>True when a direct child of span <paramref name="span"/> failed.</summary>
+        public bool HasFailedChild(int span)
+        {
+            if (_children is null)
+            {
+                _children = [];
+                for (int s = 0; s < Trace.Spans.Count; s++)
+                {
+                    int parent = Trace.Spans.Parents[s];
+                    if (parent < 0)
+                        continue;
+                    if (!_children.TryGetValue(parent, out var list))
+                        _children[parent] = list = [];
+                    list.Add(s);
+                }
+            }
+            return span >= 0 && _children.TryGetValue(span, out var kids) && kids.Any(Failed.Contains);
+        }
+
+        /// <summary>Spans of <paramref name="function"/> with an error status on their CALL and no EXCEPTION event of their own.</summary>
+        public List<int> ErrorSpans(ulong function)
+        {
+            var raised = new HashSet<int>();
+            for (int e = 0; e < Trace.EventCount; e++)
+            {
+                if (Trace.Kinds[e] == (byte)EventKind.Exception)
+                    raised.Add(Trace.Spans.SpanOfEvent[e]);
+            }
+            var list = new List<int>();
+            if (!_byFunction.TryGetValue(function, out var calls))
+                return list;
+            foreach (int s in calls)
+            {
+                if (Trace.TryGetErrorStatus(Trace.Spans.StartEvents[s], out _) && !raised.Contains(s))
+                    list.Add(s);
+            }
+            return list;
+        }
+
+        /// <summary>The EXCEPTION events raised in <paramref name="function"/> that their thread survived.</summary>
+        public List<int> ExceptionEvents(ulong function)
+        {
+            var fatal = new HashSet<int>();
+            foreach (var thread in Trace.Threads)
+            {
+                if (thread.Count == 0 || thread.Track != SpanTrack.Thread)
+                    continue;
+                int last = thread.End - 1;
+                if (Trace.Kinds[last] == (byte)EventKind.Exception)
+                {
+                    fatal.Add(last);
+                }
+                else if (thread.Count >= 2 && Trace.Kinds[last] == (byte)EventKind.Return && Trace.Kinds[last - 1] == (byte)EventKind.Exception
+                    && Trace.GetFunctionId(last) == Trace.GetFunctionId(last - 1) && Trace.Depths[last] == Trace.Depths[last - 1]
+                    && NeverEnded(last) > 0)
+                {
+                    fatal.Add(last - 1);
+                }
+            }
+            var list = new List<int>();
+            for (int e = 0; e < Trace.EventCount; e++)
+            {
+                if (Trace.Kinds[e] == (byte)EventKind.Exception && Trace.GetFunctionId(e) == function && !fatal.Contains(e))
+                    list.Add(e);
+            }
+            return list;
+        }
+
+        /// <summary>Spans whose CALL has the function name and the message (body) of event <paramref name="e"/>.</summary>
+        public int LogRecords(int e)
+        {
+            string name = Trace.Symbols.GetName(Trace.GetFunctionId(e));
+            string body = Trace.TryGetMessage(e, out string m) ? m : "";
+            int count = 0;
+            for (int s = 0; s < Trace.Spans.Count; s++)
+            {
+                int start = Trace.Spans.StartEvents[s];
+                if (Trace.Symbols.GetName(Trace.GetFunctionId(start)) == name && (Trace.TryGetMessage(start, out string other) ? other : "") == body)
+                    count++;
+            }
+            return count;
+        }
+
+        /// <summary>
+        /// Stack samples in the scope (all, or those on span <paramref name="span"/>'s thread while it ran) that the basis
+        /// selects, counted or weighed; each sample's stack is walked here from leaf to root.
+        /// </summary>
+        public double Sampled(FigureBasis basis, int? span, IReadOnlyList<string> frames, bool count)
+        {
+            var samples = Trace.Samples;
+            uint? thread = null;
+            long from = long.MinValue, to = long.MaxValue;
+            if (span is { } s)
+            {
+                thread = Trace.GetThreadOfEvent(Trace.Spans.StartEvents[s]).Id;
+                (from, to) = (Trace.Spans.GetStartTime(s), Trace.Spans.GetEndTime(s));
+            }
+            double total = 0;
+            for (int i = 0; i < samples.Count; i++)
+            {
+                if ((thread is { } t && samples.ThreadIds[i] != t) || samples.TimestampsNs[i] < from || samples.TimestampsNs[i] >= to)
+                    continue;
+                bool cpu = samples.IsCpu(i);
+                if (basis == FigureBasis.SampledWaiting ? cpu : !cpu)
+                    continue;
+                var stack = new List<string>(); // root first
+                for (int x = samples.Stacks[i]; x >= 0; x = samples.GetStackParent(x))
+                    stack.Insert(0, samples.Frames[samples.GetStackFrame(x)].Function);
+                bool selected = basis switch
+                {
+                    FigureBasis.SampledCpu or FigureBasis.SampledWaiting => true,
+                    FigureBasis.SampledLeaf => stack.Count > 0 && stack[^1] == frames[0],
+                    FigureBasis.SampledOnStack => stack.Contains(frames[0]),
+                    FigureBasis.SampledUnder => Enumerable.Range(1, Math.Max(0, stack.Count - 1)).Any(k => stack[k - 1] == frames[0] && stack[k] == frames[1]),
+                    FigureBasis.SampledPath => stack.SequenceEqual(frames),
+                    _ => throw new AuditException($"not a sampled basis: {basis}"),
+                };
+                if (selected)
+                    total += count ? 1 : samples.WeightsNs[i];
+            }
+            return total;
         }
 
         /// <summary>Spans on the event's thread that started at or before it and had not returned before it.</summary>

@@ -4,6 +4,7 @@ using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Generation;
 using TraceQuery.Model;
+using TraceQuery.NetTrace;
 using TraceQuery.Summaries;
 using TraceQuery.Tests.Infrastructure;
 
@@ -35,7 +36,22 @@ public sealed class FindingAuditorTests
                 sources.Add(["real:(real-traces folder missing)"]);
             }
             sources.AddRange(new[] { "finalized", "crash-at-stop", "killed-while-tracing" }.Select(s => new object[] { "atf:" + s }));
-            sources.Add(["sample:indexer"]);
+            foreach (string dir in Directory.GetDirectories(Path.Combine(TestPaths.RepositoryRoot, "samples")).Order(StringComparer.Ordinal))
+                sources.Add(["sample:" + Path.GetFileName(dir)]);
+            foreach (string folder in new[] { "nettrace", "cpuprofile", "perfetto", "chrome", "otlp" })
+            {
+                foreach (string file in Directory.GetFiles(Path.Combine(TestPaths.Fixtures, folder)).Order(StringComparer.Ordinal))
+                {
+                    if (Path.GetExtension(file) is ".nettrace" or ".cpuprofile" or ".gz" or ".json" or ".jsonl" && !file.EndsWith("facts.json", StringComparison.Ordinal))
+                        sources.Add(["fixture:" + folder + "/" + Path.GetFileName(file)]);
+                }
+            }
+            string sharedPerfetto = Path.GetFullPath(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "fixtures", "perfetto"));
+            if (Directory.Exists(sharedPerfetto))
+            {
+                foreach (string file in Directory.GetFiles(sharedPerfetto, "*.pftrace").Order(StringComparer.Ordinal))
+                    sources.Add(["shared-perfetto:" + Path.GetFileName(file)]);
+            }
             sources.AddRange(GoldenTraces.Names.Select(n => new object[] { "generated:" + n[0] }));
             sources.Add(["generated:all"]);
             return sources;
@@ -50,6 +66,9 @@ public sealed class FindingAuditorTests
             "real" => TraceFile.Open(Path.Combine(TestPaths.RealTraces, name)),
             "atf" => AtfReader.Open(Path.Combine(TestPaths.OriginalWriterSessionsRoot, name)),
             "sample" => AtfReader.Open(Path.Combine(TestPaths.RepositoryRoot, "samples", name)),
+            "fixture" when name.EndsWith(".nettrace", StringComparison.Ordinal) => NetTraceFile.Open(Path.Combine(TestPaths.Fixtures, name)),
+            "fixture" => TraceFile.Open(Path.Combine(TestPaths.Fixtures, name)),
+            "shared-perfetto" => TraceFile.Open(Path.Combine(TestPaths.RepositoryRoot, "..", "shared", "fixtures", "perfetto", name)),
             _ when name == "all" => TraceGenerator.Generate(60_000, new TraceGeneratorOptions { Threads = 4, Seed = 7, Anomalies = TraceAnomalies.All }),
             _ => GoldenTraces.Create(name),
         };
@@ -63,19 +82,11 @@ public sealed class FindingAuditorTests
         var analysis = new Analyzer().Analyze(trace);
         foreach (var f in analysis.Findings)
             TestContext.WriteLine(NarrativeBuilder.Render(f));
-        var audited = analysis.Findings.Where(f => !NotYetAudited.Contains(f.Kind)).ToList();
-        var failures = FindingAuditor.Audit(trace, audited);
+        var failures = FindingAuditor.Audit(trace, analysis.Findings);
         Assert.AreEqual("", string.Join("\n", failures));
-        foreach (var finding in audited)
+        foreach (var finding in analysis.Findings)
             Assert.IsTrue(finding.Figures.Count > 0, $"{finding.Title}: prints no figure");
     }
-
-    /// <summary>
-    /// Finding kinds whose detectors do not record their figures yet, so the audit cannot recompute them: the
-    /// abrupt-end crash and error-status/log findings (issue 21's crash and error work) and the sampled hot spots
-    /// (issue 22) were written beside the auditor. The list only shrinks; see CHANGELOG "Known gaps".
-    /// </summary>
-    private static readonly FindingKind[] NotYetAudited = [FindingKind.Crash, FindingKind.Error, FindingKind.SampledHotSpot];
 
     [TestMethod]
     public void Audit_FindingThatDoesNotAddUp_ThenEveryKindOfFaultIsReported()
@@ -98,6 +109,9 @@ public sealed class FindingAuditorTests
         string report = string.Join("\n", FindingAuditor.Audit(trace, [bad]));
         StringAssert.Contains(report, "a ratio of a Duration over a SelfTime");
         StringAssert.Contains(report, "a ratio over a 0 base");
+        var sum = new FindingFigure("t", FigureMeasure.Duration, FigureBasis.Sum, 20, "20 ns") { Left = 0, Right = 1 };
+        StringAssert.Contains(string.Join("\n", FindingAuditor.Audit(trace, [bad with { Rationale = "20 ns and 0 ns in itself", Figures = [mixed, selfTime, sum] }])),
+            "a Sum of a Duration and a SelfTime as a Duration");
 
         // A number no figure accounts for, and a self time not called one.
         var unexplained = finding with { Rationale = finding.Rationale + " It ran 42 times." };
@@ -107,6 +121,54 @@ public sealed class FindingAuditorTests
         var unlabelled = finding with { Title = "x", Rationale = $"The call took {self.Text}.", Figures = [self] };
         if (trace.Spans.Parents.IndexOf(0) < 0) // span 0 has no child: its self time is its duration
             StringAssert.Contains(string.Join("\n", FindingAuditor.Audit(trace, [unlabelled])), "does not say self time");
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="finding"/> with figure <paramref name="name"/> off (a count one more, a time 10% more; text
+    /// re-rendered), so that only the recomputation can catch it.
+    /// </summary>
+    private static Finding OneOff(Finding finding, string name)
+    {
+        var figures = finding.Figures.ToList();
+        int i = figures.FindIndex(f => f.Name == name);
+        Assert.IsTrue(i >= 0, $"{finding.Title}: no figure '{name}' in {string.Join(", ", figures.Select(f => f.Name))}");
+        var figure = figures[i];
+        double off = figure.Measure is FigureMeasure.Count or FigureMeasure.Depth or FigureMeasure.Bytes ? figure.Value + 1 : (figure.Value * 1.1) + 1_000;
+        figures[i] = figure with { Value = off, Text = FindingAuditor.Render(figure.Measure, off) };
+        return finding with { Figures = figures };
+    }
+
+    [TestMethod]
+    public void Audit_CrashFiguresOfAKilledWriter_ThenRecomputedFromTheThreadsFiles()
+    {
+        using var trace = AtfReader.Open(Path.Combine(TestPaths.OriginalWriterSessionsRoot, "crash-at-stop"));
+        var crash = new Analyzer().Analyze(trace).Findings.Single(f => f.Kind == FindingKind.Crash);
+        Assert.AreEqual(0, FindingAuditor.Audit(trace, [crash]).Count, string.Join("\n", FindingAuditor.Audit(trace, [crash])));
+
+        // The fixture's ground truth (README: 2,046 events on disk, 40 bytes of a cut record after 106, 3 dangling links; 2 open frames).
+        double Figure(string name) => crash.Figures.Single(f => f.Name == name).Value;
+        Assert.AreEqual(2_046d, Figure("events recovered"));
+        Assert.AreEqual(40d, Figure("detail bytes ignored"));
+        Assert.AreEqual(3d, Figure("detail links dropped"));
+        Assert.AreEqual(2d, Figure("open frames"));
+        foreach (string name in new[] { "events recovered", "detail bytes ignored", "detail links dropped", "open frames", "stops at", "last exception" })
+            StringAssert.Contains(string.Join("\n", FindingAuditor.Audit(trace, [OneOff(crash, name)])), "recomputed", name);
+    }
+
+    [TestMethod]
+    public void Audit_ErrorAndSampledFindingsOneOff_ThenReported()
+    {
+        using var errors = TraceFile.Open(Path.Combine(TestPaths.Fixtures, "chrome", "errors.json"));
+        var error = new Analyzer().Analyze(errors).Findings.First(f => f.Kind == FindingKind.Error);
+        Assert.AreEqual(1d, error.Figures.Single(f => f.Name == "spans").Value);
+        StringAssert.Contains(string.Join("\n", FindingAuditor.Audit(errors, [OneOff(error, "spans")])), "recomputed");
+
+        using var profile = TraceFile.Open(Path.Combine(TestPaths.Fixtures, "cpuprofile", "node20-json-parse.cpuprofile"));
+        var sampled = new Analyzer().Analyze(profile).Findings.Where(f => f.Kind == FindingKind.SampledHotSpot).ToList();
+        Assert.IsTrue(sampled.Count > 0);
+        Assert.AreEqual(0, FindingAuditor.Audit(profile, sampled).Count, string.Join("\n", FindingAuditor.Audit(profile, sampled)));
+        foreach (string name in new[] { "sampled CPU", "self", "self samples", "total samples", "total", "heaviest path" })
+            StringAssert.Contains(string.Join("\n", FindingAuditor.Audit(profile, [OneOff(sampled[0], name)])), "recomputed", name);
     }
 
     [TestMethod]

@@ -75,7 +75,7 @@ internal static class CrashDetector
             evidence.AddRange(events.Take(options.Exemplars).Select(e => EvidenceRef.ForEvent(trace.GetEventRef(e))));
             evidence.AddRange(events.Take(options.Exemplars).Select(e => spans.SpanOfEvent[e]).Where(s => s >= 0).Distinct().Select(EvidenceRef.ForSpan));
             var f = new FigureSet();
-            var raised = f.Add("exceptions", FigureMeasure.Count, FigureBasis.Exceptions, events.Count, EvidenceRef.ForFunction(fn));
+            var raised = f.Add("exceptions", FigureMeasure.Count, FigureBasis.SurvivedExceptions, events.Count, EvidenceRef.ForFunction(fn));
             var first = f.Add("first", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[events[0]] - trace.TimeStartNs, EvidenceRef.ForEvent(trace.GetEventRef(events[0])));
             findings.Add(new Finding(
                 FindingKind.Exception,
@@ -86,8 +86,8 @@ internal static class CrashDetector
                 + (laterStopped.Count == 0 ? $"the thread{(threads.Count == 1 ? "" : "s")} went on afterwards. "
                     : $"execution went on after each, but thread{(laterStopped.Count == 1 ? "" : "s")} {string.Join(", ", laterStopped)} later stopped abruptly (see the crash finding). ")
                 + $"First at {first}."
-                + (followed == 0 ? "" : followed == events.Count ? " Each followed a callee that failed first, so the root cause is below it."
-                    : $" {Count(followed)} of them followed a callee that failed first.")
+                + Followed(followed == 0 ? null : f.Add("after a failed callee", FigureMeasure.Count, FigureBasis.ExceptionsAfterFailedCallee, followed,
+                    EvidenceRef.ForFunction(fn), printed: followed < events.Count), events.Count)
                 + FirstMessages(trace, events, options.Exemplars),
                 evidence,
                 fn,
@@ -96,6 +96,14 @@ internal static class CrashDetector
         }
         return findings;
     }
+
+    /// <summary>The sentence on failures that followed a failed callee (<paramref name="followed"/> of <paramref name="count"/>); empty when none did.</summary>
+    internal static string Followed(Figure? followed, int count) => followed switch
+    {
+        null => "",
+        { Value: var v } when v >= count => " Each followed a callee that failed first, so the root cause is below it.",
+        { } some => $" {some} of them followed a callee that failed first.",
+    };
 
     /// <summary>True when a selection includes any span of <paramref name="thread"/> (a filtered analysis reports only the threads it touches).</summary>
     private static bool AnyIncluded(SpanStatistics stats, CallSpans spans, TraceThread thread)
@@ -135,31 +143,50 @@ internal static class CrashDetector
         int last = thread.End - 1;
         string path = string.Join(" > ", open.Select(s => Name(trace, trace.GetFunctionId(spans.StartEvents[s]))));
         ulong culprit = fatal >= 0 ? trace.GetFunctionId(fatal) : open.Count > 0 ? trace.GetFunctionId(spans.StartEvents[open[^1]]) : trace.GetFunctionId(last);
-        string at = Duration(trace.Timestamps[last] - trace.TimeStartNs);
-        long before = trace.TimeEndNs - thread.TimeEndNs;
+        var lastEvent = trace.GetEventRef(last);
+        var f = new FigureSet();
         var text = new System.Text.StringBuilder();
         string label = "thread " + thread.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (fatal >= 0)
         {
-            text.Append($"Thread {thread.Id} {(fatal == last ? "ends with" : "died of")} an EXCEPTION raised in {Name(trace, culprit)} at depth {trace.Depths[fatal]}, "
-                + $"{Duration(trace.Timestamps[fatal] - trace.TimeStartNs)} into the trace"
+            var fatalEvent = trace.GetEventRef(fatal);
+            var depth = f.Event("depth", FigureMeasure.Depth, FigureBasis.EventDepth, trace.Depths[fatal], fatalEvent);
+            var when = f.Event("raised at", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[fatal] - trace.TimeStartNs, fatalEvent);
+            text.Append($"Thread {thread.Id} {(fatal == last ? "ends with" : "died of")} an EXCEPTION raised in {Name(trace, culprit)} at depth {depth}, "
+                + $"{when} into the trace"
                 + (fatal == last ? "; nothing after it returned." : $"; after it only the throwing frame returned and the thread's events end."));
             if (trace.TryGetMessage(fatal, out string message))
                 text.Append($" Exception: {TextFormat.Message(message)}.");
         }
         else
         {
-            text.Append($"The recording of thread {thread.Id} stops at {at} into the trace"
-                + (before > 0 ? $", {Duration(before)} before the trace ends" : "")
+            var stops = f.Event("stops at", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[last] - trace.TimeStartNs, lastEvent);
+            var length = f.TraceLength(trace.TimeEndNs - trace.TimeStartNs, printed: false);
+            string before = "";
+            if (trace.TimeEndNs > thread.TimeEndNs)
+                before = $", {f.Combine("before the end", FigureMeasure.Duration, FigureBasis.Difference, length, stops)} before the trace ends";
+            text.Append($"The recording of thread {thread.Id} stops at {stops} into the trace" + before
                 + (cut ? ", without the footer a finished thread writes (the writer was killed or never finalized it)." : "."));
         }
-        text.Append(open.Count == 0 ? " No frame was open." : $" Open stack ({Count(open.Count)} frame{(open.Count == 1 ? "" : "s")}, outermost first): {path}.");
+        if (open.Count == 0)
+        {
+            text.Append(" No frame was open.");
+        }
+        else
+        {
+            // A thread that died of its last EXCEPTION: the frames that exception unwound; otherwise the calls that never ended.
+            var frames = fatal == last
+                ? f.Event("open frames", FigureMeasure.Depth, FigureBasis.OpenFrames, open.Count, lastEvent)
+                : f.Event("open frames", FigureMeasure.Depth, FigureBasis.OpenAtEnd, open.Count, lastEvent);
+            text.Append($" Open stack ({frames} frame{(open.Count == 1 ? "" : "s")}, outermost first): {path}.");
+        }
         if (fatal < 0 && lastException >= 0)
         {
-            text.Append($" Last exception: {Name(trace, trace.GetFunctionId(lastException))} at {Duration(trace.Timestamps[lastException] - trace.TimeStartNs)}");
+            var when = f.Event("last exception", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[lastException] - trace.TimeStartNs, trace.GetEventRef(lastException));
+            text.Append($" Last exception: {Name(trace, trace.GetFunctionId(lastException))} at {when}");
             text.Append(trace.TryGetMessage(lastException, out string lastMessage) ? $" ({TextFormat.Message(lastMessage)})." : ".");
         }
-        string lost = Lost(thread.Recovery);
+        string lost = Lost(thread.Recovery, f, lastEvent);
         if (lost.Length > 0)
             text.Append(" Recovery: ").Append(lost).Append('.');
 
@@ -176,23 +203,24 @@ internal static class CrashDetector
             : $"Recording of {label} stopped abruptly" + (open.Count > 0 ? $" inside {Name(trace, culprit)}" : "");
         // A death by exception outranks a cut recording; deeper open stacks say more.
         return new Finding(FindingKind.Crash, Severity.Critical, title, text.ToString(), evidence, culprit,
-            Score: (fatal >= 0 ? 2_000_000 : 1_000_000) + open.Count);
+            Score: (fatal >= 0 ? 2_000_000 : 1_000_000) + open.Count)
+        { Figures = f.Figures };
     }
 
-    /// <summary>What the reader recovered and dropped for a thread, in words; empty for a clean thread.</summary>
-    private static string Lost(ThreadRecovery r)
+    /// <summary>What the reader recovered and dropped for a thread, in words, each number a figure over the thread's files; empty for a clean thread.</summary>
+    private static string Lost(ThreadRecovery r, FigureSet f, EventRef thread)
     {
         var parts = new List<string>();
         if (r.IndexEmptyFile)
-            parts.Add("index.atf is 0 bytes (nothing reached the disk)");
+            parts.Add("index.atf is empty (nothing reached the disk)");
         else if (!r.IndexFinalized)
-            parts.Add($"{Count(r.EventsRecovered)} events recovered from an index without footer (events still in the writer's buffer, up to 128, are lost)");
+            parts.Add($"{f.Event("events recovered", FigureMeasure.Count, FigureBasis.EventsRecovered, r.EventsRecovered, thread)} events recovered from an index without footer (the events still in the writer's buffer are lost)");
         if (r.IndexBytesIgnored > 0)
-            parts.Add($"{Count(r.IndexBytesIgnored)} index bytes ignored");
+            parts.Add($"{f.Event("index bytes ignored", FigureMeasure.Bytes, FigureBasis.IndexBytesIgnored, r.IndexBytesIgnored, thread)} index bytes ignored");
         if (r.DetailBytesIgnored > 0)
-            parts.Add($"{Count(r.DetailBytesIgnored)} bytes of a cut detail record ignored");
+            parts.Add($"{f.Event("detail bytes ignored", FigureMeasure.Bytes, FigureBasis.DetailBytesIgnored, r.DetailBytesIgnored, thread)} bytes of a cut detail record ignored");
         if (r.DetailLinksDropped > 0)
-            parts.Add($"{Count(r.DetailLinksDropped)} detail links dropped");
+            parts.Add($"{f.Event("detail links dropped", FigureMeasure.Count, FigureBasis.DetailLinksDropped, r.DetailLinksDropped, thread)} detail links dropped");
         return string.Join(", ", parts);
     }
 

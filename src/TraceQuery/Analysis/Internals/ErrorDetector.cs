@@ -51,20 +51,23 @@ internal static class ErrorDetector
                 var evidence = new List<EvidenceRef> { EvidenceRef.ForFunction(fn) };
                 evidence.AddRange(list.Take(options.Exemplars).Select(EvidenceRef.ForSpan));
                 string first = messages.Count > 0 ? ": " + TextFormat.Message(messages[0]) : "";
+                var f = new FigureSet();
+                var count = f.Add("spans", FigureMeasure.Count, FigureBasis.ErrorSpans, list.Count, EvidenceRef.ForFunction(fn));
+                var after = followed == 0 ? (Figure?)null
+                    : f.Add("after a failed callee", FigureMeasure.Count, FigureBasis.ErrorSpansAfterFailedCallee, followed, EvidenceRef.ForFunction(fn), printed: followed < list.Count);
                 findings.Add(new Finding(
                     FindingKind.Error,
                     Severity.Medium,
-                    $"{Name(trace, fn)} ended with error status{first}" + (list.Count > 1 ? $" ({Count(list.Count)} spans)" : ""),
-                    $"{Count(list.Count)} span{(list.Count == 1 ? "" : "s")} of {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) on thread{(threads.Count == 1 ? "" : "s")} "
+                    $"{Name(trace, fn)} ended with error status{first}" + (list.Count > 1 ? $" ({count} spans)" : ""),
+                    $"{count} span{(list.Count == 1 ? "" : "s")} of {Name(trace, fn)} ({trace.Symbols.GetModuleName(fn)}) on thread{(threads.Count == 1 ? "" : "s")} "
                     + $"{string.Join(", ", threads)} ended with error status"
                     + (messages.Count == 0 ? " (no message)." : ": " + string.Join("; ", messages.Select(m => TextFormat.Message(m))) + ".")
-                    + (followed == 0 ? "" : followed == list.Count
-                        ? " Each followed a callee that failed first, so the root cause is below it."
-                        : $" {Count(followed)} of them followed a callee that failed first."),
+                    + CrashDetector.Followed(after, list.Count),
                     evidence,
                     fn,
                     // Root causes (no failed callee) rank before the callers they failed.
-                    Score: RootCauseScore(own, list.Count)));
+                    Score: RootCauseScore(own, list.Count))
+                { Figures = f.Figures });
             }
         }
 
@@ -88,6 +91,12 @@ internal static class ErrorDetector
         foreach (var ((rank, body), list) in logs)
         {
             int e = spans.StartEvents[list[0]];
+            foreach (int s in list)
+            {
+                int start = spans.StartEvents[s];
+                if (trace.Timestamps[start] < trace.Timestamps[e])
+                    e = start; // the first record in time
+            }
             ulong fn = trace.GetFunctionId(e);
             string severity = rank == 0 ? "FATAL" : "ERROR";
             var owners = list.Select(s => spans.Parents[s]).Where(p => p >= 0).Distinct().ToList();
@@ -95,15 +104,20 @@ internal static class ErrorDetector
             evidence.AddRange(owners.Take(options.Exemplars).Select(EvidenceRef.ForSpan));
             string where = owners.Count == 0 ? ""
                 : $" in span{(owners.Count == 1 ? "" : "s")} {string.Join(", ", owners.Take(options.Exemplars).Select(p => Name(trace, trace.GetFunctionId(spans.StartEvents[p])) + " span:" + p))}";
+            var figures = new FigureSet();
+            var eventRef = trace.GetEventRef(e);
+            var records = figures.Event("records", FigureMeasure.Count, FigureBasis.LogRecords, list.Count, eventRef);
+            var firstAt = figures.Event("first", FigureMeasure.Time, FigureBasis.EventTime, trace.Timestamps[e] - trace.TimeStartNs, eventRef);
             findings.Add(new Finding(
                 FindingKind.Error,
                 rank == 0 ? Severity.High : Severity.Medium,
                 $"{severity} log from {trace.Symbols.GetModuleName(fn)}: {(body.Length == 0 ? "(no body)" : TextFormat.Message(body))}",
-                $"{Count(list.Count)} log record{(list.Count == 1 ? "" : "s")} at {severity}{where}, first at "
-                + $"{Duration(trace.Timestamps[e] - trace.TimeStartNs)}: {(body.Length == 0 ? "(no body)" : TextFormat.Message(body))}.",
+                $"{records} log record{(list.Count == 1 ? "" : "s")} at {severity}{where}, first at "
+                + $"{firstAt}: {(body.Length == 0 ? "(no body)" : TextFormat.Message(body))}.",
                 evidence,
                 fn,
-                Score: 500 + list.Count));
+                Score: 500 + list.Count)
+            { Figures = figures.Figures });
         }
         return findings;
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TraceQuery.Model;
 using TraceQuery.Text;
 
 namespace TraceQuery.Analysis.Internals;
@@ -22,14 +23,14 @@ internal sealed class FigureSet
     /// <summary>The printed form of a value of <paramref name="measure"/>.</summary>
     public static string Render(FigureMeasure measure, double value) => measure switch
     {
-        FigureMeasure.Count or FigureMeasure.Depth => TraceText.Count((long)Math.Round(value)),
+        FigureMeasure.Count or FigureMeasure.Depth or FigureMeasure.Bytes => TraceText.Count((long)Math.Round(value)),
         FigureMeasure.Ratio => value.ToString(value < 10 ? "0.#" : "0", CultureInfo.InvariantCulture) + "×",
         FigureMeasure.Share => (value * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%",
         _ => TraceText.Duration(value),
     };
 
     public Figure Add(string name, FigureMeasure measure, FigureBasis basis, double value, EvidenceRef? subject = null,
-        double argument = 0, Figure? left = null, Figure? right = null, bool printed = true)
+        double argument = 0, Figure? left = null, Figure? right = null, bool printed = true, IReadOnlyList<string>? frames = null)
     {
         string text = Render(measure, value);
         _figures.Add(new FindingFigure(name, measure, basis, value, text)
@@ -39,6 +40,7 @@ internal sealed class FigureSet
             Left = left?.Index ?? -1,
             Right = right?.Index ?? -1,
             Printed = printed,
+            Frames = frames ?? [],
         });
         return new Figure(_figures.Count - 1, value, text);
     }
@@ -80,6 +82,14 @@ internal sealed class FigureSet
         };
         return Add(name, measure, basis, value, left: left, right: right, printed: printed);
     }
+
+    /// <summary>A figure over one event of the trace (its time, depth, or the thread it ends).</summary>
+    public Figure Event(string name, FigureMeasure measure, FigureBasis basis, double value, EventRef at, bool printed = true) =>
+        Add(name, measure, basis, value, EvidenceRef.ForEvent(at), printed: printed);
+
+    /// <summary>A figure over stack samples: the whole trace's, or (with <paramref name="span"/>) those on its thread while it ran.</summary>
+    public Figure Sampled(string name, FigureMeasure measure, FigureBasis basis, long value, int? span = null, IReadOnlyList<string>? frames = null, bool printed = true) =>
+        Add(name, measure, basis, value, span is { } s ? EvidenceRef.ForSpan(s) : null, printed: printed, frames: frames);
 
     private static EvidenceRef? Fn(ulong? function) => function is { } f ? EvidenceRef.ForFunction(f) : null;
 }

@@ -93,7 +93,7 @@ internal static class OutlierDetector
             var spread = f.Combine($"{upperName} plus the gap", measure, FigureBasis.Sum, high, gap);
             var factor = f.Setting("factor", FigureMeasure.Ratio, options.OutlierFactor);
             var times = f.Combine("factor times the p50", measure, FigureBasis.Product, factor, median);
-            var floor = f.Setting("minimum excess", FigureMeasure.Duration, options.OutlierMinimumExcessNs);
+            var floor = f.Setting("minimum excess", measure, options.OutlierMinimumExcessNs); // a floor on the scale it is added to
             var floored = f.Combine("p50 plus the minimum excess", measure, FigureBasis.Sum, median, floor);
             var larger = f.Combine("larger of the first two", measure, FigureBasis.Larger, spread, times, printed: false);
             var limit = f.Combine("threshold", measure, FigureBasis.Larger, larger, floored);

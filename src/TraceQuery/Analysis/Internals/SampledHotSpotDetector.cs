@@ -36,25 +36,33 @@ internal static class SampledHotSpotDetector
                 }
             }
             string? caller = heaviest is { Frames.Count: >= 2 } ? heaviest.Frames[^2] : null;
+            var fig = new FigureSet();
+            var cpu = fig.Sampled("sampled CPU", FigureMeasure.SampledTime, FigureBasis.SampledCpu, profile.CpuNs);
+            var self = fig.Sampled("self", FigureMeasure.SampledTime, FigureBasis.SampledLeaf, f.SelfNs, frames: [f.Name]);
+            var selfShare = fig.Quotient("share", FigureMeasure.Share, self, cpu)!.Value;
             string title;
             if (caller is not null && caller != f.Name)
             {
-                double under = (double)profile.WeightUnder(caller, f.Name) / profile.CpuNs;
-                title = $"{Percent(under)} of sampled CPU under {caller} > {f.Name} ({Percent(share)} in {f.Name} itself)";
+                var under = fig.Sampled("under caller", FigureMeasure.SampledTime, FigureBasis.SampledUnder, profile.WeightUnder(caller, f.Name), frames: [caller, f.Name], printed: false);
+                title = $"{fig.Quotient("share under caller", FigureMeasure.Share, under, cpu)} of sampled CPU under {caller} > {f.Name} ({selfShare} in {f.Name} itself)";
             }
             else
             {
-                title = $"{Percent(share)} of sampled CPU in {f.Name} itself";
+                title = $"{selfShare} of sampled CPU in {f.Name} itself";
             }
             string where = f.Module is { } module ? $"{f.Name} ({module})" : f.Name;
-            string rationale = $"{where} was the leaf of {Count(f.SelfSamples)} CPU samples ({Duration(f.SelfNs)} self of {Duration(profile.CpuNs)} sampled CPU) "
-                + $"and on the stack of {Count(f.TotalSamples)} ({Duration(f.TotalNs)} total)";
+            var selfSamples = fig.Sampled("self samples", FigureMeasure.Count, FigureBasis.SampledLeaf, f.SelfSamples, frames: [f.Name]);
+            var totalSamples = fig.Sampled("total samples", FigureMeasure.Count, FigureBasis.SampledOnStack, f.TotalSamples, frames: [f.Name]);
+            var total = fig.Sampled("total", FigureMeasure.SampledTime, FigureBasis.SampledOnStack, f.TotalNs, frames: [f.Name]);
+            string rationale = $"{where} was the leaf of {selfSamples} CPU sample{(f.SelfSamples == 1 ? "" : "s")} ({self} self of {cpu} sampled CPU) "
+                + $"and on the stack of {totalSamples} ({total} total)";
             if (heaviest is not null)
-                rationale += $"; heaviest path {string.Join(" > ", Tail(heaviest.Frames, 6))} ({Duration(heaviest.WeightNs)})";
+                rationale += $"; heaviest path {string.Join(" > ", Tail(heaviest.Frames, 6))} ({fig.Sampled("heaviest path", FigureMeasure.SampledTime, FigureBasis.SampledPath, heaviest.WeightNs, frames: heaviest.Frames)})";
             rationale += profile.WaitingSamples > 0
-                ? $". {Count(profile.WaitingSamples)} waiting samples ({Duration(profile.WaitingNs)}) are not counted as CPU."
+                ? $". {fig.Sampled("waiting samples", FigureMeasure.Count, FigureBasis.SampledWaiting, profile.WaitingSamples)} waiting sample{(profile.WaitingSamples == 1 ? "" : "s")} "
+                    + $"({fig.Sampled("waiting", FigureMeasure.SampledTime, FigureBasis.SampledWaiting, profile.WaitingNs)}) are not counted as CPU."
                 : ".";
-            yield return new Finding(FindingKind.SampledHotSpot, Severity.Info, title, rationale, Evidence(heaviest), null, share);
+            yield return new Finding(FindingKind.SampledHotSpot, Severity.Info, title, rationale, Evidence(heaviest), null, share) { Figures = fig.Figures };
         }
     }
 

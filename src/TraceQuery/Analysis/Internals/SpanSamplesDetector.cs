@@ -55,16 +55,28 @@ internal static class SpanSamplesDetector
             ulong functionId = trace.GetFunctionId(spans.StartEvents[s]);
             string name = Name(trace, functionId);
             var heaviest = profile.Paths[0];
-            string waiting = profile.WaitingSamples > 0 ? $"; {Count(profile.WaitingSamples)} waiting samples ({Duration(profile.WaitingNs)}) are not CPU" : "";
+            var fig = new FigureSet();
+            var length = fig.Span("duration", FigureMeasure.Duration, s, durationsCopy[s]);
+            var cpu = fig.Sampled("sampled CPU", FigureMeasure.SampledTime, FigureBasis.SampledCpu, profile.CpuNs, s);
+            var self = fig.Sampled("leaf", FigureMeasure.SampledTime, FigureBasis.SampledLeaf, top.SelfNs, s, [top.Name]);
+            var topShare = fig.Quotient("share", FigureMeasure.Share, self, cpu)!.Value;
+            var cpuSamples = fig.Sampled("CPU samples", FigureMeasure.Count, FigureBasis.SampledCpu, profile.CpuSamples, s);
+            string waiting = profile.WaitingSamples > 0
+                ? $"; {fig.Sampled("waiting samples", FigureMeasure.Count, FigureBasis.SampledWaiting, profile.WaitingSamples, s)} waiting sample{(profile.WaitingSamples == 1 ? "" : "s")} "
+                    + $"({fig.Sampled("waiting", FigureMeasure.SampledTime, FigureBasis.SampledWaiting, profile.WaitingNs, s)}) are not CPU"
+                : "";
+            var total = fig.Sampled("on the stack", FigureMeasure.SampledTime, FigureBasis.SampledOnStack, top.TotalNs, s, [top.Name]);
+            var path = fig.Sampled("heaviest path", FigureMeasure.SampledTime, FigureBasis.SampledPath, heaviest.WeightNs, s, heaviest.Frames);
             yield return new Finding(
                 FindingKind.SampledHotSpot,
                 Severity.Info,
-                $"Inside {name} ({Duration(durationsCopy[s])}): {Percent(share)} of its {Count(profile.CpuSamples)} CPU samples in {top.Name}",
-                $"The stack samples on thread {threadId} while span:{s} ran hold {Duration(profile.CpuNs)} of sampled CPU{waiting}; {top.Name} was the leaf for "
-                + $"{Duration(top.SelfNs)} and on the stack for {Duration(top.TotalNs)}; heaviest path {string.Join(" > ", SampledHotSpotDetector.Tail(heaviest.Frames, 6))} ({Duration(heaviest.WeightNs)}).",
+                $"Inside {name} ({length}): {topShare} of its sampled CPU ({cpuSamples} samples) in {top.Name}",
+                $"The stack samples on thread {threadId} while span:{s} ran hold {cpu} of sampled CPU{waiting}; {top.Name} was the leaf for "
+                + $"{self} and on the stack for {total}; heaviest path {string.Join(" > ", SampledHotSpotDetector.Tail(heaviest.Frames, 6))} ({path}).",
                 [EvidenceRef.ForSpan(s), EvidenceRef.ForFunction(functionId), .. SampledHotSpotDetector.Evidence(heaviest)],
                 functionId,
-                share);
+                share)
+            { Figures = fig.Figures };
         }
     }
 }

@@ -33,13 +33,13 @@ public sealed class SpanSamplesTests
         Assert.AreEqual(2, inside.Count);
         // request: 9 CPU samples (the waiting one is not CPU), 5 of them in parseJson.
         var request = inside.Single(f => f.Title.StartsWith("Inside request", StringComparison.Ordinal));
-        Assert.AreEqual($"Inside request ({TraceText.Duration(100_000L)}): 55.6% of its 9 CPU samples in parseJson", request.Title);
-        StringAssert.Contains(request.Rationale, "1 waiting samples");
+        Assert.AreEqual($"Inside request ({TraceText.Duration(100_000L)}): 55.6% of its sampled CPU (9 samples) in parseJson", request.Title);
+        StringAssert.Contains(request.Rationale, "1 waiting sample (");
         Assert.AreEqual(FindingKind.SampledHotSpot, request.Kind);
         Assert.AreEqual(Request, request.FunctionId);
         // parse [10, 60) µs: the 5 samples at 10..50 µs, all parseJson.
         var parseSpan = inside.Single(f => f.Title.StartsWith("Inside parse", StringComparison.Ordinal));
-        Assert.AreEqual($"Inside parse ({TraceText.Duration(50_000L)}): 100% of its 5 CPU samples in parseJson", parseSpan.Title);
+        Assert.AreEqual($"Inside parse ({TraceText.Duration(50_000L)}): 100% of its sampled CPU (5 samples) in parseJson", parseSpan.Title);
         Assert.AreEqual(EvidenceKind.Span, parseSpan.Evidence[0].Kind);
     }
 }
