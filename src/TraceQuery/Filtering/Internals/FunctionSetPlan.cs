@@ -30,16 +30,33 @@ internal sealed class FunctionSetPlan : FilterPlan
             return;
         }
         // The table lookup stays scalar (AVX2 gathers only 32- and 64-bit elements): one branch-free pass.
-        var ordinals = context.Ordinals;
-        var lookup = _lookup;
+        for (int w = 0; w < destination.Length; w++)
+            destination[w] = LookupWord(context.Ordinals, _lookup, (firstWord + w) << 6);
+    }
+
+    private static ulong LookupWord(ReadOnlySpan<int> ordinals, bool[] lookup, int start)
+    {
+        int count = Math.Min(64, ordinals.Length - start);
+        ulong bits = 0;
+        for (int j = 0; j < count; j++)
+            bits |= (lookup[ordinals[start + j]] ? 1UL : 0UL) << j;
+        return bits;
+    }
+
+    /// <summary>Vector compares cost about one per member per vector of ordinals; the table lookup is scalar.</summary>
+    public override int Cost => _lookup is null ? 4 + _members.Length : 16;
+
+    public override void Narrow(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        if (_lookup is null)
+        {
+            BitmapKernels.ScanAnd(context.Ordinals, firstWord, destination, new OrdinalInSetOperator(_members));
+            return;
+        }
         for (int w = 0; w < destination.Length; w++)
         {
-            int start = (firstWord + w) << 6;
-            int count = Math.Min(64, ordinals.Length - start);
-            ulong bits = 0;
-            for (int j = 0; j < count; j++)
-                bits |= (lookup[ordinals[start + j]] ? 1UL : 0UL) << j;
-            destination[w] = bits;
+            if (destination[w] != 0)
+                destination[w] &= LookupWord(context.Ordinals, _lookup, (firstWord + w) << 6);
         }
     }
 }

@@ -25,4 +25,26 @@ internal sealed class KindPlan(byte a, byte b, byte c) : FilterPlan
             w = next;
         }
     }
+
+    public override void MarkCandidateBlocks(ExecutionTrace trace, Span<ulong> blocks) =>
+        BitmapKernels.Scan(trace.KindBlockMasks, 0, blocks, new ByteMaskAnyOperator(_wanted));
+
+    public override int Cost => 1;
+
+    public override void Narrow(in EvaluationContext context, int firstWord, Span<ulong> destination)
+    {
+        var masks = context.Trace.KindBlockMasks;
+        var op = new KindInSetOperator(a, b, c);
+        for (int w = 0; w < destination.Length;)
+        {
+            int word = firstWord + w;
+            int next = Math.Min(destination.Length, ((word / WordsPerBlock) + 1) * WordsPerBlock - firstWord);
+            var part = destination[w..next];
+            if ((masks[word / WordsPerBlock] & _wanted) == 0)
+                part.Clear();
+            else
+                BitmapKernels.ScanAnd(context.Kinds, word, part, op);
+            w = next;
+        }
+    }
 }

@@ -1,3 +1,6 @@
+using TraceQuery.Model;
+using TraceQuery.Vectorized;
+
 namespace TraceQuery.Filtering.Internals;
 
 /// <summary>Either operand (<c>a or b</c>); the right one is skipped in chunks where the left selects everything.</summary>
@@ -16,5 +19,13 @@ internal sealed class OrPlan(FilterPlan left, FilterPlan right) : FilterPlan
         left.Evaluate(context, firstWord, destination);
         if (destination.ContainsAnyExcept(ulong.MaxValue)) // else everything is already selected in this chunk
             CombineWith(right, context, firstWord, destination, intersect: false);
+    }
+
+    public override void MarkCandidateBlocks(ExecutionTrace trace, Span<ulong> blocks)
+    {
+        left.MarkCandidateBlocks(trace, blocks);
+        var other = new ulong[blocks.Length];
+        right.MarkCandidateBlocks(trace, other);
+        BitmapKernels.Or(blocks, other, blocks);
     }
 }

@@ -59,6 +59,63 @@ internal static partial class KernelDrivers
         }
     }
 
+    /// <summary>
+    /// Narrows <paramref name="destination"/> (words <c>[firstWord, firstWord + destination.Length)</c>) by the test
+    /// <paramref name="op"/> over <paramref name="x"/>: each word is ANDed with the test's bits, and a word that is already
+    /// zero is left alone without reading its 64 elements, so a selective earlier term saves the later terms' reads.
+    /// </summary>
+    public static void ScanBitsAnd<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
+        where T : unmanaged
+        where TOperator : struct, IBooleanUnaryOperator<T>
+    {
+        if (KernelDispatch.UseVector256<T>())
+            ScanBitsAndVector256(x, firstWord, destination, op);
+        else
+            ScanBitsAndScalar(x, firstWord, destination, op);
+    }
+
+    /// <summary>The scalar twin of <see cref="ScanBitsAnd{T, TOperator}"/>.</summary>
+    public static void ScanBitsAndScalar<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
+        where T : unmanaged
+        where TOperator : struct, IBooleanUnaryOperator<T>
+    {
+        ref T origin = ref MemoryMarshal.GetReference(x);
+        for (int w = 0; w < destination.Length; w++)
+        {
+            if (destination[w] == 0)
+                continue;
+            int start = (firstWord + w) << 6;
+            destination[w] &= ScanWordScalar(ref origin, start, Math.Min(64, x.Length - start), op);
+        }
+    }
+
+    private static void ScanBitsAndVector256<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
+        where T : unmanaged
+        where TOperator : struct, IBooleanUnaryOperator<T>
+    {
+        int n = x.Length;
+        int lanes = Vector256<T>.Count;
+        ref T origin = ref MemoryMarshal.GetReference(x);
+        for (int w = 0; w < destination.Length; w++)
+        {
+            ulong current = destination[w];
+            if (current == 0)
+                continue;
+            int start = (firstWord + w) << 6;
+            if (start + 64 <= n)
+            {
+                ulong bits = 0;
+                for (int k = 0; k < 64; k += lanes)
+                    bits |= (ulong)op.Invoke(Vector256.LoadUnsafe(ref origin, (nuint)(start + k))).ExtractMostSignificantBits() << k;
+                destination[w] = current & bits;
+            }
+            else
+            {
+                destination[w] = current & ScanWordScalar(ref origin, start, Math.Min(64, n - start), op);
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong ScanWordScalar<T, TOperator>(ref T origin, int start, int count, TOperator op)
         where T : unmanaged
