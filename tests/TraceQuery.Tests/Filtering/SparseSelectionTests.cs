@@ -18,7 +18,7 @@ public sealed class SparseSelectionTests
         "kind:exception", "kind:exception or kind:call", "thread:1 and kind:call and depth<=2", "thread:2 and kind:exception",
         "fn:parse_* and depth>3 and kind:return", "fn:*alloc* or fn:*free*", "not kind:return", "kind:exception and depth>2",
         "thread:0 or thread:3", "depth>6", "kind:return and not thread:1", "fn:nothing* or kind:exception", "detail:yes and kind:call",
-        "(kind:exception or thread:2) and depth<3", "time:0ms..1ms", "time>=1ms and kind:exception", "kind:call and kind:return",
+        "(kind:exception or thread:2) and depth<3", "fn:parse_* and fn:*header*", "fn:*alloc* or fn:*free* or kind:exception", "time:0ms..1ms", "time>=1ms and kind:exception", "kind:call and kind:return",
     ];
 
     [TestMethod]

@@ -49,8 +49,9 @@ internal sealed class SpanStatistics
     /// Per-function statistics, and with <paramref name="perSpan"/> the per-span durations, self times and groups
     /// the detectors read. Streams the span arrays a fixed number of times (ordinals, then durations scattered
     /// straight into per-function runs, then one selection per function); never gathers through span ids.
+    /// <c>bucketedPercentiles: false</c> forces the summaries' scatter path (tests compare both paths).
     /// </summary>
-    public static SpanStatistics Compute(ExecutionTrace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken, bool perSpan = true)
+    public static SpanStatistics Compute(ExecutionTrace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken, bool perSpan = true, bool bucketedPercentiles = true)
     {
         var stats = new SpanStatistics(trace);
         var spans = stats.Spans;
@@ -72,7 +73,7 @@ internal sealed class SpanStatistics
 
         if (!perSpan)
         {
-            stats.ComputeSummaries(maxDegreeOfParallelism, cancellationToken);
+            stats.ComputeSummaries(maxDegreeOfParallelism, cancellationToken, bucketedPercentiles);
             return stats;
         }
 
@@ -178,7 +179,7 @@ internal sealed class SpanStatistics
     /// integer and the percentiles are exact, so the result does not depend on the chunking, the path or the degree of
     /// parallelism.
     /// </summary>
-    private void ComputeSummaries(int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    private void ComputeSummaries(int maxDegreeOfParallelism, CancellationToken cancellationToken, bool bucketedPercentiles)
     {
         var spans = Spans;
         int count = spans.Count;
@@ -191,7 +192,7 @@ internal sealed class SpanStatistics
         int chunks = Math.Clamp(count >> 18, 1, 16);
         chunks = Math.Max(1, Math.Min(chunks, (1 << 22) / Math.Max(1, functions * 44)));
         long histogramBytes = (long)functions * Kernels.QuantileBucketCount * sizeof(int);
-        bool bucketed = histogramBytes <= HistogramBudgetBytes;
+        bool bucketed = bucketedPercentiles && histogramBytes <= HistogramBudgetBytes;
         if (bucketed)
             chunks = (int)Math.Max(1, Math.Min(chunks, HistogramBudgetBytes / histogramBytes));
         int chunkSize = (count + chunks - 1) / Math.Max(1, chunks);

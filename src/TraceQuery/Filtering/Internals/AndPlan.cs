@@ -11,6 +11,7 @@ internal sealed class AndPlan(FilterPlan left, FilterPlan right) : FilterPlan
         (ConstantPlan { Value: false }, _) or (_, ConstantPlan { Value: false }) => new ConstantPlan(false),
         (ConstantPlan { Value: true }, _) => right,
         (_, ConstantPlan { Value: true }) => left,
+        (FunctionSetPlan a, FunctionSetPlan b) => FunctionSetPlan.Merge(a, b, union: false),
         _ => new AllOfPlan(Flatten(left, right)),
     };
 

@@ -17,7 +17,29 @@ internal sealed class FunctionSetPlan : FilterPlan
                 members.Add(i);
         }
         _members = [.. members];
+        Membership = membership;
         _lookup = _members.Length > OrdinalInSetOperator.MaxMembers ? membership : null;
+    }
+
+    /// <summary>Per function ordinal, whether it is in the set.</summary>
+    public bool[] Membership { get; }
+
+    /// <summary>
+    /// One set for two sets joined by <c>or</c> (<paramref name="union"/>) or <c>and</c>: a name disjunction such as
+    /// <c>fn:*alloc* or fn:*free*</c> becomes one pass over the ordinals instead of two scans and a bitmap merge.
+    /// </summary>
+    public static FilterPlan Merge(FunctionSetPlan a, FunctionSetPlan b, bool union)
+    {
+        var membership = new bool[a.Membership.Length];
+        int members = 0;
+        for (int i = 0; i < membership.Length; i++)
+        {
+            membership[i] = union ? a.Membership[i] || b.Membership[i] : a.Membership[i] && b.Membership[i];
+            members += membership[i] ? 1 : 0;
+        }
+        if (members == 0)
+            return new ConstantPlan(false);
+        return members == membership.Length ? new ConstantPlan(true) : new FunctionSetPlan(membership);
     }
 
     public int MemberCount => _members.Length;

@@ -11,6 +11,7 @@ internal sealed class OrPlan(FilterPlan left, FilterPlan right) : FilterPlan
         (ConstantPlan { Value: true }, _) or (_, ConstantPlan { Value: true }) => new ConstantPlan(true),
         (ConstantPlan { Value: false }, _) => right,
         (_, ConstantPlan { Value: false }) => left,
+        (FunctionSetPlan a, FunctionSetPlan b) => FunctionSetPlan.Merge(a, b, union: true),
         _ => this,
     };
 
