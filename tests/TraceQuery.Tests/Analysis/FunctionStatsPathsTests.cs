@@ -33,6 +33,14 @@ public sealed class FunctionStatsPathsTests
         AssertPathsAgree(trace, EventFilter.Parse("depth>2 or kind:exception").Evaluate(trace));
     }
 
+    [TestMethod]
+    public void Percentiles_TraceWithoutFunctions_ThenNoStatistics()
+    {
+        using var trace = new TraceBuilder().Build();
+        Assert.AreEqual(0, new Analyzer().ComputeFunctionStats(trace).Count);
+        Assert.AreEqual(0, SpanStatistics.Compute(trace, null, -1, CancellationToken.None, perSpan: false).ByOrdinal.Length);
+    }
+
     private static void AssertPathsAgree(ExecutionTrace trace, Selection? selection)
     {
         var bucketed = SpanStatistics.Compute(trace, selection, -1, CancellationToken.None, perSpan: false).ByOrdinal;

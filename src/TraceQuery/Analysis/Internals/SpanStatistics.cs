@@ -194,7 +194,7 @@ internal sealed class SpanStatistics
         long histogramBytes = (long)functions * Kernels.QuantileBucketCount * sizeof(int);
         bool bucketed = bucketedPercentiles && histogramBytes <= HistogramBudgetBytes;
         if (bucketed)
-            chunks = (int)Math.Max(1, Math.Min(chunks, HistogramBudgetBytes / histogramBytes));
+            chunks = (int)Math.Max(1, Math.Min(chunks, HistogramBudgetBytes / Math.Max(1, histogramBytes))); // no functions: no histogram
         int chunkSize = (count + chunks - 1) / Math.Max(1, chunks);
         var tallies = new long[chunks][];
         var sizes = new int[chunks][];
