@@ -44,13 +44,13 @@ public sealed class EventFilter
         return new EventFilter(text ?? "", root);
     }
 
-    /// <summary>Selects the events of <paramref name="trace"/> that match. O(events) column scans; allocates one bitmap (1 bit per event).</summary>
+    /// <summary>Selects the events of <paramref name="trace"/> that match. O(events) column scans; allocates one bitmap (1 bit per event), or only a list of indices when few events can match.</summary>
     /// <exception cref="FilterSyntaxException">A regex timed out on a function name.</exception>
     public Selection Evaluate(ExecutionTrace trace)
     {
         ArgumentNullException.ThrowIfNull(trace);
         var plan = FilterCompiler.Compile(Root, trace);
-        return new Selection(FilterPlan.EvaluateAll(plan, trace), trace.EventCount);
+        return FilterPlan.Select(plan, trace);
     }
 
     /// <inheritdoc />

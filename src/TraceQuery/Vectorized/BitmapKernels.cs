@@ -19,6 +19,16 @@ internal static class BitmapKernels
         where TOperator : struct, IBooleanUnaryOperator<T> =>
         KernelDrivers.ScanBits(column, firstWord, destination, op);
 
+    /// <summary>
+    /// ANDs <paramref name="destination"/> (words <c>[firstWord, firstWord + destination.Length)</c>) with the test
+    /// <paramref name="op"/> over <paramref name="column"/>, skipping words already zero (their elements are not read).
+    /// Equal to a <see cref="Scan{T, TOperator}"/> into scratch followed by <see cref="And"/>. No allocation.
+    /// </summary>
+    public static void ScanAnd<T, TOperator>(ReadOnlySpan<T> column, int firstWord, Span<ulong> destination, TOperator op)
+        where T : unmanaged
+        where TOperator : struct, IBooleanUnaryOperator<T> =>
+        KernelDrivers.ScanBitsAnd(column, firstWord, destination, op);
+
     /// <summary>result[i] = a[i] &amp; b[i]; <paramref name="result"/> may be exactly <paramref name="a"/> or <paramref name="b"/>.</summary>
     public static void And(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, Span<ulong> result) =>
         KernelDrivers.Combine<ulong, BitwiseAndOperator<ulong>>(a, b, result);

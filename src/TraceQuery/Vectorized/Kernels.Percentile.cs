@@ -55,4 +55,21 @@ public static partial class Kernels
         if (rentedInts is not null)
             ArrayPool<int>.Shared.Return(rentedInts);
     }
+
+    /// <summary>
+    /// Buckets for exact quantiles over values kept in place (many groups at once, one histogram each): bucket 0 holds
+    /// every negative value, bucket 1 + b the non-negative values of log-linear bucket b (64 sub-buckets per power of
+    /// two). Monotone: every value of a lower bucket is smaller than every value of a higher one.
+    /// </summary>
+    internal const int QuantileBucketCount = BucketedQuantile.BucketCount + 1;
+
+    /// <summary>The bucket of <paramref name="value"/> among <see cref="QuantileBucketCount"/>.</summary>
+    internal static int QuantileBucket(long value) => value < 0 ? 0 : 1 + BucketedQuantile.BucketOf((ulong)value);
+
+    /// <summary>
+    /// DuckDB's <c>quantile_cont</c> from the two order statistics around RN = (n − 1)·p (<paramref name="lo"/> at
+    /// floor(RN), <paramref name="hi"/> at ceil(RN)): the same arithmetic as <see cref="Percentile(Span{long}, double)"/>.
+    /// </summary>
+    internal static double InterpolateQuantile(long lo, long hi, double position, int floor) =>
+        ContinuousQuantile.Interpolate(lo, hi, position, floor);
 }

@@ -79,6 +79,32 @@ public sealed class BitmapKernelsTests
     }
 
     [TestMethod]
+    [DynamicData(nameof(KernelPaths.All), typeof(KernelPaths))]
+    public void ScanAnd_EveryColumnLengthAndFirstWord_ThenEqualsScanThenAndAndSkipsZeroWords(string path)
+    {
+        using var scope = KernelPaths.Enter(path);
+        var random = new Random(KernelTestData.Seed + 3);
+        foreach (int length in KernelTestData.Lengths())
+        {
+            int[] column = [.. Enumerable.Range(0, length).Select(_ => random.Next(-50, 50))];
+            var op = new LessThanOperator(random.Next(-60, 60));
+            int words = (length + 63) / 64;
+            for (int firstWord = 0; firstWord <= Math.Min(words, 2); firstWord++)
+            {
+                // Whole zero words, whole ones and random words: a zero word must stay zero, the others become word & test.
+                var before = Enumerable.Range(0, words - firstWord)
+                    .Select(w => (w % 3) switch { 0 => 0UL, 1 => ulong.MaxValue, _ => (ulong)random.NextInt64() })
+                    .ToArray();
+                var scanned = new ulong[before.Length];
+                BitmapKernels.Scan<int, LessThanOperator>(column, firstWord, scanned, op);
+                var narrowed = (ulong[])before.Clone();
+                BitmapKernels.ScanAnd<int, LessThanOperator>(column, firstWord, narrowed, op);
+                CollectionAssert.AreEqual(before.Zip(scanned, (a, b) => a & b).ToArray(), narrowed, $"length {length}, first word {firstWord}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void SetRange_EveryRangeOfThreeWords_ThenExactlyThoseBitsSet()
     {
         for (int from = 0; from <= 192; from += 7)

@@ -10,6 +10,9 @@ namespace TraceQuery.Analysis.Internals;
 /// </summary>
 internal sealed class SpanStatistics
 {
+    /// <summary>Histograms of all chunks may take this much in all (about 1,000 functions); more functions scatter instead.</summary>
+    private const int HistogramBudgetBytes = 8 << 20;
+
     private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
 
     private readonly long[] _durations;
@@ -55,8 +58,9 @@ internal sealed class SpanStatistics
     /// Per-function statistics, and with <paramref name="perSpan"/> the per-span durations, self times and groups
     /// the detectors read. Streams the span arrays a fixed number of times (ordinals, then durations scattered
     /// straight into per-function runs, then one selection per function); never gathers through span ids.
+    /// <c>bucketedPercentiles: false</c> forces the summaries' scatter path (tests compare both paths).
     /// </summary>
-    public static SpanStatistics Compute(ExecutionTrace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken, bool perSpan = true)
+    public static SpanStatistics Compute(ExecutionTrace trace, Selection? selection, int maxDegreeOfParallelism, CancellationToken cancellationToken, bool perSpan = true, bool bucketedPercentiles = true)
     {
         var stats = new SpanStatistics(trace);
         var spans = stats.Spans;
@@ -78,7 +82,7 @@ internal sealed class SpanStatistics
 
         if (!perSpan)
         {
-            stats.ComputeSummaries(maxDegreeOfParallelism, cancellationToken);
+            stats.ComputeSummaries(maxDegreeOfParallelism, cancellationToken, bucketedPercentiles);
             return stats;
         }
 
@@ -232,12 +236,15 @@ internal sealed class SpanStatistics
 
     /// <summary>
     /// Per-function statistics only (no per-span arrays), over the cached span columns: chunks of spans in parallel
-    /// tally count, total, min, max, children's time and incomplete spans per function, then scatter durations into
-    /// per-function runs at offsets from those tallies, then each function's exact percentiles are selected in
-    /// parallel. Every tally is an integer and the percentiles are exact, so the result does not depend on the
-    /// chunking or the degree of parallelism.
+    /// tally count, total, min, max, children's time and incomplete spans per function, and (unless the functions are
+    /// too many for it) count each function's durations into log-linear buckets; the buckets that hold each wanted rank
+    /// are found from the counts and a second pass gathers only their durations, so the exact percentiles are selected
+    /// from a few percent of the spans and no span-sized scratch is written. With too many functions for a histogram
+    /// each, durations are scattered into per-function runs and selected per function instead. Every tally is an
+    /// integer and the percentiles are exact, so the result does not depend on the chunking, the path or the degree of
+    /// parallelism.
     /// </summary>
-    private void ComputeSummaries(int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    private void ComputeSummaries(int maxDegreeOfParallelism, CancellationToken cancellationToken, bool bucketedPercentiles)
     {
         var spans = Spans;
         int count = spans.Count;
@@ -245,25 +252,33 @@ internal sealed class SpanStatistics
         _ = spans.Durations; // build the cached columns before the parallel passes read them
         var included = Included;
 
-        // Chunk tallies cost 44 bytes per function each: keep them to a few MB for traces with many functions.
+        // Chunk tallies cost 44 bytes per function each: keep them to a few MB for traces with many functions; the
+        // bucket histograms cost 4 bytes per bucket and function each, kept under HistogramBudgetBytes in all.
         int chunks = Math.Clamp(count >> 18, 1, 16);
         chunks = Math.Max(1, Math.Min(chunks, (1 << 22) / Math.Max(1, functions * 44)));
+        long histogramBytes = (long)functions * Kernels.QuantileBucketCount * sizeof(int);
+        bool bucketed = bucketedPercentiles && histogramBytes <= HistogramBudgetBytes;
+        if (bucketed)
+            chunks = (int)Math.Max(1, Math.Min(chunks, HistogramBudgetBytes / Math.Max(1, histogramBytes))); // no functions: no histogram
         int chunkSize = (count + chunks - 1) / Math.Max(1, chunks);
         var tallies = new long[chunks][];
         var sizes = new int[chunks][];
+        var histograms = new int[chunks][];
         var options = new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = maxDegreeOfParallelism };
 
-        // Pass 1: per chunk and function: [count in sizes], total, min, max, children's total, incomplete.
+        // Pass 1: per chunk and function: [count in sizes], total, min, max, children's total, incomplete; bucket counts.
         Parallel.For(0, chunks, options, c =>
         {
             var tally = new long[functions * 5];
             var size = new int[functions];
+            var histogram = bucketed ? new int[functions * Kernels.QuantileBucketCount] : null;
             tally.AsSpan(functions * 2, functions).Fill(long.MaxValue);
             tally.AsSpan(functions * 3, functions).Fill(long.MinValue);
             int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
-            TallyChunk(spans, included, lo, hi, functions, tally, size);
+            TallyChunk(spans, included, lo, hi, functions, tally, size, histogram);
             tallies[c] = tally;
             sizes[c] = size;
+            histograms[c] = histogram!;
         });
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -271,17 +286,217 @@ internal sealed class SpanStatistics
         int includedCount = groupStart[functions];
         GroupStart = groupStart;
         IncludedCount = includedCount;
+        var (mins, maxes) = JoinMinMax(tallies, functions);
 
-        // Pass 2: durations scattered into their function's run.
-        var grouped = WeakScratch<long>.Rent(includedCount);
+        // Pass 2: the percentiles, from the buckets or from per-function runs.
+        var quantiles = bucketed
+            ? BucketedPercentiles(histograms, mins, maxes, chunkSize, options)
+            : ScatteredPercentiles(sizes, chunkSize, options);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Pass 3: per function, the chunk tallies joined.
+        var byOrdinal = new FunctionStats?[functions];
+        for (int f = 0; f < functions; f++)
+        {
+            int length = groupStart[f + 1] - groupStart[f];
+            if (length == 0)
+                continue;
+            long total = 0, childTotal = 0, incomplete = 0;
+            foreach (var tally in tallies)
+            {
+                total += tally[f];
+                childTotal += tally[functions + f];
+                incomplete += tally[(functions * 4) + f];
+            }
+            ulong id = Trace.FunctionIds[f];
+            int q = f * Quantiles.Length;
+            byOrdinal[f] = new FunctionStats(
+                id, f, Trace.Symbols.GetName(id), Trace.Symbols.GetModuleName(id),
+                length, total, total - childTotal, mins[f], maxes[f], (double)total / length,
+                quantiles[q], quantiles[q + 1], quantiles[q + 2], incomplete);
+        }
+        ByOrdinal = byOrdinal;
+    }
+
+    /// <summary>Per function, the least and greatest duration over all chunks.</summary>
+    private static (long[] Mins, long[] Maxes) JoinMinMax(long[][] tallies, int functions)
+    {
+        var mins = new long[functions];
+        var maxes = new long[functions];
+        mins.AsSpan().Fill(long.MaxValue);
+        maxes.AsSpan().Fill(long.MinValue);
+        foreach (var tally in tallies)
+        {
+            for (int f = 0; f < functions; f++)
+            {
+                mins[f] = Math.Min(mins[f], tally[(functions * 2) + f]);
+                maxes[f] = Math.Max(maxes[f], tally[(functions * 3) + f]);
+            }
+        }
+        return (mins, maxes);
+    }
+
+    /// <summary>
+    /// Exact percentiles of every function (row f·3 of the result: p50, p95, p99) from its bucket counts: the floor and
+    /// ceiling ranks of each fraction are located in buckets, one pass over the spans (chunks in parallel, each writing
+    /// at offsets known from its own counts) gathers the durations of those buckets only, and a selection over each
+    /// function's gathered durations gives the exact order statistics, interpolated as <see cref="Kernels.Percentiles"/> does.
+    /// </summary>
+    private double[] BucketedPercentiles(int[][] histograms, long[] mins, long[] maxes, int chunkSize, ParallelOptions options)
+    {
+        const int Buckets = Kernels.QuantileBucketCount;
+        int functions = Trace.FunctionIds.Length;
+        int chunks = histograms.Length;
+        int perFunction = 2 * Quantiles.Length;
+        var results = new double[functions * Quantiles.Length];
+        var wanted = new bool[functions * Buckets];
+        var ranks = new int[functions * perFunction];      // distinct ascending floor/ceiling ranks of each function
+        var locals = new int[functions * perFunction];     // each rank's position among the function's gathered durations
+        var rankCounts = new int[functions];
+        var candidateStart = new int[functions + 1];
+        var cursors = new int[chunks][];
+        for (int c = 0; c < chunks; c++)
+            cursors[c] = new int[functions];
+        var totals = new int[Buckets];
+        for (int f = 0; f < functions; f++)
+        {
+            int n = GroupStart[f + 1] - GroupStart[f];
+            candidateStart[f + 1] = candidateStart[f];
+            if (n == 0 || mins[f] == maxes[f])
+                continue; // nothing to select: no spans, or every rank holds the one value
+            int k = 0;
+            foreach (double p in Quantiles)
+            {
+                double position = (double)(n - 1) * p;
+                int floor = (int)Math.Floor(position), ceiling = (int)Math.Ceiling(position);
+                if (k == 0 || ranks[(f * perFunction) + k - 1] < floor)
+                    ranks[(f * perFunction) + k++] = floor;
+                if (ranks[(f * perFunction) + k - 1] < ceiling)
+                    ranks[(f * perFunction) + k++] = ceiling;
+            }
+            rankCounts[f] = k;
+            totals.AsSpan().Clear();
+            foreach (var histogram in histograms)
+            {
+                var row = histogram.AsSpan(f * Buckets, Buckets);
+                for (int b = 0; b < Buckets; b++)
+                    totals[b] += row[b];
+            }
+            // Walk the buckets once: a rank's bucket is the one whose running count passes it; its place among the
+            // gathered durations is its place in its bucket plus the sizes of the wanted buckets below it.
+            int below = 0, gathered = 0, bucket = 0, i = 0;
+            for (; bucket < Buckets && i < k; bucket++)
+            {
+                int size = totals[bucket];
+                bool any = false;
+                while (i < k && ranks[(f * perFunction) + i] < below + size)
+                {
+                    locals[(f * perFunction) + i] = gathered + ranks[(f * perFunction) + i] - below;
+                    i++;
+                    any = true;
+                }
+                if (any)
+                {
+                    wanted[(f * Buckets) + bucket] = true;
+                    gathered += size;
+                }
+                below += size;
+            }
+            candidateStart[f + 1] = candidateStart[f] + gathered;
+            int cursor = candidateStart[f];
+            for (int c = 0; c < chunks; c++)
+            {
+                cursors[c][f] = cursor;
+                var row = histograms[c].AsSpan(f * Buckets, Buckets);
+                for (int b = 0; b < Buckets; b++)
+                    cursor += wanted[(f * Buckets) + b] ? row[b] : 0;
+            }
+        }
+
+        int candidateCount = candidateStart[functions];
+        var candidates = WeakScratch<long>.Rent(candidateCount);
+        var spans = Spans;
+        var included = Included;
+        int count = spans.Count;
         Parallel.For(0, chunks, options, c =>
         {
             int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
-            ScatterChunk(spans, included, lo, hi, sizes[c], grouped);
+            GatherChunk(spans, included, lo, hi, wanted, cursors[c], candidates);
         });
-        cancellationToken.ThrowIfCancellationRequested();
+        options.CancellationToken.ThrowIfCancellationRequested();
 
-        // Pass 3: per function, the chunk tallies joined and the percentiles selected; largest runs first.
+        Parallel.For(0, functions, options, f =>
+        {
+            int n = GroupStart[f + 1] - GroupStart[f];
+            if (n == 0)
+                return;
+            int q = f * Quantiles.Length;
+            if (mins[f] == maxes[f])
+            {
+                results.AsSpan(q, Quantiles.Length).Fill(mins[f]);
+                return;
+            }
+            int k = rankCounts[f];
+            var set = candidates.AsSpan(candidateStart[f], candidateStart[f + 1] - candidateStart[f]);
+            Span<long> statistics = stackalloc long[perFunction];
+            // Descending: after selecting local rank r, the r smallest are set[..r], where every lower rank lies.
+            int bound = set.Length;
+            for (int i = k - 1; i >= 0; i--)
+            {
+                int local = locals[(f * perFunction) + i];
+                statistics[i] = Kernels.SelectKth(set[..bound], local);
+                bound = local;
+            }
+            var fRanks = ranks.AsSpan(f * perFunction, k);
+            for (int j = 0; j < Quantiles.Length; j++)
+            {
+                double position = (double)(n - 1) * Quantiles[j];
+                int floor = (int)Math.Floor(position), ceiling = (int)Math.Ceiling(position);
+                long lo = statistics[fRanks.IndexOf(floor)];
+                long hi = ceiling == floor ? lo : statistics[fRanks.IndexOf(ceiling)];
+                results[q + j] = Kernels.InterpolateQuantile(lo, hi, position, floor);
+            }
+        });
+        WeakScratch<long>.Return(candidates);
+        return results;
+    }
+
+    /// <summary>Writes the durations of the included spans of <c>[lo, hi)</c> whose bucket is wanted for their function at its cursor.</summary>
+    private static void GatherChunk(CallSpans spans, bool[]? included, int lo, int hi, bool[] wanted, int[] cursor, long[] candidates)
+    {
+        const int Buckets = Kernels.QuantileBucketCount;
+        var durations = spans.Durations;
+        var ordinals = spans.FunctionOrdinals;
+        for (int s = lo; s < hi; s++)
+        {
+            if (included is not null && !included[s])
+                continue;
+            long duration = durations[s];
+            int f = ordinals[s];
+            if (wanted[(f * Buckets) + Kernels.QuantileBucket(duration)])
+                candidates[cursor[f]++] = duration;
+        }
+    }
+
+    /// <summary>
+    /// The percentiles by per-function runs (functions too many for a histogram each): durations scattered into their
+    /// function's run, then each run's percentiles selected in parallel, largest runs first.
+    /// </summary>
+    private double[] ScatteredPercentiles(int[][] cursors, int chunkSize, ParallelOptions options)
+    {
+        var spans = Spans;
+        var included = Included;
+        int count = spans.Count;
+        int functions = Trace.FunctionIds.Length;
+        var groupStart = GroupStart;
+        var grouped = WeakScratch<long>.Rent(IncludedCount);
+        Parallel.For(0, cursors.Length, options, c =>
+        {
+            int lo = c * chunkSize, hi = Math.Min(count, lo + chunkSize);
+            ScatterChunk(spans, included, lo, hi, cursors[c], grouped);
+        });
+        options.CancellationToken.ThrowIfCancellationRequested();
+
         var order = new int[functions];
         for (int f = 0; f < functions; f++)
             order[f] = f;
@@ -290,32 +505,16 @@ internal sealed class SpanStatistics
             int c = (groupStart[b + 1] - groupStart[b]).CompareTo(groupStart[a + 1] - groupStart[a]);
             return c != 0 ? c : a.CompareTo(b);
         });
-        var byOrdinal = new FunctionStats?[functions];
+        var results = new double[functions * Quantiles.Length];
         Parallel.For(0, functions, options, i =>
         {
             int f = order[i];
             int length = groupStart[f + 1] - groupStart[f];
-            if (length == 0)
-                return;
-            long total = 0, min = long.MaxValue, max = long.MinValue, childTotal = 0, incomplete = 0;
-            foreach (var tally in tallies)
-            {
-                total += tally[f];
-                childTotal += tally[functions + f];
-                min = Math.Min(min, tally[(functions * 2) + f]);
-                max = Math.Max(max, tally[(functions * 3) + f]);
-                incomplete += tally[(functions * 4) + f];
-            }
-            Span<double> quantiles = stackalloc double[3];
-            Kernels.Percentiles(grouped.AsSpan(groupStart[f], length), Quantiles, quantiles);
-            ulong id = Trace.FunctionIds[f];
-            byOrdinal[f] = new FunctionStats(
-                id, f, Trace.Symbols.GetName(id), Trace.Symbols.GetModuleName(id),
-                length, total, total - childTotal, min, max, (double)total / length,
-                quantiles[0], quantiles[1], quantiles[2], incomplete);
+            if (length > 0)
+                Kernels.Percentiles(grouped.AsSpan(groupStart[f], length), Quantiles, results.AsSpan(f * Quantiles.Length, Quantiles.Length));
         });
         WeakScratch<long>.Return(grouped);
-        ByOrdinal = byOrdinal;
+        return results;
     }
 
     /// <summary>
@@ -352,7 +551,7 @@ internal sealed class SpanStatistics
         return sums;
     }
 
-    private static void Tally<TInclusion>(CallSpans spans, TInclusion inclusion, int lo, int hi, FunctionTally[] perFunction)
+    private static void Tally<TInclusion>(CallSpans spans, TInclusion inclusion, int lo, int hi, FunctionTally[] perFunction, int[]? histogram)
         where TInclusion : struct, ISpanInclusion
     {
         var durations = spans.Durations;
@@ -364,7 +563,10 @@ internal sealed class SpanStatistics
             if (!inclusion.Includes(s))
                 continue;
             long duration = durations[s];
-            ref var t = ref perFunction[ordinals[s]];
+            int f = ordinals[s];
+            if (histogram is not null)
+                histogram[(f * Kernels.QuantileBucketCount) + Kernels.QuantileBucket(duration)]++;
+            ref var t = ref perFunction[f];
             t.Count++;
             t.Total += duration;
             t.Min = Math.Min(t.Min, duration);
@@ -393,10 +595,11 @@ internal sealed class SpanStatistics
 
     /// <summary>
     /// Tallies spans <c>[lo, hi)</c> into <paramref name="tally"/> (five rows of one slot per function: total,
-    /// children's total, min, max, incomplete) and <paramref name="size"/> (count). A span's duration counts as
-    /// a child's of its parent's function when the parent is included.
+    /// children's total, min, max, incomplete) and <paramref name="size"/> (count), and, when given, each duration into
+    /// its function's row of <paramref name="histogram"/> (<see cref="Kernels.QuantileBucketCount"/> buckets per
+    /// function). A span's duration counts as a child's of its parent's function when the parent is included.
     /// </summary>
-    private static void TallyChunk(CallSpans spans, bool[]? included, int lo, int hi, int functions, long[] tally, int[] size)
+    private static void TallyChunk(CallSpans spans, bool[]? included, int lo, int hi, int functions, long[] tally, int[] size, int[]? histogram)
     {
         // One record per function keeps a span's six updates on one or two cache lines; the inclusion test is a
         // struct type argument, so the common case (no selection) is compiled without a per-span test of it.
@@ -404,9 +607,9 @@ internal sealed class SpanStatistics
         for (int f = 0; f < functions; f++)
             perFunction[f] = new FunctionTally { Min = long.MaxValue, Max = long.MinValue };
         if (included is null)
-            Tally(spans, new EverySpan(), lo, hi, perFunction);
+            Tally(spans, new EverySpan(), lo, hi, perFunction, histogram);
         else
-            Tally(spans, new SelectedSpans(included), lo, hi, perFunction);
+            Tally(spans, new SelectedSpans(included), lo, hi, perFunction, histogram);
         for (int f = 0; f < functions; f++)
         {
             ref var t = ref perFunction[f];

@@ -1,3 +1,5 @@
+using TraceQuery.Model;
+
 namespace TraceQuery.Filtering.Internals;
 
 /// <summary>Every event or none (a folded constant).</summary>
@@ -7,4 +9,7 @@ internal sealed class ConstantPlan(bool value) : FilterPlan
 
     public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
         destination.Fill(value ? ulong.MaxValue : 0);
+
+    public override void MarkCandidateBlocks(ExecutionTrace trace, Span<ulong> blocks) =>
+        blocks.Fill(value ? ulong.MaxValue : 0);
 }

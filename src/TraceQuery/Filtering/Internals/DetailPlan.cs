@@ -9,4 +9,10 @@ internal sealed class DetailPlan(bool hasDetail) : FilterPlan
     public override void Evaluate(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
         BitmapKernels.Scan(context.Details, firstWord, destination,
             new CompareUInt32Operator(hasDetail ? ComparisonOperator.NotEqual : ComparisonOperator.Equal, TraceEvent.NoDetail));
+
+    public override int Cost => 4;
+
+    public override void Narrow(in EvaluationContext context, int firstWord, Span<ulong> destination) =>
+        BitmapKernels.ScanAnd(context.Details, firstWord, destination,
+            new CompareUInt32Operator(hasDetail ? ComparisonOperator.NotEqual : ComparisonOperator.Equal, TraceEvent.NoDetail));
 }

@@ -22,7 +22,7 @@ internal static class BucketedQuantile
     public const int CountingRange = 1 << 16;
 
     private const int SubBucketBits = 6;
-    private const int BucketCount = ((64 - SubBucketBits) << (SubBucketBits - 1)) + (1 << SubBucketBits);
+    public const int BucketCount = ((64 - SubBucketBits) << (SubBucketBits - 1)) + (1 << SubBucketBits);
 
     /// <summary>
     /// Bucket of an offset: the offset itself below 64, else 32·(e − 5) + (u &gt;&gt; (e − 5)) for e = ⌊log2 u⌋.

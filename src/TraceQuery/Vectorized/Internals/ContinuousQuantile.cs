@@ -115,7 +115,7 @@ internal static class ContinuousQuantile
         return found;
     }
 
-    private static double Interpolate(long lo, long hi, double position, int floor)
+    public static double Interpolate(long lo, long hi, double position, int floor)
     {
         Debug.Assert(lo <= hi);
         if (position == floor)

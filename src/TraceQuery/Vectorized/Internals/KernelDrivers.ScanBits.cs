@@ -14,28 +14,50 @@ internal static partial class KernelDrivers
     /// </summary>
     public static void ScanBits<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
         where T : unmanaged
+        where TOperator : struct, IBooleanUnaryOperator<T> =>
+        DispatchScanBits(x, firstWord, destination, op, narrow: false);
+
+    /// <summary>
+    /// Narrows <paramref name="destination"/> (words <c>[firstWord, firstWord + destination.Length)</c>) by the test
+    /// <paramref name="op"/> over <paramref name="x"/>: each word is ANDed with the test's bits, and a word that is already
+    /// zero is left alone without reading its 64 elements, so a selective earlier term saves the later terms' reads.
+    /// </summary>
+    public static void ScanBitsAnd<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
+        where T : unmanaged
+        where TOperator : struct, IBooleanUnaryOperator<T> =>
+        DispatchScanBits(x, firstWord, destination, op, narrow: true);
+
+    private static void DispatchScanBits<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op, bool narrow)
+        where T : unmanaged
         where TOperator : struct, IBooleanUnaryOperator<T>
     {
         if (KernelDispatch.UseVector256<T>())
-            ScanBitsVector256(x, firstWord, destination, op);
+            ScanBitsVector256(x, firstWord, destination, op, narrow);
         else
-            ScanBitsScalar(x, firstWord, destination, op);
+            ScanBitsScalar(x, firstWord, destination, op, narrow);
     }
 
-    /// <summary>The scalar twin of <see cref="ScanBits{T, TOperator}"/>.</summary>
-    public static void ScanBitsScalar<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
+    /// <summary>
+    /// The scalar twin of <see cref="ScanBits{T, TOperator}"/> (and, with <paramref name="narrow"/>, of
+    /// <see cref="ScanBitsAnd{T, TOperator}"/>).
+    /// </summary>
+    public static void ScanBitsScalar<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op, bool narrow = false)
         where T : unmanaged
         where TOperator : struct, IBooleanUnaryOperator<T>
     {
         ref T origin = ref MemoryMarshal.GetReference(x);
         for (int w = 0; w < destination.Length; w++)
         {
+            // Scanning is narrowing an all-ones word; a zero word stays zero without a read.
+            ulong current = narrow ? destination[w] : ulong.MaxValue;
+            if (current == 0)
+                continue;
             int start = (firstWord + w) << 6;
-            destination[w] = ScanWordScalar(ref origin, start, Math.Min(64, x.Length - start), op);
+            destination[w] = current & ScanWordScalar(ref origin, start, Math.Min(64, x.Length - start), op);
         }
     }
 
-    private static void ScanBitsVector256<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op)
+    private static void ScanBitsVector256<T, TOperator>(ReadOnlySpan<T> x, int firstWord, Span<ulong> destination, TOperator op, bool narrow)
         where T : unmanaged
         where TOperator : struct, IBooleanUnaryOperator<T>
     {
@@ -44,17 +66,20 @@ internal static partial class KernelDrivers
         ref T origin = ref MemoryMarshal.GetReference(x);
         for (int w = 0; w < destination.Length; w++)
         {
+            ulong current = narrow ? destination[w] : ulong.MaxValue;
+            if (current == 0)
+                continue;
             int start = (firstWord + w) << 6;
             if (start + 64 <= n)
             {
                 ulong bits = 0;
                 for (int k = 0; k < 64; k += lanes)
                     bits |= (ulong)op.Invoke(Vector256.LoadUnsafe(ref origin, (nuint)(start + k))).ExtractMostSignificantBits() << k;
-                destination[w] = bits;
+                destination[w] = current & bits;
             }
             else
             {
-                destination[w] = ScanWordScalar(ref origin, start, Math.Min(64, n - start), op);
+                destination[w] = current & ScanWordScalar(ref origin, start, Math.Min(64, n - start), op);
             }
         }
     }
