@@ -101,7 +101,8 @@ public sealed class SummaryQualityTests
                     f => f is not null && f.Kind == k && f.Title.Contains(culprit, StringComparison.Ordinal), $"{AnswerWords.Of(k)} naming {culprit}",
                     [culprit], ["no anomalies found"])
                 : new Expectation("generated/clean", () => GoldenTraces.Create(name),
-                    f => f is null || f.Severity == Severity.Info, "nothing above info", [], ["[critical]", "[high]", "[medium]", "[low]"]) { Clean = true };
+                    f => f is null || f.Severity == Severity.Info, "nothing above info", [], ["[critical]", "[high]", "[medium]", "[low]"])
+                { Clean = true };
         }
     }
 
@@ -183,7 +184,8 @@ public sealed class SummaryQualityTests
             ? f => f is not null && f.Kind is FindingKind.Crash or FindingKind.Exception or FindingKind.Error
             : f => f is null || f.Kind is not (FindingKind.Crash or FindingKind.Exception or FindingKind.Error);
         return new Expectation(file, () => TraceFile.Open(RealTraceFiles.PathOf(file)), first,
-            errors > 0 ? $"an error ({errors} in the facts)" : "no error (the file has none)", mention, notSay) { Clean = errors == 0 };
+            errors > 0 ? $"an error ({errors} in the facts)" : "no error (the file has none)", mention, notSay)
+        { Clean = errors == 0 };
     }
 
     private static Row Measure(Expectation expectation)
