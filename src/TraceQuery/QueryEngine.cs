@@ -204,14 +204,16 @@ public sealed partial class QueryEngine
         // The whole trace's exemplars and timeline depend on nothing the request says: shared per trace like its analysis.
         Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null;
         Func<IReadOnlyList<string>>? timelineOf = null;
+        Func<NarrativeBuilder.WholeTraceLines>? wholeTraceOf = null;
         if (!filtered && ShareAnalysis)
         {
+            wholeTraceOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.WholeTrace), _ => NarrativeBuilder.WholeTrace(trace), cancellationToken);
             exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
             timelineOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.Timeline), _ => NarrativeBuilder.Timeline(trace, selection).ToArray(), cancellationToken);
         }
         var lines = new AnswerLines(
             NarrativeBuilder.Headline(trace, filter, selection, analysis),
-            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf, filter),
+            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf, filter, wholeTraceOf),
             SummaryTotals(analysis, selection, filtered, request),
             $"summary|{filter.Canonical}|{request.MaxFindings}|{request.IncludeTimeline}",
             selection.Count,

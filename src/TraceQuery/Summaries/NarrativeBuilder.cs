@@ -68,8 +68,11 @@ internal static class NarrativeBuilder
     /// values computed earlier (the façade shares the whole trace's per trace); null computes them here.
     /// </summary>
     public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings,
-        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null, EventFilter? filter = null)
+        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null, EventFilter? filter = null,
+        Func<WholeTraceLines>? wholeTraceOf = null)
     {
+        // Lines about the whole trace only (an unfiltered summary shows them), computed once per trace by the façade.
+        var whole = filtered ? null : wholeTraceOf?.Invoke() ?? WholeTrace(trace);
         foreach (var finding in analysis.Findings.Take(maxFindings))
             yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), AnswerSections.Findings);
 
@@ -88,7 +91,7 @@ internal static class NarrativeBuilder
 
         if (!filtered)
         {
-            foreach (string line in FoldedSelfLines(trace))
+            foreach (string line in whole!.Folded)
                 yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.FoldedSelf);
         }
 
@@ -103,7 +106,7 @@ internal static class NarrativeBuilder
                     $"- the filter selects {TraceText.Count(matched)} of {TraceText.Count(trace.Samples.Count)} samples (thread, time, fn:/module: on any frame, words)", AnswerSections.SampledCpu);
                 profile = SampledProfile.Compute(trace, null, included);
             }
-            foreach (string line in SampledLines(profile, filtered ? null : trace))
+            foreach (string line in SampledLines(profile, whole))
                 yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.SampledCpu);
         }
 
@@ -118,7 +121,7 @@ internal static class NarrativeBuilder
         {
             foreach (string line in LongestByTotal(analysis.Functions, top))
                 yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.LongestByTotal);
-            foreach (string line in ThreadLines(trace))
+            foreach (string line in whole!.Threads)
                 yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.Threads);
             foreach (var c in trace.Metadata.Counters.Take(MaxCounterLines))
             {
@@ -137,19 +140,19 @@ internal static class NarrativeBuilder
     }
 
     /// <summary>
-    /// The sampled CPU lines: totals (with, for the whole <paramref name="trace"/>, what the waiting samples' leaves were and
-    /// one line per profile the source held), the top functions by sampled self time (with total time and share), then the
+    /// The sampled CPU lines: totals (with, from the <paramref name="whole"/> trace's lines, what the waiting samples' leaves
+    /// were and one line per profile the source held), the top functions by sampled self time (with total time and share), then the
     /// heaviest folded stacks (last frames only, so a deep stack stays one short line).
     /// </summary>
-    internal static IEnumerable<string> SampledLines(SampledProfile profile, ExecutionTrace? trace = null, int functions = 10, int paths = 5)
+    internal static IEnumerable<string> SampledLines(SampledProfile profile, WholeTraceLines? whole = null, int functions = 10, int paths = 5)
     {
         string waiting = profile.WaitingSamples > 0
-            ? $"; {TraceText.Count(profile.WaitingSamples)} waiting samples ({TraceText.Duration(profile.WaitingNs)}{(trace is null ? "" : WaitingLeaves(trace))}), not CPU"
+            ? $"; {TraceText.Count(profile.WaitingSamples)} waiting samples ({TraceText.Duration(profile.WaitingNs)}{whole?.WaitingLeaves}), not CPU"
             : "";
         yield return $"- {TraceText.Count(profile.CpuSamples)} CPU samples, {TraceText.Duration(profile.CpuNs)} sampled CPU{waiting}";
-        if (trace is not null)
+        if (whole is not null)
         {
-            foreach (string line in ProfileLines(trace))
+            foreach (string line in whole.Profiles)
                 yield return line;
         }
         if (profile.CpuNs <= 0)
@@ -165,6 +168,17 @@ internal static class NarrativeBuilder
             yield return $"- hot path {Share(path.WeightNs, profile.CpuNs)}: {string.Join(" > ", frames)} ({TraceText.Duration(path.WeightNs)}, {TraceText.Count(path.Samples)} samples)";
         }
     }
+
+    /// <summary>The summary lines that depend on the whole trace only: computed once per trace (<see cref="WholeTrace"/>).</summary>
+    internal sealed record WholeTraceLines(string[] Folded, string[] Threads, string[] Profiles, string WaitingLeaves);
+
+    /// <summary>
+    /// The whole trace's folded self times, busiest threads, sampled profiles and waiting samples' leaves. O(spans +
+    /// samples × profiles); the façade keeps the result per trace.
+    /// </summary>
+    internal static WholeTraceLines WholeTrace(ExecutionTrace trace) =>
+        new([.. FoldedSelfLines(trace)], [.. ThreadLines(trace)],
+            trace.Samples.Count > 0 ? [.. ProfileLines(trace)] : [], trace.Samples.Count > 0 ? WaitingLeaves(trace) : "");
 
     /// <summary>Lines of the longest-by-total list, of the busiest-threads list and of counter series.</summary>
     private const int MaxTotalLines = 5, MaxThreadLines = 5, MaxCounterLines = 8;
@@ -198,7 +212,8 @@ internal static class NarrativeBuilder
         var parents = spans.Parents;
         var ordinals = spans.FunctionOrdinals;
         var busy = new List<(int Thread, long Busy, int Spans, int TopOrdinal, long TopSelf)>();
-        var self = new Dictionary<int, long>();
+        var self = new long[trace.FunctionIds.Length];
+        var touched = new List<int>();
         var own = OwnTimes(spans, foldPseudoFrames: false);
         for (int t = 0; t < trace.Threads.Count; t++)
         {
@@ -207,7 +222,9 @@ internal static class NarrativeBuilder
             var (first, end) = spans.GetThreadRange(t);
             long covered = 0;
             int count = 0;
-            self.Clear();
+            foreach (int o in touched)
+                self[o] = 0;
+            touched.Clear();
             for (int s = first; s < end; s++)
             {
                 var marks = spans.GetMarks(s);
@@ -217,12 +234,21 @@ internal static class NarrativeBuilder
                 if (parents[s] < 0)
                     covered += durations[s];
                 if ((marks & (SpanMarks.Envelope | SpanMarks.PseudoFrame)) == 0)
-                    self[ordinals[s]] = self.GetValueOrDefault(ordinals[s]) + own[s];
+                {
+                    if (self[ordinals[s]] == 0)
+                        touched.Add(ordinals[s]);
+                    self[ordinals[s]] += own[s];
+                }
             }
             if (covered <= 0)
                 continue;
-            var top = self.Count == 0 ? (Key: -1, Value: 0L) : self.OrderByDescending(x => x.Value).ThenBy(x => x.Key).Select(x => (x.Key, x.Value)).First();
-            busy.Add((t, covered, count, top.Key, top.Value));
+            int topOrdinal = -1;
+            foreach (int o in touched)
+            {
+                if (topOrdinal < 0 || self[o] > self[topOrdinal] || (self[o] == self[topOrdinal] && o < topOrdinal))
+                    topOrdinal = o;
+            }
+            busy.Add((t, covered, count, topOrdinal, topOrdinal < 0 ? 0 : self[topOrdinal]));
         }
         foreach (var b in busy.OrderByDescending(b => b.Busy).ThenBy(b => b.Thread).Take(MaxThreadLines))
         {
@@ -252,6 +278,11 @@ internal static class NarrativeBuilder
         var lines = new List<string>();
         var spans = trace.Spans;
         var ordinals = spans.FunctionOrdinals;
+        bool anyPseudo = false;
+        for (int s = 0; s < spans.Count && !anyPseudo; s++)
+            anyPseudo = (spans.GetMarks(s) & SpanMarks.PseudoFrame) != 0;
+        if (!anyPseudo)
+            return lines;
         var folded = new Dictionary<int, (long Self, int Calls)>();
         long pseudo = 0;
         var own = OwnTimes(spans, foldPseudoFrames: true);
