@@ -201,8 +201,11 @@ public sealed partial class QueryEngine
         // The whole trace's timeline depends on nothing the request says: shared per trace like its analysis, and on a
         // first request computed in the background while the analysis runs (it reads only the event columns).
         Func<IReadOnlyList<string>>? timelineOf = null;
+        Func<NarrativeBuilder.WholeTraceLines>? wholeTraceOf = null;
         if (!filtered && ShareAnalysis)
         {
+            wholeTraceOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.WholeTrace), _ => NarrativeBuilder.WholeTrace(trace), cancellationToken);
+            exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
             Func<CancellationToken, string[]> timeline = _ => NarrativeBuilder.Timeline(trace, selection).ToArray();
             if (request.IncludeTimeline)
                 TraceMemo.Prefetch(trace, nameof(NarrativeBuilder.Timeline), timeline);
@@ -217,7 +220,7 @@ public sealed partial class QueryEngine
             exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
         var lines = new AnswerLines(
             NarrativeBuilder.Headline(trace, filter, selection, analysis),
-            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf, filter),
+            NarrativeBuilder.Items(trace, selection, analysis, filtered, request.IncludeTimeline, request.MaxFindings, exemplarsOf, timelineOf, filter, wholeTraceOf),
             SummaryTotals(analysis, selection, filtered, request),
             $"summary|{filter.Canonical}|{request.MaxFindings}|{request.IncludeTimeline}",
             selection.Count,

@@ -42,11 +42,11 @@ public enum Severity
     Critical = 0,
     /// <summary>The program stalled or lost work (hang).</summary>
     High = 1,
-    /// <summary>Likely a defect (leak, outliers, handled exceptions).</summary>
+    /// <summary>Likely a defect (leak, handled exceptions, errors).</summary>
     Medium = 2,
-    /// <summary>Worth knowing (unmatched spans).</summary>
+    /// <summary>Worth knowing (spans unwound by an exception or that lost their RETURN).</summary>
     Low = 3,
-    /// <summary>Context (hot spots).</summary>
+    /// <summary>Context: nothing failed (hot spots, latency outliers and stages, spans open when the recording stopped, sampled CPU).</summary>
     Info = 4,
 }
 

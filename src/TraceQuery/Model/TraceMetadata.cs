@@ -49,6 +49,9 @@ public sealed record TraceMetadata
     /// </summary>
     public long CpuSamples { get; init; }
 
+    /// <summary>The sampled CPU profiles the source held, in the order first seen (empty when it held none or the reader does not say).</summary>
+    public IReadOnlyList<SampleProfileInfo> SampleProfiles { get; init; } = [];
+
     /// <summary>Links (flows, span links) whose start or end span is not in the trace; they were not kept.</summary>
     public long UnresolvedLinks { get; init; }
 

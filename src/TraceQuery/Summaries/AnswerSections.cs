@@ -12,6 +12,18 @@ internal static class AnswerSections
     /// <summary>Hot functions by self time (summary).</summary>
     public const string HotFunctions = "## Hot functions (self time)";
 
+    /// <summary>Self time with the reader's pseudo-frames (dotnet-trace <c>CPU_TIME</c>) folded into their callers (summary).</summary>
+    public const string FoldedSelf = "## Hot functions with pseudo-frames folded into their callers (self time)";
+
+    /// <summary>Functions with the most total time that the self-time list does not show (summary).</summary>
+    public const string LongestByTotal = "## Longest by total time (children included)";
+
+    /// <summary>The threads that did the work (summary).</summary>
+    public const string Threads = "## Busiest threads";
+
+    /// <summary>Counter series the source held (summary).</summary>
+    public const string Counters = "## Counters";
+
     /// <summary>The timeline sketch (summary).</summary>
     public const string Timeline = "## Timeline";
 

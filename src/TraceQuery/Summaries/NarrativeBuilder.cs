@@ -68,8 +68,11 @@ internal static class NarrativeBuilder
     /// values computed earlier (the façade shares the whole trace's per trace); null computes them here.
     /// </summary>
     public static IEnumerable<SummaryItem> Items(ExecutionTrace trace, Selection selection, AnalysisResult analysis, bool filtered, bool includeTimeline, int maxFindings,
-        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null, EventFilter? filter = null)
+        Func<IReadOnlyList<FunctionStats>, SpanExemplars?[]>? exemplarsOf = null, Func<IReadOnlyList<string>>? timelineOf = null, EventFilter? filter = null,
+        Func<WholeTraceLines>? wholeTraceOf = null)
     {
+        // Lines about the whole trace only (an unfiltered summary shows them), computed once per trace by the façade.
+        var whole = filtered ? null : wholeTraceOf?.Invoke() ?? WholeTrace(trace);
         foreach (var finding in analysis.Findings.Take(maxFindings))
             yield return new SummaryItem(SummaryItemKind.Finding, Render(finding), AnswerSections.Findings);
 
@@ -86,6 +89,12 @@ internal static class NarrativeBuilder
                 AnswerSections.HotFunctions);
         }
 
+        if (!filtered)
+        {
+            foreach (string line in whole!.Folded)
+                yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.FoldedSelf);
+        }
+
         if (trace.Samples.Count > 0)
         {
             var profile = SampledProfile.Shared(trace, CancellationToken.None);
@@ -97,7 +106,7 @@ internal static class NarrativeBuilder
                     $"- the filter selects {TraceText.Count(matched)} of {TraceText.Count(trace.Samples.Count)} samples (thread, time, fn:/module: on any frame, words)", AnswerSections.SampledCpu);
                 profile = SampledProfile.Compute(trace, null, included);
             }
-            foreach (string line in SampledLines(profile))
+            foreach (string line in SampledLines(profile, whole))
                 yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.SampledCpu);
         }
 
@@ -105,6 +114,22 @@ internal static class NarrativeBuilder
         {
             foreach (string line in timelineOf?.Invoke() ?? Timeline(trace, selection))
                 yield return new SummaryItem(SummaryItemKind.Timeline, line, AnswerSections.Timeline);
+        }
+
+        // What else the whole trace holds, after what summaries always showed (so a small budget keeps those).
+        if (!filtered)
+        {
+            foreach (string line in LongestByTotal(analysis.Functions, top))
+                yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.LongestByTotal);
+            foreach (string line in whole!.Threads)
+                yield return new SummaryItem(SummaryItemKind.Function, line, AnswerSections.Threads);
+            foreach (var c in trace.Metadata.Counters.Take(MaxCounterLines))
+            {
+                yield return new SummaryItem(SummaryItemKind.Function,
+                    $"- {c.Name} ×{TraceText.Count(c.Count)} · min {Number(c.Min)} · max {Number(c.Max)} · last {Number(c.Last)}", AnswerSections.Counters);
+            }
+            if (trace.Metadata.Counters.Count > MaxCounterLines)
+                yield return new SummaryItem(SummaryItemKind.Function, $"- {TraceText.Count(trace.Metadata.Counters.Count - MaxCounterLines)} more counter series", AnswerSections.Counters);
         }
 
         if (filtered)
@@ -115,16 +140,22 @@ internal static class NarrativeBuilder
     }
 
     /// <summary>
-    /// The sampled CPU lines: totals, the top functions by sampled self time (with total time and share), then the
+    /// The sampled CPU lines: totals (with, from the <paramref name="whole"/> trace's lines, what the waiting samples' leaves
+    /// were and one line per profile the source held), the top functions by sampled self time (with total time and share), then the
     /// heaviest folded stacks (last frames only, so a deep stack stays one short line) with their heaviest distinct stack
     /// (<c>stack:&lt;id&gt;</c>, which events.get resolves to every frame).
     /// </summary>
-    internal static IEnumerable<string> SampledLines(SampledProfile profile, int functions = 10, int paths = 5)
+    internal static IEnumerable<string> SampledLines(SampledProfile profile, WholeTraceLines? whole = null, int functions = 10, int paths = 5)
     {
         string waiting = profile.WaitingSamples > 0
-            ? $"; {TraceText.Count(profile.WaitingSamples)} waiting samples ({TraceText.Duration(profile.WaitingNs)}), not CPU"
+            ? $"; {TraceText.Count(profile.WaitingSamples)} waiting samples ({TraceText.Duration(profile.WaitingNs)}{whole?.WaitingLeaves}), not CPU"
             : "";
         yield return $"- {TraceText.Count(profile.CpuSamples)} CPU samples, {TraceText.Duration(profile.CpuNs)} sampled CPU{waiting}";
+        if (whole is not null)
+        {
+            foreach (string line in whole.Profiles)
+                yield return line;
+        }
         if (profile.CpuNs <= 0)
             yield break;
         foreach (var f in profile.TopBySelf(functions))
@@ -138,6 +169,224 @@ internal static class NarrativeBuilder
             string evidence = path.Stack >= 0 ? " · " + EvidenceRef.ForStack(path.Stack) : "";
             yield return $"- hot path {Share(path.WeightNs, profile.CpuNs)}: {string.Join(" > ", frames)} ({TraceText.Duration(path.WeightNs)}, {TraceText.Count(path.Samples)} samples){evidence}";
         }
+    }
+
+    /// <summary>The summary lines that depend on the whole trace only: computed once per trace (<see cref="WholeTrace"/>).</summary>
+    internal sealed record WholeTraceLines(string[] Folded, string[] Threads, string[] Profiles, string WaitingLeaves);
+
+    /// <summary>
+    /// The whole trace's folded self times, busiest threads, sampled profiles and waiting samples' leaves. O(spans +
+    /// samples × profiles); the façade keeps the result per trace.
+    /// </summary>
+    internal static WholeTraceLines WholeTrace(ExecutionTrace trace) =>
+        new([.. FoldedSelfLines(trace)], [.. ThreadLines(trace)],
+            trace.Samples.Count > 0 ? [.. ProfileLines(trace)] : [], trace.Samples.Count > 0 ? WaitingLeaves(trace) : "");
+
+    /// <summary>Lines of the longest-by-total list, of the busiest-threads list and of counter series.</summary>
+    private const int MaxTotalLines = 5, MaxThreadLines = 5, MaxCounterLines = 8;
+
+    /// <summary>
+    /// The functions with the most total time (children included) that <paramref name="shown"/> (the self-time list) does
+    /// not hold: a caller whose time is all in its callees (a backward pass, a compile phase) never tops a self-time list.
+    /// </summary>
+    private static IEnumerable<string> LongestByTotal(IReadOnlyList<FunctionStats> functions, IReadOnlyList<FunctionStats> shown)
+    {
+        var listed = shown.Select(f => f.FunctionId).ToHashSet();
+        foreach (var f in Analyzer.TopFunctions(functions.Where(f => !listed.Contains(f.FunctionId) && f.TotalNs > 0), FunctionMetric.Total, MaxTotalLines))
+        {
+            yield return $"- {f.Name} ({f.Module}) ×{TraceText.Count(f.Count)} · total {TraceText.Duration(f.TotalNs)} · self {TraceText.Duration(f.SelfTotalNs)}"
+                + $" · fn:0x{f.FunctionId.ToString("x16", CultureInfo.InvariantCulture)}";
+        }
+    }
+
+    /// <summary>
+    /// The threads that did the work, busiest first: per call-stack or device lane, the time its outermost spans cover
+    /// (spans the reader marked as aggregates, e.g. clang's <c>Total</c> rows, are not work) and the function with the most
+    /// self time on it. Shown when the trace has more than one thread. O(spans).
+    /// </summary>
+    private static List<string> ThreadLines(ExecutionTrace trace)
+    {
+        var lines = new List<string>();
+        if (trace.Threads.Count < 2)
+            return lines;
+        var spans = trace.Spans;
+        var durations = spans.Durations;
+        var parents = spans.Parents;
+        var ordinals = spans.FunctionOrdinals;
+        var busy = new List<(int Thread, long Busy, int Spans, int TopOrdinal, long TopSelf)>();
+        var self = new long[trace.FunctionIds.Length];
+        var touched = new List<int>();
+        var own = OwnTimes(spans, foldPseudoFrames: false);
+        for (int t = 0; t < trace.Threads.Count; t++)
+        {
+            if (trace.Threads[t].Track == SpanTrack.Async)
+                continue;
+            var (first, end) = spans.GetThreadRange(t);
+            long covered = 0;
+            int count = 0;
+            foreach (int o in touched)
+                self[o] = 0;
+            touched.Clear();
+            for (int s = first; s < end; s++)
+            {
+                var marks = spans.GetMarks(s);
+                if ((marks & (SpanMarks.Aggregate | SpanMarks.Instant)) != 0)
+                    continue;
+                count++;
+                if (parents[s] < 0)
+                    covered += durations[s];
+                if ((marks & (SpanMarks.Envelope | SpanMarks.PseudoFrame)) == 0)
+                {
+                    if (self[ordinals[s]] == 0)
+                        touched.Add(ordinals[s]);
+                    self[ordinals[s]] += own[s];
+                }
+            }
+            if (covered <= 0)
+                continue;
+            int topOrdinal = -1;
+            foreach (int o in touched)
+            {
+                if (topOrdinal < 0 || self[o] > self[topOrdinal] || (self[o] == self[topOrdinal] && o < topOrdinal))
+                    topOrdinal = o;
+            }
+            busy.Add((t, covered, count, topOrdinal, topOrdinal < 0 ? 0 : self[topOrdinal]));
+        }
+        foreach (var b in busy.OrderByDescending(b => b.Busy).ThenBy(b => b.Thread).Take(MaxThreadLines))
+        {
+            var thread = trace.Threads[b.Thread];
+            string who = thread.Name is { } name ? name : "thread " + thread.Id.ToString(CultureInfo.InvariantCulture);
+            var identity = new List<string>(2);
+            if (thread.ProcessId is not null)
+                identity.Add("pid " + thread.ProcessId);
+            if (thread.OriginalThreadId is not null)
+                identity.Add("tid " + thread.OriginalThreadId);
+            lines.Add($"- {who}{(identity.Count > 0 ? " (" + string.Join(" ", identity) + ")" : "")}{(thread.Track == SpanTrack.Device ? " (device)" : "")}"
+                + $" · {TraceText.Count(b.Spans)} spans · outermost spans cover {TraceText.Duration(b.Busy)}"
+                + (b.TopOrdinal >= 0 ? $" · most self time in {trace.GetFunctionName(b.TopOrdinal)} ({TraceText.Duration(b.TopSelf)})" : ""));
+        }
+        if (busy.Count > MaxThreadLines)
+            lines.Add($"- {TraceText.Count(busy.Count - MaxThreadLines)} more threads with spans");
+        return lines;
+    }
+
+    /// <summary>
+    /// When the reader marked pseudo-frames (<see cref="SpanMarks.PseudoFrame"/>: a sampler's leaf that stands for its
+    /// caller's own time, dotnet-trace's <c>CPU_TIME</c>), the functions by self time with each pseudo-frame's duration
+    /// given to its caller: the functions that really held the time. Empty otherwise. O(spans).
+    /// </summary>
+    private static List<string> FoldedSelfLines(ExecutionTrace trace)
+    {
+        var lines = new List<string>();
+        var spans = trace.Spans;
+        var ordinals = spans.FunctionOrdinals;
+        bool anyPseudo = false;
+        for (int s = 0; s < spans.Count && !anyPseudo; s++)
+            anyPseudo = (spans.GetMarks(s) & SpanMarks.PseudoFrame) != 0;
+        if (!anyPseudo)
+            return lines;
+        var folded = new Dictionary<int, (long Self, int Calls)>();
+        long pseudo = 0;
+        var own = OwnTimes(spans, foldPseudoFrames: true);
+        for (int s = 0; s < spans.Count; s++)
+        {
+            if ((spans.GetMarks(s) & SpanMarks.PseudoFrame) != 0)
+            {
+                pseudo++;
+                continue;
+            }
+            var (self, calls) = folded.GetValueOrDefault(ordinals[s]);
+            folded[ordinals[s]] = (self + own[s], calls + 1);
+        }
+        if (pseudo == 0)
+            return lines;
+        foreach (var (ordinal, (self, calls)) in folded.Where(x => x.Value.Self > 0).OrderByDescending(x => x.Value.Self).ThenBy(x => x.Key).Take(MaxTotalLines))
+            lines.Add($"- {trace.GetFunctionName(ordinal)} ×{TraceText.Count(calls)} · self {TraceText.Duration(self)} with its pseudo-frames");
+        return lines;
+    }
+
+    /// <summary>
+    /// Each span's self time: its duration less its children's; with <paramref name="foldPseudoFrames"/>, a child marked
+    /// <see cref="SpanMarks.PseudoFrame"/> leaves its time to its caller. O(spans).
+    /// </summary>
+    private static long[] OwnTimes(CallSpans spans, bool foldPseudoFrames)
+    {
+        var durations = spans.Durations;
+        var parents = spans.Parents;
+        var own = durations.ToArray();
+        for (int s = 0; s < own.Length; s++)
+        {
+            if (parents[s] >= 0 && !(foldPseudoFrames && (spans.GetMarks(s) & SpanMarks.PseudoFrame) != 0))
+                own[parents[s]] -= durations[s];
+        }
+        return own;
+    }
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>Profiles named one per line; the rest are counted in the last line.</summary>
+    private const int MaxProfileLines = 4;
+
+    /// <summary>
+    /// One line per sampled profile of the source: its id, process and thread, its samples, those not kept (they named a
+    /// node the profile does not hold) and the function with the most sampled CPU on its thread.
+    /// </summary>
+    private static IEnumerable<string> ProfileLines(ExecutionTrace trace)
+    {
+        var profiles = trace.Metadata.SampleProfiles;
+        if (profiles.Count == 0 || (profiles.Count == 1 && profiles[0].Id.Length == 0 && profiles[0].SamplesWithUnknownNode == 0))
+            yield break;
+        foreach (var p in profiles.Take(MaxProfileLines))
+        {
+            var text = new StringBuilder("- profile ");
+            text.Append(p.Id.Length > 0 ? p.Id : "(no id)").Append(" (");
+            var thread = trace.Threads.FirstOrDefault(t => t.Id == p.ThreadId);
+            var where = new List<string>(3);
+            if (p.ProcessId is not null)
+                where.Add("pid " + p.ProcessId);
+            if (thread?.ProcessName is { } process)
+                where.Add(ShortProcessName(process));
+            if (thread?.Name is { } name)
+                where.Add(name);
+            else
+                where.Add("thread " + p.ThreadId.ToString(CultureInfo.InvariantCulture));
+            text.Append(string.Join(", ", where)).Append("): ").Append(TraceText.Count(p.Samples)).Append(p.Samples == 1 ? " sample" : " samples");
+            if (p.SamplesWithUnknownNode > 0)
+            {
+                text.Append(p.SamplesKept == 0 ? ", none kept: all" : $", {TraceText.Count(p.SamplesWithUnknownNode)} not kept:")
+                    .Append(" name a node the profile does not hold (samples with an unknown node)");
+            }
+            else if (SampledProfile.Compute(trace, new SampleScope { ThreadId = p.ThreadId }) is { CpuNs: > 0 } own && own.TopBySelf(1) is [var top])
+            {
+                text.Append("; most sampled CPU on its thread in ").Append(top.Name).Append(" (self ").Append(TraceText.Duration(top.SelfNs)).Append(')');
+            }
+            yield return text.ToString();
+        }
+        if (profiles.Count > MaxProfileLines)
+            yield return $"- {TraceText.Count(profiles.Count - MaxProfileLines)} more profiles";
+    }
+
+    /// <summary>A process name cut to its first three words (a command line names the program and its role first).</summary>
+    private static string ShortProcessName(string name)
+    {
+        var words = name.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return words.Length <= 3 ? name : string.Join(' ', words.Take(3)) + " …";
+    }
+
+    /// <summary>What the waiting samples of the whole trace were doing: the two heaviest leaf functions (<c>: (idle) 696 ms</c>).</summary>
+    private static string WaitingLeaves(ExecutionTrace trace)
+    {
+        var samples = trace.Samples;
+        var byLeaf = new Dictionary<string, long>(StringComparer.Ordinal);
+        for (int i = 0; i < samples.Count; i++)
+        {
+            if (samples.IsCpu(i) || samples.Stacks[i] < 0)
+                continue;
+            string leaf = samples.Frames[samples.GetStackFrame(samples.Stacks[i])].Function;
+            byLeaf[leaf] = byLeaf.GetValueOrDefault(leaf) + samples.WeightsNs[i];
+        }
+        var top = byLeaf.OrderByDescending(x => x.Value).ThenBy(x => x.Key, StringComparer.Ordinal).Take(2).ToList();
+        return top.Count == 0 ? "" : ": " + string.Join(", ", top.Select(x => x.Key + " " + TraceText.Duration(x.Value)));
     }
 
     private static string Share(long part, long whole) =>

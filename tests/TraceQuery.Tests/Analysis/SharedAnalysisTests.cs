@@ -65,8 +65,8 @@ public sealed class SharedAnalysisTests
             for (int i = 0; i < Requests.Length; i++)
                 Assert.AreEqual(expected[i], Render(Requests[i](engine, trace)), $"request {i}, round {round}");
         }
-        // The analysis, the unfiltered function statistics, the exemplars and the timeline: once each.
-        Assert.AreEqual(4, TraceMemo.Computations(trace));
+        // The analysis, the unfiltered function statistics, the exemplars, the timeline and the whole-trace lines: once each.
+        Assert.AreEqual(5, TraceMemo.Computations(trace));
     }
 
     [TestMethod]
@@ -80,7 +80,7 @@ public sealed class SharedAnalysisTests
             answers[i] = Render(Requests[i % Requests.Length](engine, trace)));
         for (int i = 0; i < answers.Length; i++)
             Assert.AreEqual(expected[i % Requests.Length], answers[i], $"answer {i}");
-        Assert.AreEqual(4, TraceMemo.Computations(trace));
+        Assert.AreEqual(5, TraceMemo.Computations(trace));
     }
 
     [TestMethod]
@@ -95,7 +95,7 @@ public sealed class SharedAnalysisTests
         Assert.AreEqual(custom, Render(new QueryEngine(new Analyzer(strict)).Process(trace, 4096)));
         // Results do not depend on the degree of parallelism, so it does not split the cache.
         Assert.AreEqual(custom, Render(new QueryEngine(new Analyzer(strict with { MaxDegreeOfParallelism = 1 })).Process(trace, 4096)));
-        Assert.AreEqual(2, TraceMemo.Computations(trace) - 2, "two analyses beside the shared exemplars and timeline");
+        Assert.AreEqual(2, TraceMemo.Computations(trace) - 3, "two analyses beside the shared exemplars, timeline and whole-trace lines");
     }
 
     [TestMethod]

@@ -112,7 +112,8 @@ internal static class OutlierDetector
             string compared = ratio is { } r ? $" ({r} the p50{label})" : "";
             yield return new Finding(
                 stage ? FindingKind.LatencyStage : FindingKind.LatencyOutlier,
-                Severity.Medium,
+                // Slow calls are context, like hot spots: on a trace where nothing failed, nothing is above info (issue 21 item 6).
+                Severity.Info,
                 $"{(stage ? "Latency stage " : "")}{function.Name} ×{calls} ·{label} p50 {median} · {upperName} {high} · slowest {max} (span:{slowest})",
                 $"{count} of {calls} calls of {function.Name} ({function.Module}) {verb} at least {limit}{where}, on its {what} distribution; "
                 + $"the slowest {verb} {max}{where}{compared}. "

@@ -60,7 +60,9 @@ internal static class UnmatchedDetector
             {
                 Reason.ExceptionUnwind => ("unwound by an exception", "unwound by an exception", Severity.Low),
                 Reason.MissingReturn => ("lost their RETURN", "closed without their RETURN when an outer frame returned (events lost?)", Severity.Low),
-                Reason.ThreadEnd => ("open at thread end", "still open when their thread's events stop, well before the trace ends", Severity.Low),
+                // A recording that stopped while slices were open (DevTools, clean runs) says nothing went wrong; a killed
+                // thread is the crash detector's finding.
+                Reason.ThreadEnd => ("open at thread end", "still open when their thread's events stop, well before the trace ends", Severity.Info),
                 Reason.TraceEnd => ("still running at trace end", "still running when the trace ends", Severity.Info),
                 _ => ("returned without a traced call", "RETURN without a CALL (the call started before tracing)", Severity.Info),
             };

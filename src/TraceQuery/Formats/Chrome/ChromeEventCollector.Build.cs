@@ -120,13 +120,15 @@ internal sealed partial class ChromeEventCollector
             }
         }
 
+        AddTopLevelLogs(builder, nextLane, ref nextSpan);
         BindToAsync(asyncIds);
         unresolvedFlows += LinkFlows(builder, out var flowWarnings);
         unresolvedFlows += LinkBoundFlows(builder, bindOut, bindIn);
 
         var sampleWarnings = new List<string>();
         _samples += _profiles.LegacySampleCount;
-        _profiles.AddTo(builder, (pid, tid) => _threads[(pid, tid)].Id, sampleWarnings);
+        var sampleProfiles = new List<SampleProfileInfo>();
+        _profiles.AddTo(builder, (pid, tid) => _threads[(pid, tid)].Id, sampleWarnings, sampleProfiles, IdAsWritten);
         var warnings = Warnings(spanCount, unclosedAsync, flowWarnings, unresolvedFlows);
         warnings.AddRange(sampleWarnings);
         builder.Metadata = new TraceMetadata
@@ -137,6 +139,7 @@ internal sealed partial class ChromeEventCollector
             SkippedRecords = [.. _skipped.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new SkippedRecordKind(p.Key, p.Value))],
             Counters = [.. _counters.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => new CounterSeries(c.Key, c.Value.Count, c.Value.Min, c.Value.Max, c.Value.Last))],
             CpuSamples = _samples,
+            SampleProfiles = sampleProfiles,
             RecordsRead = _records,
             Producer = producer,
             UnresolvedLinks = unresolvedFlows,
@@ -225,6 +228,40 @@ internal sealed partial class ChromeEventCollector
         return AddNested(builder, thread, slices, stepIndices, marksOf, bindOut, bindIn);
     }
 
+    /// <summary>
+    /// The lines of the file's top-level log lists (<see cref="TopLevelMessages"/>) as log records on a lane of their own
+    /// (not a thread of the file: an async-kind lane), at the time of the file's first record, since the lines carry none
+    /// the trace's clock knows.
+    /// </summary>
+    private void AddTopLevelLogs(TraceBuilder builder, uint lane, ref ulong nextSpan)
+    {
+        if (_topLevelLogs.Count == 0)
+            return;
+        ulong at = ulong.MaxValue;
+        foreach (var thread in _threads.Values)
+        {
+            foreach (var slice in thread.Sync)
+                at = Math.Min(at, slice.Start);
+        }
+        foreach (var slice in _async)
+            at = Math.Min(at, slice.Start);
+        at = at == ulong.MaxValue ? 0 : at;
+        builder.AddThread(new ThreadInfo { ThreadId = lane, Name = "log (the file's top-level lists)", Track = SpanTrack.Async });
+        foreach (var (function, text) in _topLevelLogs)
+        {
+            builder.AddSpan(new SpanRecord
+            {
+                SpanId = nextSpan++,
+                ThreadId = lane,
+                FunctionId = function,
+                StartNs = at,
+                EndNs = at,
+                Message = text,
+                Marks = SpanMarks.Instant,
+            });
+        }
+    }
+
     private long AddNested(TraceBuilder builder, ThreadState thread, Span<Slice> slices, List<int>? stepIndices, Func<ulong, string, bool, SpanMarks> marksOf,
         Dictionary<string, List<(ulong Start, ulong Span)>> bindOut, List<(string Key, ulong Start, ulong Span)> bindIn)
     {
@@ -241,9 +278,10 @@ internal sealed partial class ChromeEventCollector
             while (stack.Count > 0 && (slices[stack[^1]].End <= slice.Start && !(slices[stack[^1]].End == slice.Start && slices[stack[^1]].Start == slice.Start && !slices[stack[^1]].Instant && slice.Instant)))
                 stack.RemoveAt(stack.Count - 1);
             int parent = stack.Count > 0 ? stack[^1] : -1;
-            if (slice.Instant && slice.Error is not null && parent >= 0)
+            if (slice.Instant && slice.Error is not null && !slice.StatusError && parent >= 0)
             {
-                // An error marked at an instant is an exception raised in the slice around it.
+                // An error marked at an instant is an exception raised in the slice around it (a failed request is the
+                // record's own status: it stays an instant span with error status).
                 ref var owner = ref slices[parent];
                 string message = slice.Name == owner.Name || slice.Name.Length == 0 ? slice.Error
                     : slice.Error.Length == 0 ? slice.Name : slice.Name + ": " + slice.Error;

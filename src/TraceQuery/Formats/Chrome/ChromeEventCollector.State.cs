@@ -11,6 +11,9 @@ internal sealed partial class ChromeEventCollector
         public ulong End;
         public ulong Function;
         public string? Error;
+
+        /// <summary>True when <see cref="Error"/> is the record's own failure (a failed request), not an exception raised in the slice around it.</summary>
+        public bool StatusError;
         public bool Instant;
         public string Name;
         public int Order;

@@ -35,6 +35,8 @@ internal sealed partial class ChromeEventCollector
     private readonly Dictionary<string, CounterState> _counters = [];
     private readonly HashSet<string> _topLevelKeys = [];
     private readonly List<string> _warnings = [];
+    private readonly List<(ulong Function, string Text)> _topLevelLogs = [];
+    private readonly Dictionary<string, string> _requestUrls = new(StringComparer.Ordinal);
     private long _records;
     private long _samples;
     private readonly V8CpuProfiles _profiles = new();
@@ -73,11 +75,14 @@ internal sealed partial class ChromeEventCollector
     private const int MaxTopLevelMessageLength = 300;
 
     /// <summary>
-    /// A top-level list of log lines beside <c>traceEvents</c> (Kineto writes <c>ERROR</c>): each string becomes a warning
-    /// (at most <see cref="MaxTopLevelMessages"/>, clipped), the rest counted. Anything but an array of strings is ignored.
+    /// A top-level list of log lines beside <c>traceEvents</c> (Kineto writes <c>ERROR</c>): each string becomes a log
+    /// record at <paramref name="severity"/> (function <c>log.&lt;SEVERITY&gt;</c> with the line as its message, as OTLP log
+    /// records are) and a warning (at most <see cref="MaxTopLevelMessages"/>, clipped), the rest counted. Anything but an
+    /// array of strings is ignored.
     /// </summary>
-    public void TopLevelMessages(string key, ReadOnlySpan<byte> json)
+    public void TopLevelMessages(string key, string severity, ReadOnlySpan<byte> json)
     {
+        ulong function = _functions.GetId($"top-level '{key}' list", "log." + severity);
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             return;
@@ -104,6 +109,7 @@ internal sealed partial class ChromeEventCollector
             }
             if (text.Length > MaxTopLevelMessageLength)
                 text = EventAttributes.Clip(text, MaxTopLevelMessageLength);
+            _topLevelLogs.Add((function, text.Trim()));
             _warnings.Add($"the file's top-level '{key}' list says: {text.Trim()}");
         }
         if (count > MaxTopLevelMessages)
@@ -188,7 +194,7 @@ internal sealed partial class ChromeEventCollector
         if (phase is 'B' or 'E' or 'X' or 'i' or 'I' or 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 's' or 't' or 'f' && !hasTs)
             throw new TraceFormatException(_path, offset, $"the '{phase}' event has no 'ts' (timestamp in microseconds).");
         _samples += _args.Samples;
-        if ((phase == 'P' || _args.Samples > 0) && _profiles.TryAddRecord(json, offset, _path, phase, name, pid, tid, id))
+        if ((phase == 'P' || _args.Samples > 0) && _profiles.TryAddRecord(json, offset, _records - 1, _path, phase, name, pid, tid, id))
         {
             Thread(pid, tid);
             if (phase == 'P')
@@ -203,6 +209,9 @@ internal sealed partial class ChromeEventCollector
         string? error = _args.Error;
         if (error is null && IsErrorCategory(cat))
             error = "";
+        bool statusError = false;
+        if (error is null && RequestFailure(name) is { } failure)
+            (error, statusError) = (failure, true);
         // Async and counter records use only their pid; from a format whose such records belong to no thread
         // (Perfetto's tracks), they make no thread of their (pid, tid).
         var thread = ProcessScopedRecords && phase is 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 'C' ? null! : Thread(pid, tid);
@@ -245,7 +254,7 @@ internal sealed partial class ChromeEventCollector
                 thread.Sync.Add(NewSlice(ts, hasDur ? ts + dur : ts, cat, name, error, instant: false, bindId, flowIn, flowOut));
                 break;
             case 'i' or 'I':
-                thread.Sync.Add(NewSlice(ts, ts, cat, name, error, instant: true, null, false, false));
+                thread.Sync.Add(NewSlice(ts, ts, cat, name, error, instant: true, null, false, false) with { StatusError = statusError });
                 break;
             case 'b':
                 {
@@ -460,6 +469,33 @@ internal sealed partial class ChromeEventCollector
     {
         ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(_skipped, kind, out _);
         count++;
+    }
+
+    /// <summary>
+    /// Follows network requests by id (<see cref="ProducerConventions.RequestStartName"/> names the URL) and returns how the
+    /// current record says its request failed (<see cref="ProducerConventions.RequestFailure"/>), or null.
+    /// </summary>
+    private string? RequestFailure(string? name)
+    {
+        string? requestId = null, url = null;
+        foreach (var (key, value) in _args.Items)
+        {
+            if (key == ProducerConventions.RequestIdKey)
+                requestId = value;
+            else if (key == ProducerConventions.RequestUrlKey)
+                url = value;
+        }
+        if (requestId is null)
+            return null;
+        if (name == ProducerConventions.RequestStartName && url is not null)
+            _requestUrls[requestId] = url;
+        url ??= _requestUrls.GetValueOrDefault(requestId, "");
+        foreach (var (key, value) in _args.Items)
+        {
+            if (ProducerConventions.RequestFailure(key, value, url) is { } failure)
+                return failure;
+        }
+        return null;
     }
 
     private static bool IsErrorCategory(string cat)

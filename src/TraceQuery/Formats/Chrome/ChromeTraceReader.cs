@@ -70,8 +70,8 @@ public static class ChromeTraceReader
                 {
                     string key = json.GetString();
                     collector.TopLevelKey(key);
-                    if (key is "ERROR" or "errors")
-                        collector.TopLevelMessages(key, json.ReadValue(out _));
+                    if (ProducerConventions.TopLevelLogSeverity(key) is { } severity)
+                        collector.TopLevelMessages(key, severity, json.ReadValue(out _));
                     else if (key == "stackFrames")
                         collector.StackFrames(json.ReadValue(out _));
                     else

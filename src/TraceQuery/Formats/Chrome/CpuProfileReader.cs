@@ -78,7 +78,8 @@ public static class CpuProfileReader
         var builder = new TraceBuilder();
         builder.AddThread(new ThreadInfo { ThreadId = ThreadId, Name = "main" });
         var warnings = new List<string>();
-        profiles.AddTo(builder, (_, _) => ThreadId, warnings);
+        var described = new List<SampleProfileInfo>();
+        profiles.AddTo(builder, (_, _) => ThreadId, warnings, described);
         if (start is null)
             warnings.Add("the profile has no 'startTime'; sample times count from 0.");
         builder.Metadata = new TraceMetadata
@@ -87,6 +88,7 @@ public static class CpuProfileReader
             SourcePath = path,
             Producer = "V8 CPU profile",
             CpuSamples = profiles.SampleCount,
+            SampleProfiles = described,
             RecordsRead = profiles.SampleCount,
             Warnings = warnings,
         };

@@ -68,6 +68,8 @@ internal static class ProducerConventions
             "clang -ftime-trace writes one 'Total <activity>' row per activity, on its own tid, starting at 0: a sum, not a call"),
         new(Clang, NameMatch.Exact, "ExecuteCompiler", SpanMarks.Envelope, "clang's whole compile"),
         new(null, NameMatch.Prefix, "PyTorch Profiler (", SpanMarks.Envelope, "the PyTorch profiler's root span around the whole recording"),
+        new(PyTorch, NameMatch.Prefix, "ProfilerStep#", SpanMarks.Envelope,
+            "the PyTorch profiler's annotation around one step (profiler.step()): the step's work is in the ops under it, and time with no op under it is time outside any recorded op, not a call that hung"),
         new(null, NameMatch.Exact, "RunTask", SpanMarks.Envelope, "DevTools task envelope: one task of the thread's message loop"),
         new(null, NameMatch.Exact, "ThreadControllerImpl::RunTask", SpanMarks.Envelope, "Chrome task envelope (message loop)"),
         new(null, NameMatch.Exact, "ThreadControllerImpl::DoWork", SpanMarks.Envelope, "Chrome task envelope (message loop)"),
@@ -76,6 +78,43 @@ internal static class ProducerConventions
         new(DotnetTrace, NameMatch.Exact, "CPU_TIME", SpanMarks.PseudoFrame, "dotnet-trace ends every sampled stack with a pseudo-frame holding the caller's CPU time"),
         new(DotnetTrace, NameMatch.Exact, "UNMANAGED_CODE_TIME", SpanMarks.PseudoFrame, "dotnet-trace pseudo-frame for time in native code called by the frame above"),
     ];
+
+    /// <summary>
+    /// The severity of the log lines in a top-level list beside <c>traceEvents</c> (Kineto writes its logger's
+    /// <c>ERROR</c> lines there), or null for a key that is no log list. Lines of such a list are log records at that severity.
+    /// </summary>
+    public static string? TopLevelLogSeverity(string key) => key switch
+    {
+        "ERROR" or "errors" => "ERROR",
+        _ => null,
+    };
+
+    /// <summary>
+    /// Network request records (DevTools timeline): the record that starts a request names its URL under
+    /// <c>data.url</c>, keyed by <c>data.requestId</c>; later records of the request say how it ended.
+    /// </summary>
+    public const string RequestStartName = "ResourceSendRequest";
+
+    /// <summary>The args key that ties the records of one network request together.</summary>
+    public const string RequestIdKey = "data.requestId";
+
+    /// <summary>The args key of a request's URL (on its start record, and on some responses).</summary>
+    public const string RequestUrlKey = "data.url";
+
+    /// <summary>
+    /// How a network request record says its request failed, or null when it does not: an HTTP status of 400 or more
+    /// (<c>data.statusCode</c>, on <c>ResourceReceiveResponse</c>) is <c>HTTP 404 &lt;url&gt;</c>; <c>data.didFail</c> true (on
+    /// <c>ResourceFinish</c>: no response at all) is <c>request failed (didFail=true) url=&lt;url&gt;</c>. The reader makes such a
+    /// record a span with error status and this text as its message.
+    /// </summary>
+    public static string? RequestFailure(string key, string value, string url)
+    {
+        if (key == "data.statusCode" && double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double status) && status >= 400 && status < 1000)
+            return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"HTTP {(int)status} {url}").TrimEnd();
+        if (key == "data.didFail" && value == "true")
+            return "request failed (didFail=true) url=" + url;
+        return null;
+    }
 
     /// <summary>Categories of work that runs on a device (Kineto GPU kernels, copies, GPU-side annotations): their lane is a device track.</summary>
     public static bool IsDeviceCategory(string category) => category is "kernel" or "gpu_memcpy" or "gpu_memset" or "gpu_user_annotation";

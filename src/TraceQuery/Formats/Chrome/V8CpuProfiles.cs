@@ -36,6 +36,7 @@ internal sealed class V8CpuProfiles
     private sealed class Profile
     {
         public required long Pid { get; init; }
+        public required string Id { get; init; }
         public long Tid { get; set; }
         public bool TidFromProfileRecord { get; set; }
         public double StartUs { get; set; } = double.NaN;
@@ -69,7 +70,7 @@ internal sealed class V8CpuProfiles
     /// Takes a Chrome record that carries a CPU profile: <c>Profile</c>/<c>ProfileChunk</c> (ph <c>P</c>) or any record
     /// whose <c>args.data.cpuProfile</c> holds nodes. Returns false for any other record.
     /// </summary>
-    public bool TryAddRecord(ReadOnlySpan<byte> json, long offset, string path, char phase, string? name, long pid, long tid, string? id)
+    public bool TryAddRecord(ReadOnlySpan<byte> json, long offset, long record, string path, char phase, string? name, long pid, long tid, string? id)
     {
         bool chunked = phase == 'P' && name is "Profile" or "ProfileChunk";
         using var document = Parse(json, offset, path);
@@ -83,7 +84,7 @@ internal sealed class V8CpuProfiles
             var key = (pid, id ?? "");
             if (!_byKey.TryGetValue(key, out var profile))
             {
-                _byKey[key] = profile = new Profile { Pid = pid, Tid = tid };
+                _byKey[key] = profile = new Profile { Pid = pid, Id = id ?? "", Tid = tid };
                 _profiles.Add(profile);
             }
             if (name == "Profile")
@@ -99,7 +100,8 @@ internal sealed class V8CpuProfiles
         }
         if (!data.TryGetProperty("cpuProfile", out var whole) || whole.ValueKind != JsonValueKind.Object || !whole.TryGetProperty("nodes", out _))
             return false;
-        var single = new Profile { Pid = pid, Tid = tid, TidFromProfileRecord = true, StartUs = Number(whole, "startTime") ?? double.NaN };
+        // A whole profile in one record has no id: it is named after its record and the record's position in the file.
+        var single = new Profile { Pid = pid, Id = JsonValues.Invariant($"{name}@{record}"), Tid = tid, TidFromProfileRecord = true, StartUs = Number(whole, "startTime") ?? double.NaN };
         _profiles.Add(single);
         AddProfileContent(single, whole, data);
         return true;
@@ -111,7 +113,7 @@ internal sealed class V8CpuProfiles
     /// </summary>
     public int StartCpuProfile(long tid, double startUs)
     {
-        _profiles.Add(new Profile { Pid = 0, Tid = tid, TidFromProfileRecord = true, StartUs = startUs });
+        _profiles.Add(new Profile { Pid = 0, Id = "", Tid = tid, TidFromProfileRecord = true, StartUs = startUs });
         return _profiles.Count - 1;
     }
 
@@ -129,15 +131,18 @@ internal sealed class V8CpuProfiles
 
     /// <summary>
     /// Adds every profile's samples to <paramref name="builder"/> on the thread <paramref name="threadOf"/> gives for its
-    /// pid and tid; what could not be mapped is said in <paramref name="warnings"/>. Returns the samples added.
+    /// pid and tid; what could not be mapped is said in <paramref name="warnings"/>; each profile is described in
+    /// <paramref name="described"/> (pid written by <paramref name="pidText"/>). Returns the samples added.
     /// </summary>
-    public long AddTo(TraceBuilder builder, Func<long, long, uint> threadOf, List<string> warnings)
+    public long AddTo(TraceBuilder builder, Func<long, long, uint> threadOf, List<string> warnings, List<SampleProfileInfo>? described = null, Func<long, string?>? pidText = null)
     {
         long added = _legacy.Count > 0 ? AddLegacyTo(builder, threadOf, warnings) : 0;
         long unknownNodes = 0, cutStacks = 0, beforeZero = 0;
+        var unknownByProfile = new List<string>();
         foreach (var profile in _profiles)
         {
             uint thread = threadOf(profile.Pid, profile.Tid);
+            long addedBefore = added, unknownBefore = unknownNodes;
             var stacks = new Dictionary<long, int>(profile.Nodes.Count);
             double startUs = double.IsNaN(profile.StartUs) ? 0 : profile.StartUs;
             double atUs = startUs;
@@ -163,9 +168,12 @@ internal sealed class V8CpuProfiles
                 builder.AddSample(thread, (ulong)ns, stack, (long)Math.Round(weightUs * 1000.0), state);
                 added++;
             }
+            described?.Add(new SampleProfileInfo(profile.Id, pidText?.Invoke(profile.Pid), thread, profile.Samples.Count, added - addedBefore));
+            if (unknownNodes > unknownBefore)
+                unknownByProfile.Add(JsonValues.Invariant($"{(profile.Id.Length > 0 ? "profile " + profile.Id : "the profile")}: {unknownNodes - unknownBefore} of {profile.Samples.Count}"));
         }
         if (unknownNodes > 0)
-            warnings.Add(JsonValues.Invariant($"{unknownNodes} CPU sample(s) named a profile node the profile does not hold (a profile cut short, or one with no nodes) and were not kept."));
+            warnings.Add(JsonValues.Invariant($"{unknownNodes} CPU sample(s) named a profile node the profile does not hold (a profile cut short, or one with no nodes) and were not kept ({string.Join("; ", unknownByProfile)})."));
         if (cutStacks > 0)
             warnings.Add(JsonValues.Invariant($"{cutStacks} profile node(s) had a parent chain that loops or is deeper than {MaxStackDepth}; their stacks were cut there."));
         if (beforeZero > 0)

@@ -178,7 +178,9 @@ public sealed class V8CpuProfileTests
             """;
         using var trace = CpuProfileReader.Read(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json)), "x.cpuprofile");
         Assert.AreEqual(3, trace.Samples.Count);
-        Assert.IsTrue(trace.Metadata.Warnings.Contains("1 CPU sample(s) named a profile node the profile does not hold (a profile cut short, or one with no nodes) and were not kept."));
+        Assert.IsTrue(trace.Metadata.Warnings.Contains("1 CPU sample(s) named a profile node the profile does not hold (a profile cut short, or one with no nodes) and were not kept (the profile: 1 of 4)."));
+        var profile = trace.Metadata.SampleProfiles.Single();
+        Assert.AreEqual((4L, 3L, 1L), (profile.Samples, profile.SamplesKept, profile.SamplesWithUnknownNode));
         Assert.IsTrue(trace.Metadata.Warnings.Any(w => w.Contains("loops", StringComparison.Ordinal)));
         // Sample 0 at 100 µs weighs delta[1] = 10 µs; the last one weighs 0.
         Assert.AreEqual(100_000, trace.Samples.TimestampsNs[0]);
