@@ -198,14 +198,14 @@ public sealed partial class QueryEngine
         var selection = filter.Evaluate(trace);
         cancellationToken.ThrowIfCancellationRequested();
         bool filtered = filter.Root is not AllNode;
-        // The whole trace's timeline depends on nothing the request says: shared per trace like its analysis, and on a
-        // first request computed in the background while the analysis runs (it reads only the event columns).
+        // The whole trace's timeline and whole-trace lines depend on nothing the request says: shared per trace like its
+        // analysis; on a first request the timeline is computed in the background while the analysis runs (it reads only
+        // the event columns).
         Func<IReadOnlyList<string>>? timelineOf = null;
         Func<NarrativeBuilder.WholeTraceLines>? wholeTraceOf = null;
         if (!filtered && ShareAnalysis)
         {
             wholeTraceOf = () => TraceMemo.Get(trace, nameof(NarrativeBuilder.WholeTrace), _ => NarrativeBuilder.WholeTrace(trace), cancellationToken);
-            exemplarsOf = top => WholeTraceExemplars(trace, analysis, top, cancellationToken);
             Func<CancellationToken, string[]> timeline = _ => NarrativeBuilder.Timeline(trace, selection).ToArray();
             if (request.IncludeTimeline)
                 TraceMemo.Prefetch(trace, nameof(NarrativeBuilder.Timeline), timeline);
