@@ -117,14 +117,22 @@ internal sealed partial class ChromeEventCollector
         }
     }
 
-    /// <summary>One value of a counter series (kept as min, max, last and a count, like a JSON <c>C</c> record).</summary>
-    public void CounterValue(string series, ulong ts, double value)
+    /// <summary>The state of counter series <paramref name="series"/> (made on first use), for <see cref="CounterValue"/>.</summary>
+    public object CounterSeries(string series)
     {
-        _records++;
         ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_counters, series, out bool exists);
         if (!exists)
-            state = new CounterState { Min = value, Max = value, Last = value, LastTime = ts };
-        state!.Count++;
+            state = new CounterState { LastTime = ulong.MinValue };
+        return state!;
+    }
+
+    /// <summary>One value of a counter series (kept as min, max, last and a count, like a JSON <c>C</c> record).</summary>
+    public void CounterValue(object series, ulong ts, double value)
+    {
+        _records++;
+        var state = (CounterState)series;
+        if (state.Count++ == 0)
+            (state.Min, state.Max, state.Last, state.LastTime) = (value, value, value, ts);
         state.Min = Math.Min(state.Min, value);
         state.Max = Math.Max(state.Max, value);
         if (ts >= state.LastTime)
@@ -132,8 +140,10 @@ internal sealed partial class ChromeEventCollector
             state.Last = value;
             state.LastTime = ts;
         }
-        AddSkipped(ChromePhases.Describe("C"));
+        AddSkipped(CounterRecordKind);
     }
+
+    private static readonly string CounterRecordKind = ChromePhases.Describe("C");
 
     /// <summary>Names a thread (the last name given wins).</summary>
     public void NameThread(long pid, long tid, string name) => _threadNames[(pid, tid)] = name;

@@ -78,6 +78,9 @@ internal sealed class PerfettoPacketMapper
         public readonly Dictionary<ulong, string> Strings = [];
         public readonly Dictionary<uint, SequenceClock> Clocks = [];
         public readonly Dictionary<ulong, (string? File, string? Function, string? Line)> SourceLocations = [];
+
+        /// <summary>The attributes of a slice whose only attribute is its task's source location, by location iid (shared arrays).</summary>
+        public readonly Dictionary<ulong, KeyValuePair<string, string>[]> PostedFrom = [];
         public readonly Dictionary<ulong, string> LogBodies = [];
         public readonly List<ulong> ExtraCounterTracks = [];
         public readonly List<ulong> ExtraDoubleCounterTracks = [];
@@ -90,6 +93,7 @@ internal sealed class PerfettoPacketMapper
             HasState = true;
             Generation++;
             SourceLocations.Clear();
+            PostedFrom.Clear();
             LogBodies.Clear();
             ExtraCounterTracks.Clear();
             ExtraDoubleCounterTracks.Clear();
@@ -127,7 +131,7 @@ internal sealed class PerfettoPacketMapper
         public double Value;
         public Sequence? Sequence;
         public int Generation;
-        public string? Series;
+        public object? Series;
 
         /// <summary>Open async slices (collector slice refs), innermost last.</summary>
         public readonly List<int> Open = [];
@@ -916,7 +920,7 @@ internal sealed class PerfettoPacketMapper
             }
             value = track.Value += value;
         }
-        track.Series ??= CounterSeries(track);
+        track.Series ??= _collector.CounterSeries(CounterSeries(track));
         _collector.CounterValue(track.Series, ts, value);
     }
 
@@ -940,6 +944,8 @@ internal sealed class PerfettoPacketMapper
         if (e.AnnotationsStart < 0 && e.TaskStart < 0 && e.LogStart < 0 && e.SourceLocation == 0)
             return null;
         _attributes.Clear();
+        bool onlyTask = e.AnnotationsStart < 0 && e.LogStart < 0 && e.SourceLocation == 0;
+        ulong taskIid = 0;
         if (e.AnnotationsStart >= 0)
         {
             var wire = new ProtoWire(bytes[e.AnnotationsStart..], offset + e.AnnotationsStart);
@@ -956,10 +962,25 @@ internal sealed class PerfettoPacketMapper
             var task = new ProtoWire(bytes.Slice(e.TaskStart, e.TaskLength), offset + e.TaskStart);
             while (task.Next())
             {
-                if (task.Field == 1)
+                if (task.Field == 1 && onlyTask && taskIid == 0)
+                {
+                    taskIid = task.ReadInteger();
+                    if (sequence.PostedFrom.TryGetValue(taskIid, out var shared))
+                    {
+                        // Chrome posts most tasks from a few places: one array per place, shared by its slices.
+                        _sourceLocations++;
+                        return shared;
+                    }
+                    AddSourceLocation(sequence, "task.posted_from", taskIid);
+                }
+                else if (task.Field == 1)
+                {
                     AddSourceLocation(sequence, "task.posted_from", task.ReadInteger());
+                }
                 else
+                {
                     task.Skip();
+                }
             }
         }
         if (e.LogStart >= 0)
@@ -985,7 +1006,12 @@ internal sealed class PerfettoPacketMapper
         }
         if (e.SourceLocation != 0)
             AddSourceLocation(sequence, "source", e.SourceLocation);
-        return _attributes.Count == 0 ? null : [.. _attributes];
+        if (_attributes.Count == 0)
+            return null;
+        KeyValuePair<string, string>[] attributes = [.. _attributes];
+        if (onlyTask && taskIid != 0 && sequence.SourceLocations.ContainsKey(taskIid))
+            sequence.PostedFrom[taskIid] = attributes;
+        return attributes;
     }
 
     private void AddSourceLocation(Sequence sequence, string prefix, ulong iid)
