@@ -14,6 +14,10 @@ them); the first slice with an id starts the flow, each later one is linked from
 the same way and ends the flow; a terminating id of a flow not under way links nothing. Timestamps are brought to the
 trace clock here with the packets' clock snapshots (sequence-scoped incremental clocks, ids 64 and up).
 
+Extra counter values beside TrackEvents (extra_counter_values, Chrome's per-thread CPU time) are counted and summed per
+counter track as the CounterDescriptor says (unit_multiplier, is_incremental: deltas from the last value on the
+sequence since its incremental state was last cleared); the last value of the three busiest threads' counters is kept.
+
 Usage: perfetto_facts.py FILE [FILE...] > facts.json   (a .gz file is decompressed first)
 """
 import collections
@@ -87,7 +91,11 @@ def facts(path):
     b = gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw
     tracks = {}  # uuid -> dict(pid, tid, thread, name)
     thread_names, process_names = {}, {}
-    seqs = collections.defaultdict(lambda: {"names": {}, "default_track": None, "clocks": {}, "default_clock": 0})
+    seqs = collections.defaultdict(lambda: {"names": {}, "default_track": None, "clocks": {}, "default_clock": 0,
+                                            "extra_tracks": [], "counters": {}})
+    counter_tracks = {}  # uuid -> (parent uuid, unit multiplier, incremental)
+    extra_values = 0
+    counter_last = {}  # thread (pid, tid) of the counter's parent track -> last value
     primary = 6  # BOOTTIME unless a snapshot names another trace clock
     events = []  # (seq, track uuid or None, type, name, n_annotations, flow ids, terminating ids)
     packets = 0
@@ -122,6 +130,8 @@ def facts(path):
             seq["default_track"] = None
             seq["clocks"] = {}
             seq["default_clock"] = 0
+            seq["extra_tracks"] = []
+            seq["counters"] = {}
         if snapshot:  # ClockSnapshot {clocks = 1: Clock {clock_id = 1, timestamp = 2, is_incremental = 3, unit_multiplier_ns = 4}, primary_trace_clock = 2}
             clocks = []
             for n, w, v in sub(b, snapshot):
@@ -145,16 +155,24 @@ def facts(path):
             for n, w, v in sub(b, defaults):
                 if n == 58:  # TracePacketDefaults {timestamp_clock_id = 58}
                     seq["default_clock"] = v
-                if n == 11 and w == 2:  # TrackEventDefaults {track_uuid = 11}
-                    for k, _, v2 in sub(b, v):
+                if n == 11 and w == 2:  # TrackEventDefaults {track_uuid = 11, extra_counter_track_uuids = 31}
+                    for k, kw, v2 in sub(b, v):
                         if k == 11:
                             seq["default_track"] = v2
+                        elif k == 31:
+                            seq["extra_tracks"] = packed(b, kw, v2)
         if descriptor:
             t = {"pid": None, "tid": None, "thread": False}
-            uuid = 0
+            uuid = parent = 0
+            counter = None
             for n, w, v in sub(b, descriptor):
                 if n == 1:
                     uuid = v
+                elif n == 5:
+                    parent = v
+                elif n == 8 and w == 2:  # CounterDescriptor {unit_multiplier = 4, is_incremental = 5}
+                    c = dict((k, v2) for k, _, v2 in sub(b, v))
+                    counter = (c.get(4, 1) or 1, bool(c.get(5, 0)))
                 elif n == 3 and w == 2:  # ProcessDescriptor {pid = 1, process_name = 6}
                     for k, kw, v2 in sub(b, v):
                         if k == 1:
@@ -171,6 +189,8 @@ def facts(path):
                         elif k == 5 and kw == 2:
                             t["thread_name"] = text(b, v2)
             tracks[uuid] = t
+            if counter:
+                counter_tracks[uuid] = (parent,) + counter
             if t.get("thread_name") is not None:
                 thread_names[(t["pid"], t["tid"])] = t["thread_name"]  # the last description wins
             if t.get("process_name") is not None:
@@ -182,6 +202,7 @@ def facts(path):
                 c["now"] = c["now"] + ts if c["incremental"] else ts
                 time = c["trace"] + (c["now"] - c["at"]) * c["ns"]
             typ, name, track, ann, flows, term, posted = 0, None, None, 0, [], [], 0
+            values, value_tracks = [], None
             for n, w, v in sub(b, te):
                 if n == 9:
                     typ = v
@@ -193,6 +214,10 @@ def facts(path):
                     track = v
                 elif n == 4:
                     ann += 1
+                elif n == 12:  # extra_counter_values (int64)
+                    values += [x - (1 << 64) if x >= 1 << 63 else x for x in packed(b, w, v)]
+                elif n == 31:  # extra_counter_track_uuids
+                    value_tracks = packed(b, w, v)
                 elif n == 5 and w == 2:  # TaskExecution {posted_from_iid = 1}: an interned source location
                     posted += sum(1 for k, _, _ in sub(b, v) if k == 1)
                 elif n == 47:
@@ -205,6 +230,16 @@ def facts(path):
                     term += packed(b, w, v)
             if track is None:
                 track = seq["default_track"]
+            for value, counter_uuid in zip(values, value_tracks if value_tracks is not None else seq["extra_tracks"]):
+                parent, multiplier, incremental = counter_tracks[counter_uuid]
+                value *= multiplier
+                if incremental:
+                    value += seq["counters"].get(counter_uuid, 0)
+                    seq["counters"][counter_uuid] = value
+                extra_values += 1
+                owner = tracks.get(parent)
+                if owner is not None and owner["thread"]:
+                    counter_last[(owner["pid"], owner["tid"])] = value
             events.append((track, typ, name, ann, flows, term, time, posted))
 
     counts = collections.Counter()
@@ -264,6 +299,8 @@ def facts(path):
         "thread_names": {f"{p}/{t}": thread_names[(p, t)] for p, t in sorted(threads_with_events) if (p, t) in thread_names},
         "process_names": {str(p): n for p, n in sorted(process_names.items())},
         "top_names": [[n, c] for n, c in sorted(names.items(), key=lambda x: (-x[1], x[0]))[:5]],
+        "extra_counter_values": extra_values,
+        "thread_counter_last_of_busiest": {f"{p}/{t}": v for (p, t), v in sorted(counter_last.items(), key=lambda x: -x[1])[:3]},
     }
 
 

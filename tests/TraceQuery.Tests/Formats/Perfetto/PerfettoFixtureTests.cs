@@ -114,6 +114,17 @@ public sealed class PerfettoFixtureTests
         Assert.AreEqual(0, trace.Metadata.UnresolvedLinks, "unresolved links");
         Assert.IsTrue(flows.All(l => l.FromEvent != l.ToEvent), "a flow link joins two different slices");
 
+        // Extra counter values beside slices (Chrome's per-thread CPU time): every value on its thread's counter series,
+        // incremental values summed as the facts sum them.
+        var threadCounters = trace.Metadata.Counters.Where(c => c.Name.Contains(" (thread ", StringComparison.Ordinal)).ToArray();
+        Assert.AreEqual(expected.GetProperty("extra_counter_values").GetInt64(), threadCounters.Sum(c => c.Count), "extra counter values");
+        foreach (var pair in expected.GetProperty("thread_counter_last_of_busiest").EnumerateObject())
+        {
+            string tid = pair.Name.Split('/')[1];
+            var series = threadCounters.Single(c => c.Name.EndsWith($" (thread {tid}).value", StringComparison.Ordinal));
+            Assert.AreEqual(pair.Value.GetDouble(), series.Last, $"last counter value of thread {pair.Name}");
+        }
+
         // What the reader did not map is counted, never dropped in silence.
         long notTrackEvents = expected.GetProperty("packets").GetInt64() - expected.GetProperty("track_events").GetInt64();
         if (notTrackEvents > 0)
