@@ -31,17 +31,6 @@ internal sealed partial class ChromeEventCollector
         return thread.Sync[^1].Order;
     }
 
-    /// <summary>A slice with a known end (a legacy complete event).</summary>
-    public int CompleteSlice(long pid, long tid, ulong ts, ulong end, string cat, string name, KeyValuePair<string, string>[]? attributes)
-    {
-        _records++;
-        var thread = Thread(pid, tid);
-        if (ProducerConventions.IsDeviceCategory(cat))
-            thread.Device = true;
-        thread.Sync.Add(DirectSlice(ts, end, cat, name, instant: false, attributes));
-        return thread.Sync[^1].Order;
-    }
-
     /// <summary>A zero-length slice (an instant) on a thread; returns its slice ref.</summary>
     public int InstantSlice(long pid, long tid, ulong ts, string cat, string name, KeyValuePair<string, string>[]? attributes)
     {
