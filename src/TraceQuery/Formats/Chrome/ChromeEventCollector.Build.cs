@@ -124,6 +124,7 @@ internal sealed partial class ChromeEventCollector
         BindToAsync(asyncIds);
         unresolvedFlows += LinkFlows(builder, out var flowWarnings);
         unresolvedFlows += LinkBoundFlows(builder, bindOut, bindIn);
+        unresolvedFlows += LinkDirect(builder, asyncIds);
 
         var sampleWarnings = new List<string>();
         _samples += _profiles.LegacySampleCount;
@@ -286,6 +287,7 @@ internal sealed partial class ChromeEventCollector
                 string message = slice.Name == owner.Name || slice.Name.Length == 0 ? slice.Error
                     : slice.Error.Length == 0 ? slice.Name : slice.Name + ": " + slice.Error;
                 builder.AddSpanException(owner.SpanId, slice.Start, message);
+                _foldedInstants.Add(slice.SpanId);
                 continue;
             }
             builder.AddSpan(new SpanRecord

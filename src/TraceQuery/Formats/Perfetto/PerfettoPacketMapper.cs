@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using TraceQuery.Formats.Chrome;
@@ -16,14 +17,25 @@ internal sealed class PerfettoPacketMapper
 {
     private const int ClockBoottime = 6;
     private const string FlowCategory = "perfetto.flow";
+    private const string FlowKind = "flow:" + FlowCategory;
+
+    /// <summary>Nested annotation dictionaries deeper than this keep their JSON text (as the JSON reader's args).</summary>
+    private const int MaxFlattenDepth = 8;
 
     private readonly ChromeEventCollector _collector;
     private readonly Dictionary<uint, Sequence> _sequences = [];
     private readonly Dictionary<ulong, Track> _tracks = [];
     private readonly Dictionary<uint, (ulong Value, ulong Trace)> _globalClocks = [];
-    private readonly HashSet<ulong> _flowsSeen = [];
-    private readonly Dictionary<(long Pid, long Tid), string> _namedThreads = [];
-    private readonly Dictionary<long, string> _namedProcesses = [];
+    private readonly List<FlowMark> _flowMarks = [];
+    private readonly Dictionary<int, long> _unmappedFields = [];
+    private readonly List<KeyValuePair<string, string>> _attributes = [];
+    private readonly List<(int Field, int Start, int Length, long Offset)> _payloads = [];
+    private readonly List<ulong> _extraValues = [];
+    private readonly List<ulong> _extraDoubles = [];
+    private readonly List<ulong> _extraTracks = [];
+    private readonly List<ulong> _extraDoubleTracks = [];
+    private long _sourceLocations;
+    private long _logMessages;
     private readonly ArrayBufferWriter<byte> _json = new(1024);
     private readonly Utf8JsonWriter _writer;
     private readonly List<ulong> _scratch = [];
@@ -40,7 +52,18 @@ internal sealed class PerfettoPacketMapper
     /// <summary>Packets read.</summary>
     public long Packets { get; private set; }
 
-    public ExecutionTrace Build() => _collector.Build();
+    public ExecutionTrace Build()
+    {
+        LinkFlows();
+        if (_unmappedFields.Count > 0)
+        {
+            _collector.Warn("track_event fields not mapped (their events were kept): "
+                + string.Join(", ", _unmappedFields.OrderBy(f => f.Key).Select(f => string.Create(CultureInfo.InvariantCulture, $"field {f.Key} ×{f.Value}"))) + ".");
+        }
+        if (_sourceLocations + _logMessages > 0)
+            _collector.Warn(string.Create(CultureInfo.InvariantCulture, $"{_sourceLocations} source location(s) and {_logMessages} log message(s) kept as attributes of their slices (task.posted_from.*, source.*, log_message)."));
+        return _collector.Build();
+    }
 
     private sealed class Sequence
     {
@@ -54,10 +77,26 @@ internal sealed class PerfettoPacketMapper
         public readonly Dictionary<ulong, string> AnnotationNames = [];
         public readonly Dictionary<ulong, string> Strings = [];
         public readonly Dictionary<uint, SequenceClock> Clocks = [];
+        public readonly Dictionary<ulong, (string? File, string? Function, string? Line)> SourceLocations = [];
+
+        /// <summary>The attributes of a slice whose only attribute is its task's source location, by location iid (shared arrays).</summary>
+        public readonly Dictionary<ulong, KeyValuePair<string, string>[]> PostedFrom = [];
+        public readonly Dictionary<ulong, string> LogBodies = [];
+        public readonly List<ulong> ExtraCounterTracks = [];
+        public readonly List<ulong> ExtraDoubleCounterTracks = [];
+
+        /// <summary>How many times incremental state was cleared (incremental counters restart from 0).</summary>
+        public int Generation;
 
         public void Clear()
         {
             HasState = true;
+            Generation++;
+            SourceLocations.Clear();
+            PostedFrom.Clear();
+            LogBodies.Clear();
+            ExtraCounterTracks.Clear();
+            ExtraDoubleCounterTracks.Clear();
             HasDefaultTrack = false;
             DefaultClock = 0;
             Names.Clear();
@@ -86,7 +125,16 @@ internal sealed class PerfettoPacketMapper
         public bool IsThread;
         public bool IsProcess;
         public bool IsCounter;
-        public readonly List<(string Name, string Category)> Open = [];
+        public int CounterType;
+        public double Multiplier = 1;
+        public bool Incremental;
+        public double Value;
+        public Sequence? Sequence;
+        public int Generation;
+        public object? Series;
+
+        /// <summary>Open async slices (collector slice refs), innermost last.</summary>
+        public readonly List<int> Open = [];
     }
 
     /// <summary>One packet (the bytes of a TracePacket message).</summary>
@@ -105,7 +153,8 @@ internal sealed class PerfettoPacketMapper
         int otherField = 0;
         var body = packet;
         // First pass: the packet's header fields; the payload is decoded after, once the sequence state is known.
-        var payloads = new List<(int Field, int Start, int Length, long Offset)>(2);
+        var payloads = _payloads;
+        payloads.Clear();
         while (wire.Next())
         {
             switch (wire.Field)
@@ -310,12 +359,18 @@ internal sealed class PerfettoPacketMapper
         var wire = new ProtoWire(bytes, offset);
         while (wire.Next())
         {
+            if (wire.Field == 4 && wire.WireType == 2)
+            {
+                ReadSourceLocation(sequence, wire.ReadBytes(out long where), where);
+                continue;
+            }
             var map = wire.Field switch
             {
                 1 => sequence.Categories,
                 2 => sequence.Names,
                 3 => sequence.AnnotationNames,
                 29 => sequence.Strings,
+                20 => sequence.LogBodies,
                 _ => null,
             };
             if (map is null || wire.WireType != 2)
@@ -340,6 +395,26 @@ internal sealed class PerfettoPacketMapper
         }
     }
 
+    /// <summary>An interned <c>SourceLocation</c>: iid (1), file_name (2), function_name (3), line_number (4).</summary>
+    private static void ReadSourceLocation(Sequence sequence, ReadOnlySpan<byte> bytes, long offset)
+    {
+        var entry = new ProtoWire(bytes, offset);
+        ulong iid = 0;
+        string? file = null, function = null, line = null;
+        while (entry.Next())
+        {
+            switch (entry.Field)
+            {
+                case 1: iid = entry.ReadInteger(); break;
+                case 2 when entry.WireType == 2: file = Text(entry.ReadBytes()); break;
+                case 3 when entry.WireType == 2: function = Text(entry.ReadBytes()); break;
+                case 4: line = entry.ReadInteger().ToString(CultureInfo.InvariantCulture); break;
+                default: entry.Skip(); break;
+            }
+        }
+        sequence.SourceLocations[iid] = (file, function, line);
+    }
+
     private static void ReadDefaults(Sequence sequence, ReadOnlySpan<byte> bytes, long offset)
     {
         var wire = new ProtoWire(bytes, offset);
@@ -358,6 +433,16 @@ internal sealed class PerfettoPacketMapper
                     {
                         sequence.DefaultTrack = defaults.ReadInteger();
                         sequence.HasDefaultTrack = true;
+                    }
+                    else if (defaults.Field == 31)
+                    {
+                        sequence.ExtraCounterTracks.Clear();
+                        defaults.ReadRepeated(sequence.ExtraCounterTracks, fixed64: false);
+                    }
+                    else if (defaults.Field == 45)
+                    {
+                        sequence.ExtraDoubleCounterTracks.Clear();
+                        defaults.ReadRepeated(sequence.ExtraDoubleCounterTracks, fixed64: false);
                     }
                     else
                     {
@@ -380,7 +465,9 @@ internal sealed class PerfettoPacketMapper
         ulong uuid = 0, parent = 0;
         string? name = null, processName = null, threadName = null;
         long pid = -1, tid = -1;
-        bool isThread = false, isProcess = false, isCounter = false;
+        bool isThread = false, isProcess = false, isCounter = false, incremental = false;
+        int counterType = 0;
+        double multiplier = 1;
         while (wire.Next())
         {
             switch (wire.Field)
@@ -388,7 +475,10 @@ internal sealed class PerfettoPacketMapper
                 case 1: uuid = wire.ReadInteger(); break;
                 case 5: parent = wire.ReadInteger(); break;
                 case 2 or 10 when wire.WireType == 2: name = Text(wire.ReadBytes()); break;
-                case 8 when wire.WireType == 2: isCounter = true; wire.Skip(); break;
+                case 8 when wire.WireType == 2:
+                    isCounter = true;
+                    (counterType, multiplier, incremental) = ReadCounterDescriptor(wire.ReadBytes(out long counterAt), counterAt);
+                    break;
                 case 3 when wire.WireType == 2:
                     {
                         isProcess = true;
@@ -416,6 +506,8 @@ internal sealed class PerfettoPacketMapper
         track.IsThread |= isThread;
         track.IsProcess |= isProcess && !isThread;
         track.IsCounter |= isCounter;
+        if (isCounter)
+            (track.CounterType, track.Multiplier, track.Incremental) = (counterType, multiplier, incremental);
         if (pid >= 0)
             track.Pid = pid;
         if (tid >= 0)
@@ -424,6 +516,26 @@ internal sealed class PerfettoPacketMapper
             NameThread(track.Pid, track.Tid, tn);
         if (isProcess && (processName ?? name) is { } pn)
             NameProcess(track.Pid, pn);
+    }
+
+    /// <summary>A <c>CounterDescriptor</c>: type (1), unit_multiplier (4), is_incremental (5).</summary>
+    private static (int Type, double Multiplier, bool Incremental) ReadCounterDescriptor(ReadOnlySpan<byte> bytes, long offset)
+    {
+        var c = new ProtoWire(bytes, offset);
+        int type = 0;
+        double multiplier = 1;
+        bool incremental = false;
+        while (c.Next())
+        {
+            switch (c.Field)
+            {
+                case 1: type = (int)c.ReadInteger(); break;
+                case 4: multiplier = Math.Max(1, unchecked((long)c.ReadInteger())); break;
+                case 5: incremental = c.ReadInteger() != 0; break;
+                default: c.Skip(); break;
+            }
+        }
+        return (type, multiplier, incremental);
     }
 
     /// <summary>A <c>ProcessDescriptor</c> (in a track descriptor or a legacy packet): pid (1) and process_name (6); -1 and null where absent.</summary>
@@ -483,27 +595,15 @@ internal sealed class PerfettoPacketMapper
 
     private void NameThread(long pid, long tid, string name)
     {
-        // The last description wins (Chrome renames a process once it knows more); only changes are passed on.
-        if (pid < 0 || tid < 0 || (_namedThreads.TryGetValue((pid, tid), out var known) && known == name))
-            return;
-        _namedThreads[(pid, tid)] = name;
-        Begin('M', "thread_name", null, pid, tid, null);
-        _writer.WriteStartObject("args");
-        _writer.WriteString("name", name);
-        _writer.WriteEndObject();
-        Emit(0);
+        // The last description wins (Chrome renames a process once it knows more).
+        if (pid >= 0 && tid >= 0)
+            _collector.NameThread(pid, tid, name);
     }
 
     private void NameProcess(long pid, string name)
     {
-        if (pid < 0 || (_namedProcesses.TryGetValue(pid, out var known) && known == name))
-            return;
-        _namedProcesses[pid] = name;
-        Begin('M', "process_name", null, pid, 0, null);
-        _writer.WriteStartObject("args");
-        _writer.WriteString("name", name);
-        _writer.WriteEndObject();
-        Emit(0);
+        if (pid >= 0)
+            _collector.NameProcess(pid, name);
     }
 
     /// <summary>The process a track belongs to (its own pid, or its nearest ancestor's); -1 when none says.</summary>
@@ -522,85 +622,116 @@ internal sealed class PerfettoPacketMapper
 
     // ---- track events -----------------------------------------------------------------------------------------
 
+    /// <summary>Where a TrackEvent's repeated fields start, found in one pass and decoded after (they need the track).</summary>
+    private struct EventFields
+    {
+        public int Type;
+        public string? Name;
+        public string? Category;
+        public ulong TrackUuid;
+        public bool HasTrack;
+        public double Counter;
+        public bool HasCounter;
+        public int AnnotationsStart;
+        public int LegacyStart;
+        public int LegacyLength;
+        public long LegacyOffset;
+        public ulong? AbsoluteUs;
+        public int ExtraStart;
+        public int TaskStart;
+        public int TaskLength;
+        public int LogStart;
+        public int LogLength;
+        public ulong SourceLocation;
+    }
+
     private void AddTrackEvent(Sequence sequence, ReadOnlySpan<byte> bytes, long offset, ulong? time)
     {
         var wire = new ProtoWire(bytes, offset);
-        int type = 0;
-        string? name = null, category = null;
-        ulong trackUuid = 0;
-        bool hasTrack = false;
-        double counter = 0;
-        bool hasCounter = false;
-        int annotationsStart = -1;
-        int legacyStart = -1, legacyLength = 0;
-        long legacyOffset = 0;
-        ulong? absoluteUs = null;
+        var e = new EventFields { AnnotationsStart = -1, LegacyStart = -1, ExtraStart = -1, TaskStart = -1, LogStart = -1 };
         _flowIds.Clear();
         _terminatingFlowIds.Clear();
         while (wire.Next())
         {
             switch (wire.Field)
             {
-                case 9: type = (int)wire.ReadInteger(); break;
-                case 10: name = Lookup(sequence.Names, wire.ReadInteger()); break;
-                case 23 when wire.WireType == 2: name = Text(wire.ReadBytes()); break;
+                case 9: e.Type = (int)wire.ReadInteger(); break;
+                case 10: e.Name = Lookup(sequence.Names, wire.ReadInteger()); break;
+                case 23 when wire.WireType == 2: e.Name = Text(wire.ReadBytes()); break;
                 case 3:
-                    _scratch.Clear();
-                    wire.ReadRepeated(_scratch, fixed64: false);
-                    if (category is null && _scratch.Count > 0)
-                        category = Lookup(sequence.Categories, _scratch[0]);
+                    if (e.Category is null)
+                    {
+                        _scratch.Clear();
+                        wire.ReadRepeated(_scratch, fixed64: false);
+                        if (_scratch.Count > 0)
+                            e.Category = Lookup(sequence.Categories, _scratch[0]);
+                    }
+                    else
+                    {
+                        wire.Skip();
+                    }
                     break;
                 case 22 when wire.WireType == 2:
                     {
-                        string c = Text(wire.ReadBytes());
-                        category = category is null ? c : category;
+                        var c = wire.ReadBytes();
+                        e.Category ??= Text(c);
                         break;
                     }
-                case 11: trackUuid = wire.ReadInteger(); hasTrack = true; break;
-                case 30: counter = unchecked((long)wire.ReadInteger()); hasCounter = true; break;
-                case 44: counter = wire.ReadDouble(); hasCounter = true; break;
+                case 11: e.TrackUuid = wire.ReadInteger(); e.HasTrack = true; break;
+                case 30: e.Counter = unchecked((long)wire.ReadInteger()); e.HasCounter = true; break;
+                case 44: e.Counter = wire.ReadDouble(); e.HasCounter = true; break;
                 case 47: wire.ReadRepeated(_flowIds, fixed64: true); break;
                 case 36: wire.ReadRepeated(_flowIds, fixed64: false); break;
                 case 48: wire.ReadRepeated(_terminatingFlowIds, fixed64: true); break;
                 case 42: wire.ReadRepeated(_terminatingFlowIds, fixed64: false); break;
-                case 16: absoluteUs = wire.ReadInteger(); break;
-                case 12 or 46:
-                    // Extra counter values (Chrome's per-thread CPU time beside each slice): counted, not mapped.
-                    _scratch.Clear();
-                    if (wire.Field == 12)
-                        wire.ReadRepeated(_scratch, fixed64: false);
-                    else
-                        wire.ReadRepeated(_scratch, fixed64: true);
-                    for (int i = 0; i < _scratch.Count; i++)
-                        _collector.AddSkippedRecord("perfetto extra counter value beside a track_event (e.g. thread time)");
-                    break;
-                case 4 when wire.WireType == 2:
-                    annotationsStart = annotationsStart < 0 ? wire.FieldStart : annotationsStart;
+                case 16: e.AbsoluteUs = wire.ReadInteger(); break;
+                case 12 or 46 or 31 or 45:
+                    e.ExtraStart = e.ExtraStart < 0 ? wire.FieldStart : e.ExtraStart;
                     wire.Skip();
                     break;
+                case 4 when wire.WireType == 2:
+                    e.AnnotationsStart = e.AnnotationsStart < 0 ? wire.FieldStart : e.AnnotationsStart;
+                    wire.Skip();
+                    break;
+                case 5 when wire.WireType == 2:
+                    {
+                        var task = wire.ReadBytes(out long at);
+                        (e.TaskStart, e.TaskLength) = ((int)(at - offset), task.Length);
+                        break;
+                    }
+                case 21 when wire.WireType == 2:
+                    {
+                        var log = wire.ReadBytes(out long at);
+                        (e.LogStart, e.LogLength) = ((int)(at - offset), log.Length);
+                        break;
+                    }
+                case 34: e.SourceLocation = wire.ReadInteger(); break;
                 case 6 when wire.WireType == 2:
                     {
                         var legacy = wire.ReadBytes(out long at);
-                        legacyStart = (int)(at - offset);
-                        legacyLength = legacy.Length;
-                        legacyOffset = at;
+                        e.LegacyStart = (int)(at - offset);
+                        e.LegacyLength = legacy.Length;
+                        e.LegacyOffset = at;
                         break;
                     }
-                default: wire.Skip(); break;
+                default:
+                    CountUnmappedField(wire.Field);
+                    wire.Skip();
+                    break;
             }
         }
-        ulong ts = time ?? (absoluteUs is { } us ? us * 1000 : 0);
-        if (time is null && absoluteUs is null)
+        ulong ts = time ?? (e.AbsoluteUs is { } us ? us * 1000 : 0);
+        if (time is null && e.AbsoluteUs is null)
         {
             _collector.AddSkippedRecord("perfetto track_event without a timestamp");
             return;
         }
-        if (!hasTrack && sequence.HasDefaultTrack)
+        if (!e.HasTrack && sequence.HasDefaultTrack)
         {
-            trackUuid = sequence.DefaultTrack;
-            hasTrack = true;
+            e.TrackUuid = sequence.DefaultTrack;
+            e.HasTrack = true;
         }
-        Track? track = hasTrack && _tracks.TryGetValue(trackUuid, out var t) ? t : null;
+        Track? track = e.HasTrack && _tracks.TryGetValue(e.TrackUuid, out var t) ? t : null;
         long pid, tid;
         if (track is not null && track.IsThread)
             (pid, tid) = (track.Pid, track.Tid);
@@ -609,31 +740,31 @@ internal sealed class PerfettoPacketMapper
         else
             (pid, tid) = (-1, -1);
 
-        if (legacyStart >= 0 && type == 0)
+        if (e.ExtraStart >= 0)
+            AddExtraCounters(sequence, bytes[e.ExtraStart..], offset + e.ExtraStart, ts);
+
+        if (e.LegacyStart >= 0 && e.Type == 0)
         {
-            AddLegacyEvent(sequence, bytes.Slice(legacyStart, legacyLength), legacyOffset, bytes, annotationsStart, offset, name, category, ts, pid, tid, track);
+            if (_flowIds.Count + _terminatingFlowIds.Count > 0)
+                _collector.AddSkippedRecord("perfetto flow id on a legacy_event (not linked)");
+            AddLegacyEvent(sequence, bytes.Slice(e.LegacyStart, e.LegacyLength), e.LegacyOffset, bytes, e.AnnotationsStart, offset, e.Name, e.Category, ts, pid, tid, track);
             return;
         }
 
-        switch (type)
+        switch (e.Type)
         {
             case 4:
-                if (track is null || !hasCounter)
+                if (track is null || !e.HasCounter)
                 {
                     _collector.AddSkippedRecord("perfetto counter value without a counter track");
                     return;
                 }
-                // A counter track belongs to a process, not a thread.
-                Begin('C', track.Name ?? "counter", category, Math.Max(ProcessOf(track), 0), 0, ts);
-                _writer.WriteStartObject("args");
-                _writer.WriteNumber("value", counter);
-                _writer.WriteEndObject();
-                Emit(offset);
+                AddCounterValue(track, sequence, e.Counter, ts);
                 return;
             case 1 or 2 or 3:
                 break;
             default:
-                _collector.AddSkippedRecord(string.Create(CultureInfo.InvariantCulture, $"perfetto track_event of type {type}"));
+                _collector.AddSkippedRecord(string.Create(CultureInfo.InvariantCulture, $"perfetto track_event of type {e.Type}"));
                 return;
         }
 
@@ -643,75 +774,336 @@ internal sealed class PerfettoPacketMapper
             _collector.AddSkippedRecord("perfetto track_event on an undescribed track");
             return;
         }
-        category ??= "";
+        string category = e.Category ?? "";
+        string name = e.Name ?? "";
+        var attributes = Attributes(sequence, bytes, offset, in e);
+        int slice;
         if (onThread)
         {
-            char phase = type switch { 1 => 'B', 2 => 'E', _ => 'i' };
-            Begin(phase, type == 2 ? null : name, type == 2 ? null : category, pid, tid, ts);
-            if (type == 3)
-                _writer.WriteString("s", "t");
-            WriteArgs(sequence, bytes, annotationsStart, offset);
-            Emit(offset);
-            if (type != 2)
-                AddFlows(category, pid, tid, ts);
-            return;
+            slice = e.Type switch
+            {
+                1 => _collector.BeginSlice(pid, tid, ts, category, name, attributes),
+                2 => _collector.EndSlice(pid, tid, ts, attributes, offset),
+                _ => _collector.InstantSlice(pid, tid, ts, category, name, attributes),
+            };
         }
-
-        // An async track: its own stack of open slices, so an end (which carries no name) closes the right one.
-        long asyncPid = ProcessOf(track!);
-        if (asyncPid < 0)
-            asyncPid = 0;
-        string id = trackUuid.ToString("x", CultureInfo.InvariantCulture);
-        switch (type)
+        else
         {
-            case 1:
-                track!.Open.Add((name ?? "", category));
-                AsyncEvent('b', name ?? "", category, asyncPid, id, ts, sequence, bytes, annotationsStart, offset);
-                break;
-            case 2:
-                if (track!.Open.Count == 0)
-                {
-                    _collector.AddSkippedRecord("perfetto slice end with no open slice on its track");
-                    return;
-                }
-                var (openName, openCategory) = track.Open[^1];
-                track.Open.RemoveAt(track.Open.Count - 1);
-                AsyncEvent('e', openName, openCategory, asyncPid, id, ts, sequence, bytes, annotationsStart, offset);
-                break;
-            default:
-                AsyncEvent('b', name ?? "", category, asyncPid, id, ts, sequence, bytes, annotationsStart, offset);
-                AsyncEvent('e', name ?? "", category, asyncPid, id, ts, sequence, bytes, -1, offset);
-                break;
+            // An async track: its own stack of open slices, so an end (which carries no name) closes the right one.
+            long asyncPid = Math.Max(ProcessOf(track!), 0);
+            var open = track!.Open;
+            switch (e.Type)
+            {
+                case 1:
+                    slice = _collector.BeginAsync(asyncPid, ts, category, name, open.Count > 0 ? open[^1] : ChromeEventCollector.NoSlice, attributes);
+                    open.Add(slice);
+                    break;
+                case 2:
+                    if (open.Count == 0)
+                    {
+                        _collector.AddSkippedRecord("perfetto slice end with no open slice on its track");
+                        return;
+                    }
+                    slice = open[^1];
+                    open.RemoveAt(open.Count - 1);
+                    _collector.EndAsync(slice, ts, attributes, offset);
+                    break;
+                default:
+                    slice = _collector.BeginAsync(asyncPid, ts, category, name, open.Count > 0 ? open[^1] : ChromeEventCollector.NoSlice, attributes);
+                    _collector.EndAsync(slice, ts, null, offset);
+                    break;
+            }
         }
         if (_flowIds.Count + _terminatingFlowIds.Count > 0)
-            _collector.AddSkippedRecord("perfetto flow on an async track (flows bind to thread slices)");
+        {
+            if (slice == ChromeEventCollector.NoSlice)
+            {
+                _collector.AddSkippedRecord("perfetto flow id on a slice end that closed no slice");
+                return;
+            }
+            foreach (ulong flow in _flowIds)
+                _flowMarks.Add(new FlowMark(flow, ts, _flowMarks.Count, slice, Terminating: false));
+            foreach (ulong flow in _terminatingFlowIds)
+                _flowMarks.Add(new FlowMark(flow, ts, _flowMarks.Count, slice, Terminating: true));
+        }
     }
 
-    private void AsyncEvent(char phase, string name, string category, long pid, string id, ulong ts, Sequence sequence, ReadOnlySpan<byte> bytes, int annotationsStart, long offset)
+    /// <summary>A flow id on a slice-making TrackEvent: the event's time, its order in the file, the slice it names.</summary>
+    private readonly record struct FlowMark(ulong Id, ulong Time, int Order, int Slice, bool Terminating);
+
+    /// <summary>
+    /// Perfetto's flow semantics (trace processor's flow tracker, over events in timestamp order): the first slice that
+    /// carries a flow id starts the flow; each later one is linked from the slice that last carried it and carries it
+    /// on; a terminating id links the same way and ends the flow (a later use starts a new one); a terminating id of a
+    /// flow that is not under way links nothing.
+    /// </summary>
+    private void LinkFlows()
     {
-        Begin(phase, name, category, pid, 0, ts);
-        _writer.WriteString("id", id);
-        WriteArgs(sequence, bytes, annotationsStart, offset);
-        Emit(offset);
+        if (_flowMarks.Count == 0)
+            return;
+        var marks = CollectionsMarshal.AsSpan(_flowMarks);
+        marks.Sort(static (a, b) =>
+        {
+            int c = a.Time.CompareTo(b.Time);
+            return c != 0 ? c : a.Order.CompareTo(b.Order);
+        });
+        var active = new Dictionary<ulong, int>();
+        foreach (var mark in marks)
+        {
+            if (active.TryGetValue(mark.Id, out int from))
+                _collector.AddDirectLink(from, mark.Slice, FlowKind);
+            else if (mark.Terminating)
+                continue;
+            if (mark.Terminating)
+                active.Remove(mark.Id);
+            else
+                active[mark.Id] = mark.Slice;
+        }
     }
 
-    private void AddFlows(string category, long pid, long tid, ulong ts)
+    private void CountUnmappedField(int field)
     {
-        foreach (ulong flow in _flowIds)
+        ref long count = ref CollectionsMarshal.GetValueRefOrAddDefault(_unmappedFields, field, out _);
+        count++;
+    }
+
+    /// <summary>
+    /// The values of extra counters written beside a slice (Chrome's per-thread CPU time): each value goes to the counter
+    /// track named at the same position in the event's <c>extra_counter_track_uuids</c>, else the sequence's defaults.
+    /// </summary>
+    private void AddExtraCounters(Sequence sequence, ReadOnlySpan<byte> fields, long offset, ulong ts)
+    {
+        _extraValues.Clear();
+        _extraDoubles.Clear();
+        _extraTracks.Clear();
+        _extraDoubleTracks.Clear();
+        var wire = new ProtoWire(fields, offset);
+        while (wire.Next())
         {
-            Begin(_flowsSeen.Add(flow) ? 's' : 't', "flow", FlowCategory, pid, tid, ts);
-            _writer.WriteString("id", flow.ToString("x", CultureInfo.InvariantCulture));
-            Emit(0);
+            switch (wire.Field)
+            {
+                case 12: wire.ReadRepeated(_extraValues, fixed64: false); break;
+                case 46: wire.ReadRepeated(_extraDoubles, fixed64: true); break;
+                case 31: wire.ReadRepeated(_extraTracks, fixed64: false); break;
+                case 45: wire.ReadRepeated(_extraDoubleTracks, fixed64: false); break;
+                default: wire.Skip(); break;
+            }
         }
-        foreach (ulong flow in _terminatingFlowIds)
+        AddExtraCounters(sequence, _extraValues, _extraTracks.Count > 0 ? _extraTracks : sequence.ExtraCounterTracks, asDouble: false, ts);
+        AddExtraCounters(sequence, _extraDoubles, _extraDoubleTracks.Count > 0 ? _extraDoubleTracks : sequence.ExtraDoubleCounterTracks, asDouble: true, ts);
+    }
+
+    private void AddExtraCounters(Sequence sequence, List<ulong> values, List<ulong> tracks, bool asDouble, ulong ts)
+    {
+        for (int i = 0; i < values.Count; i++)
         {
-            Begin('f', "flow", FlowCategory, pid, tid, ts);
-            _writer.WriteString("id", flow.ToString("x", CultureInfo.InvariantCulture));
-            _writer.WriteString("bp", "e");
-            Emit(0);
-            _flowsSeen.Remove(flow);
+            double value = asDouble ? BitConverter.UInt64BitsToDouble(values[i]) : unchecked((long)values[i]);
+            if (i < tracks.Count && _tracks.TryGetValue(tracks[i], out var counter) && counter.IsCounter)
+                AddCounterValue(counter, sequence, value, ts);
+            else
+                _collector.AddSkippedRecord("perfetto extra counter value with no counter track to go to");
         }
-        _ = category;
+    }
+
+    /// <summary>One value on a counter track: scaled by its unit multiplier, summed when the track is incremental.</summary>
+    private void AddCounterValue(Track track, Sequence sequence, double value, ulong ts)
+    {
+        value *= track.Multiplier;
+        if (track.Incremental)
+        {
+            // Deltas count from the last value on the same sequence since its incremental state was last cleared.
+            if (!ReferenceEquals(track.Sequence, sequence) || track.Generation != sequence.Generation)
+            {
+                track.Sequence = sequence;
+                track.Generation = sequence.Generation;
+                track.Value = 0;
+            }
+            value = track.Value += value;
+        }
+        track.Series ??= _collector.CounterSeries(CounterSeries(track));
+        _collector.CounterValue(track.Series, ts, value);
+    }
+
+    /// <summary>A counter track's series name: its name (or its builtin type's), and the thread it belongs to, if any.</summary>
+    private string CounterSeries(Track track)
+    {
+        string name = track.Name ?? track.CounterType switch
+        {
+            1 => "thread_time_ns",
+            2 => "thread_instruction_count",
+            _ => "counter",
+        };
+        if (track.Parent != 0 && _tracks.TryGetValue(track.Parent, out var parent) && parent.IsThread)
+            name = string.Create(CultureInfo.InvariantCulture, $"{name} (thread {parent.Tid})");
+        return name + ".value";
+    }
+
+    /// <summary>The event's attributes: its debug annotations (nested dictionaries flattened to dotted keys), the task's posting source location, its log message.</summary>
+    private KeyValuePair<string, string>[]? Attributes(Sequence sequence, ReadOnlySpan<byte> bytes, long offset, in EventFields e)
+    {
+        if (e.AnnotationsStart < 0 && e.TaskStart < 0 && e.LogStart < 0 && e.SourceLocation == 0)
+            return null;
+        _attributes.Clear();
+        bool onlyTask = e.AnnotationsStart < 0 && e.LogStart < 0 && e.SourceLocation == 0;
+        ulong taskIid = 0;
+        if (e.AnnotationsStart >= 0)
+        {
+            var wire = new ProtoWire(bytes[e.AnnotationsStart..], offset + e.AnnotationsStart);
+            while (wire.Next())
+            {
+                if (wire.Field == 4 && wire.WireType == 2)
+                    AddAnnotation(sequence, wire.ReadBytes(out long at), at, null, 0);
+                else
+                    wire.Skip();
+            }
+        }
+        if (e.TaskStart >= 0)
+        {
+            var task = new ProtoWire(bytes.Slice(e.TaskStart, e.TaskLength), offset + e.TaskStart);
+            while (task.Next())
+            {
+                if (task.Field == 1 && onlyTask && taskIid == 0)
+                {
+                    taskIid = task.ReadInteger();
+                    if (sequence.PostedFrom.TryGetValue(taskIid, out var shared))
+                    {
+                        // Chrome posts most tasks from a few places: one array per place, shared by its slices.
+                        _sourceLocations++;
+                        return shared;
+                    }
+                    AddSourceLocation(sequence, "task.posted_from", taskIid);
+                }
+                else if (task.Field == 1)
+                {
+                    AddSourceLocation(sequence, "task.posted_from", task.ReadInteger());
+                }
+                else
+                {
+                    task.Skip();
+                }
+            }
+        }
+        if (e.LogStart >= 0)
+        {
+            var log = new ProtoWire(bytes.Slice(e.LogStart, e.LogLength), offset + e.LogStart);
+            while (log.Next())
+            {
+                if (log.Field == 2)
+                {
+                    ulong iid = log.ReadInteger();
+                    _attributes.Add(new("log_message", sequence.LogBodies.TryGetValue(iid, out var body) ? body : Lookup(sequence.LogBodies, iid)));
+                    _logMessages++;
+                }
+                else if (log.Field == 1)
+                {
+                    AddSourceLocation(sequence, "log_message.source", log.ReadInteger());
+                }
+                else
+                {
+                    log.Skip();
+                }
+            }
+        }
+        if (e.SourceLocation != 0)
+            AddSourceLocation(sequence, "source", e.SourceLocation);
+        if (_attributes.Count == 0)
+            return null;
+        KeyValuePair<string, string>[] attributes = [.. _attributes];
+        if (onlyTask && taskIid != 0 && sequence.SourceLocations.ContainsKey(taskIid))
+            sequence.PostedFrom[taskIid] = attributes;
+        return attributes;
+    }
+
+    private void AddSourceLocation(Sequence sequence, string prefix, ulong iid)
+    {
+        if (!sequence.SourceLocations.TryGetValue(iid, out var location))
+        {
+            _attributes.Add(new(prefix, string.Create(CultureInfo.InvariantCulture, $"(interned source location #{iid} not found)")));
+            return;
+        }
+        _sourceLocations++;
+        if (location.File is not null)
+            _attributes.Add(new(_collector.Intern(prefix + ".file_name"), location.File));
+        if (location.Function is not null)
+            _attributes.Add(new(_collector.Intern(prefix + ".function_name"), location.Function));
+        if (location.Line is not null)
+            _attributes.Add(new(_collector.Intern(prefix + ".line_number"), location.Line));
+    }
+
+    /// <summary>One debug annotation as attributes: a scalar as one, a dictionary flattened (<c>a.b</c>), an array as its JSON text.</summary>
+    private void AddAnnotation(Sequence sequence, ReadOnlySpan<byte> bytes, long offset, string? prefix, int depth)
+    {
+        var wire = new ProtoWire(bytes, offset);
+        string? name = null;
+        string? value = null;
+        bool dict = false, array = false;
+        while (wire.Next())
+        {
+            switch (wire.Field)
+            {
+                case 1: name = Lookup(sequence.AnnotationNames, wire.ReadInteger()); break;
+                case 10 when wire.WireType == 2: name = _collector.Intern(Text(wire.ReadBytes())); break;
+                case 2: value ??= wire.ReadInteger() != 0 ? "true" : "false"; break;
+                case 3: value ??= Number(wire.ReadInteger().ToString(CultureInfo.InvariantCulture)); break;
+                case 4: value ??= Number(unchecked((long)wire.ReadInteger()).ToString(CultureInfo.InvariantCulture)); break;
+                case 5:
+                    {
+                        double d = wire.ReadDouble();
+                        value ??= Number(d.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    }
+                case 6 or 9 when wire.WireType == 2: value ??= Clip(wire.ReadBytes()); break;
+                case 13: value ??= Lookup(sequence.Strings, wire.ReadInteger()); break;
+                case 7: value ??= "0x" + wire.ReadInteger().ToString("x", CultureInfo.InvariantCulture); break;
+                case 11 when wire.WireType == 2: dict = true; wire.Skip(); break;
+                case 12 when wire.WireType == 2: array = true; wire.Skip(); break;
+                default: wire.Skip(); break;
+            }
+        }
+        string key = prefix is null ? name ?? "" : _collector.Intern(prefix + "." + name);
+        if (value is not null)
+        {
+            _attributes.Add(new(key, value));
+            return;
+        }
+        if (dict && depth < MaxFlattenDepth)
+        {
+            var items = new ProtoWire(bytes, offset);
+            while (items.Next())
+            {
+                if (items.Field == 11 && items.WireType == 2)
+                    AddAnnotation(sequence, items.ReadBytes(out long at), at, key, depth + 1);
+                else
+                    items.Skip();
+            }
+            return;
+        }
+        if (dict || array)
+        {
+            // Arrays (and dictionaries nested too deep) keep their JSON text, as the JSON reader keeps them.
+            _json.ResetWrittenCount();
+            _writer.Reset(_json);
+            WriteAnnotation(sequence, bytes, offset, asProperty: false, depth);
+            _writer.Flush();
+            _attributes.Add(new(key, Clip(_json.WrittenSpan)));
+            return;
+        }
+        _attributes.Add(new(key, ""));
+    }
+
+    private string Number(string text) => text.Length <= 8 ? _collector.Intern(text) : text;
+
+    /// <summary>UTF-8 text clipped as the JSON reader clips attribute values; short values interned.</summary>
+    private string Clip(ReadOnlySpan<byte> utf8)
+    {
+        if (utf8.Length <= 64)
+        {
+            Span<char> chars = stackalloc char[64];
+            int n = Encoding.UTF8.GetChars(utf8, chars);
+            return _collector.Intern(chars[..n]);
+        }
+        string text = Text(utf8);
+        return text.Length > TraceBuilder.DefaultMaxAttributeValueLength ? EventAttributes.Clip(text, TraceBuilder.DefaultMaxAttributeValueLength) : text;
     }
 
     /// <summary>A TrackEvent whose meaning is its <c>legacy_event</c> (Chrome's TRACE_EVENT0-era phases).</summary>

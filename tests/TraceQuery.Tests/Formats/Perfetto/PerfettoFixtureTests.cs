@@ -58,7 +58,7 @@ public sealed class PerfettoFixtureTests
 
         // Thread-track slices (ended or not) and instants: every thread-track begin and instant is one span.
         var spans = trace.Spans;
-        int threadSpans = 0, threadInstants = 0, annotated = 0;
+        int threadSpans = 0, threadInstants = 0, annotated = 0, postedFrom = 0;
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int s = 0; s < spans.Count; s++)
         {
@@ -70,13 +70,20 @@ public sealed class PerfettoFixtureTests
             else
                 threadSpans++;
             if (trace.TryGetAttributes(start, out var attributes) && attributes.Count > 0)
-                annotated++;
+            {
+                // Debug annotations; the task's source location (task.posted_from.*) is counted on its own.
+                if (attributes.Any(a => !a.Key.StartsWith("task.posted_from.", StringComparison.Ordinal)))
+                    annotated++;
+                if (attributes.Any(a => a.Key == "task.posted_from.file_name"))
+                    postedFrom++;
+            }
             string name = trace.GetFunctionName(spans.GetFunctionOrdinal(s));
             names[name] = names.GetValueOrDefault(name) + 1;
         }
         Assert.AreEqual(Count("thread_begin"), threadSpans, "thread-track slices");
         Assert.AreEqual(Count("thread_instant"), threadInstants, "thread-track instants");
         Assert.AreEqual(expected.GetProperty("thread_slices_and_instants_annotated").GetInt64(), annotated, "slices and instants with debug annotations as attributes");
+        Assert.AreEqual(expected.GetProperty("thread_slices_and_instants_with_posted_from").GetInt64(), postedFrom, "slices and instants with the task's source location");
 
         foreach (var top in expected.GetProperty("top_names").EnumerateArray())
         {
@@ -100,13 +107,23 @@ public sealed class PerfettoFixtureTests
                 Assert.AreEqual(pair.Value.GetString(), thread.ProcessName, $"process name of {pair.Name}");
         }
 
-        // Flow links: the Chrome collector binds each flow step to the slice around it in time and links consecutive
-        // steps, which does not yet give the facts' count (one link per later occurrence of a flow id in file order):
-        // a known gap (CHANGELOG), reported here with both numbers; asserted only that flows become links.
-        long flowLinks = trace.Links.Count(l => l.Kind.StartsWith("flow", StringComparison.Ordinal));
-        long expectedLinks = expected.GetProperty("flow_links_between_thread_slices").GetInt64();
-        TestContext.WriteLine($"{file}: flow links {flowLinks} (facts: {expectedLinks}), unresolved {trace.Metadata.UnresolvedLinks}");
-        Assert.AreEqual(expectedLinks > 0, flowLinks > 0, "flows become links");
+        // Flow links as Perfetto's trace processor makes them (the facts script's definition): one per later slice that
+        // carries a flow id under way, in timestamp order, each joining the two slices that carry the id.
+        var flows = trace.Links.Where(l => l.Kind == "flow:perfetto.flow").ToArray();
+        Assert.AreEqual(expected.GetProperty("flow_links").GetInt64(), flows.Length, "flow links");
+        Assert.AreEqual(0, trace.Metadata.UnresolvedLinks, "unresolved links");
+        Assert.IsTrue(flows.All(l => l.FromEvent != l.ToEvent), "a flow link joins two different slices");
+
+        // Extra counter values beside slices (Chrome's per-thread CPU time): every value on its thread's counter series,
+        // incremental values summed as the facts sum them.
+        var threadCounters = trace.Metadata.Counters.Where(c => c.Name.Contains(" (thread ", StringComparison.Ordinal)).ToArray();
+        Assert.AreEqual(expected.GetProperty("extra_counter_values").GetInt64(), threadCounters.Sum(c => c.Count), "extra counter values");
+        foreach (var pair in expected.GetProperty("thread_counter_last_of_busiest").EnumerateObject())
+        {
+            string tid = pair.Name.Split('/')[1];
+            var series = threadCounters.Single(c => c.Name.EndsWith($" (thread {tid}).value", StringComparison.Ordinal));
+            Assert.AreEqual(pair.Value.GetDouble(), series.Last, $"last counter value of thread {pair.Name}");
+        }
 
         // What the reader did not map is counted, never dropped in silence.
         long notTrackEvents = expected.GetProperty("packets").GetInt64() - expected.GetProperty("track_events").GetInt64();
