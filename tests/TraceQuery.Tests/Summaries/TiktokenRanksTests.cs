@@ -93,6 +93,56 @@ public sealed class TiktokenRanksTests
         }
     }
 
+    [TestMethod]
+    public void Load_CacheDirectory_ThenWrittenReadBackAndDamagedFilesRefused()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), "tracequery-ranks-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var parsed = TiktokenRanks.Load("cl100k_base", directory, out bool fromCache);
+            Assert.IsFalse(fromCache);
+            string file = Assert.ContainsSingle(Directory.GetFiles(directory));
+            StringAssert.Matches(Path.GetFileName(file), new System.Text.RegularExpressions.Regex("^cl100k_base-[0-9a-f]{16}\\.tqranks$"));
+
+            var cached = TiktokenRanks.Load("cl100k_base", directory, out fromCache);
+            Assert.IsTrue(fromCache);
+            AssertSameCounts(parsed, cached);
+
+            // A flipped byte fails the checksum; a cut file fails the length check: both are parsed again and rewritten.
+            byte[] good = File.ReadAllBytes(file);
+            byte[] damaged = (byte[])good.Clone();
+            damaged[^7] ^= 0x5A;
+            foreach (byte[] bad in new[] { damaged, good[..(good.Length / 2)], good[..16] })
+            {
+                File.WriteAllBytes(file, bad);
+                var reparsed = TiktokenRanks.Load("cl100k_base", directory, out fromCache);
+                Assert.IsFalse(fromCache);
+                AssertSameCounts(parsed, reparsed);
+                CollectionAssert.AreEqual(good, File.ReadAllBytes(file));
+            }
+
+            // No directory: nothing is written or read.
+            var uncached = TiktokenRanks.Load("cl100k_base", cacheDirectory: null, out fromCache);
+            Assert.IsFalse(fromCache);
+            Assert.AreEqual(parsed.Count, uncached.Count);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static void AssertSameCounts(TiktokenRanks expected, TiktokenRanks actual)
+    {
+        Assert.AreEqual(expected.Count, actual.Count);
+        foreach (string text in Corpus().Take(3_000))
+        {
+            bool answered = expected.TryCount(text, out int want);
+            Assert.AreEqual(answered, actual.TryCount(text, out int got), text);
+            Assert.AreEqual(want, got, text);
+        }
+    }
+
     private static IEnumerable<string> Corpus()
     {
         var root = TestPaths.RepositoryRoot;

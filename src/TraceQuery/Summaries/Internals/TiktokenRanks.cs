@@ -1,8 +1,11 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -15,7 +18,9 @@ namespace TraceQuery.Summaries.Internals;
 /// time and memory), the same pre-tokenizer pattern, and tiktoken's byte-pair merge. It answers only what it
 /// answers exactly as the library does (the tests compare both on real and random text); for anything else —
 /// special-token text, unpaired surrogates or U+FFFD, a piece longer than 128 bytes — <see cref="TryCount"/>
-/// returns false and the caller counts with the library's tokenizer.
+/// returns false and the caller counts with the library's tokenizer. The filled table is also written, checksummed,
+/// to a cache directory (<see cref="DefaultCacheDirectory"/>) and read back by later processes, which then skip the
+/// inflate and parse (a command line's start-up: <c>benchmarks/results/CliStartup.md</c>).
 /// </summary>
 internal sealed partial class TiktokenRanks
 {
@@ -31,16 +36,22 @@ internal sealed partial class TiktokenRanks
     private readonly int _mask;
     private readonly Regex _pattern;
 
-    private TiktokenRanks(byte[] bytes, int[] starts, int[] ranks, int count, Regex pattern)
+    private TiktokenRanks(byte[] bytes, int[] starts, int[] ranks, int[]? slots, Regex pattern)
     {
         _bytes = bytes;
         _starts = starts;
         _ranks = ranks;
         _pattern = pattern;
-        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, count * 2));
+        if (slots is not null)
+        {
+            _slots = slots;
+            _mask = slots.Length - 1;
+            return;
+        }
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, ranks.Length * 2));
         _mask = size - 1;
         _slots = new int[size];
-        for (int entry = 0; entry < count; entry++)
+        for (int entry = 0; entry < ranks.Length; entry++)
         {
             var token = bytes.AsSpan(starts[entry], starts[entry + 1] - starts[entry]);
             int slot = Hash(token) & _mask;
@@ -53,7 +64,7 @@ internal sealed partial class TiktokenRanks
     /// <summary>The vocabulary of <paramref name="encoding"/> (cl100k_base or o200k_base), loaded once per process; null for any other name.</summary>
     public static TiktokenRanks? For(string encoding) => encoding switch
     {
-        "o200k_base" or "cl100k_base" => Loaded.GetOrAdd(encoding, e => new Lazy<TiktokenRanks>(() => Load(e))).Value,
+        "o200k_base" or "cl100k_base" => Loaded.GetOrAdd(encoding, e => new Lazy<TiktokenRanks>(() => Load(e, DefaultCacheDirectory(), out _))).Value,
         _ => null,
     };
 
@@ -152,7 +163,30 @@ internal sealed partial class TiktokenRanks
         return (int)(hash ^ (hash >> 15));
     }
 
-    private static TiktokenRanks Load(string encoding)
+    /// <summary>
+    /// The directory holding serialized tables: <c>TRACEQUERY_CACHE_DIR</c> (empty or <c>off</c>: none), else
+    /// <c>$XDG_CACHE_HOME/tracequery</c>, else <c>~/.cache/tracequery</c> (the local application data folder on Windows).
+    /// </summary>
+    internal static string? DefaultCacheDirectory()
+    {
+        string? configured = Environment.GetEnvironmentVariable("TRACEQUERY_CACHE_DIR");
+        if (configured is not null)
+            return configured.Length == 0 || configured.Equals("off", StringComparison.OrdinalIgnoreCase) ? null : configured;
+        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg)
+            return Path.Combine(xdg, "tracequery");
+        if (OperatingSystem.IsWindows())
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "tracequery", "cache");
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        return home.Length == 0 ? null : Path.Combine(home, ".cache", "tracequery");
+    }
+
+    /// <summary>
+    /// Loads <paramref name="encoding"/>'s table: from its serialized form in <paramref name="cacheDirectory"/> when one
+    /// is there for exactly these vocabulary bytes and its checksum holds (<paramref name="fromCache"/>), else from the
+    /// data package's resource, then written there for the next process (a failed write only costs the next process
+    /// the same parse). Null <paramref name="cacheDirectory"/>: no cache.
+    /// </summary>
+    internal static TiktokenRanks Load(string encoding, string? cacheDirectory, out bool fromCache)
     {
         // The data packages' own resource (what TiktokenTokenizer.CreateForEncoding reads): "base64 rank" lines after a
         // "Capacity: N" line, deflate-compressed. Type.GetType with a constant keeps the data assembly under trimming.
@@ -161,7 +195,27 @@ internal sealed partial class TiktokenRanks
             : (Type.GetType("Microsoft.ML.Tokenizers.Cl100kBaseTokenizerData, Microsoft.ML.Tokenizers.Data.Cl100kBase"), "cl100k_base.tiktoken.deflate", Cl100kPattern());
         using var compressed = type?.Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The vocabulary resource {resource} was not found (is the Microsoft.ML.Tokenizers data package for {encoding} referenced?).");
-        using var inflated = new DeflateStream(compressed, CompressionMode.Decompress);
+        var source = new byte[compressed.Length];
+        compressed.ReadExactly(source);
+        // The file is named by the vocabulary's own bytes, so another package version never reads this table.
+        string? cacheFile = cacheDirectory is null || !BitConverter.IsLittleEndian
+            ? null
+            : Path.Combine(cacheDirectory, $"{encoding}-{XxHash3.HashToUInt64(source):x16}.tqranks");
+        if (cacheFile is not null && TryRead(cacheFile, pattern) is { } cached)
+        {
+            fromCache = true;
+            return cached;
+        }
+        fromCache = false;
+        var built = Parse(source, resource, pattern);
+        if (cacheFile is not null)
+            built.TryWrite(cacheFile);
+        return built;
+    }
+
+    private static TiktokenRanks Parse(byte[] source, string resource, Regex pattern)
+    {
+        using var inflated = new DeflateStream(new MemoryStream(source), CompressionMode.Decompress);
         using var text = new MemoryStream();
         inflated.CopyTo(text);
         var lines = text.GetBuffer().AsSpan(0, (int)text.Length);
@@ -197,7 +251,95 @@ internal sealed partial class TiktokenRanks
             starts.Add(written);
             ranks.Add(rank);
         }
-        return new TiktokenRanks(bytes, [.. starts], [.. ranks], ranks.Count, pattern);
+        return new TiktokenRanks(bytes.AsSpan(0, written).ToArray(), [.. starts], [.. ranks], slots: null, pattern);
+    }
+
+    // Serialized form, little-endian: "TQRANKS1", entry count, slot count, byte count, reserved, XxHash3 of the payload;
+    // then the payload: starts (count + 1), ranks (count), slots, token bytes.
+    private static ReadOnlySpan<byte> Magic => "TQRANKS1"u8;
+
+    private const int HeaderBytes = 32;
+
+    private static TiktokenRanks? TryRead(string path, Regex pattern)
+    {
+        byte[] file;
+        try
+        {
+            if (!File.Exists(path))
+                return null;
+            file = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+        if (file.Length < HeaderBytes || !file.AsSpan(0, 8).SequenceEqual(Magic))
+            return null;
+        var header = MemoryMarshal.Cast<byte, int>(file.AsSpan(8, 16));
+        long count = header[0], slotCount = header[1], byteCount = header[2];
+        if (count <= 0 || slotCount <= count || !BitOperations.IsPow2(slotCount) || byteCount <= 0
+            || HeaderBytes + (count + 1 + count + slotCount) * 4 + byteCount != file.Length)
+            return null;
+        var payload = file.AsSpan(HeaderBytes);
+        if (XxHash3.HashToUInt64(payload) != BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(24, 8)))
+            return null;
+        var ints = MemoryMarshal.Cast<byte, int>(payload[..(int)((count + 1 + count + slotCount) * 4)]);
+        int[] starts = ints[..(int)(count + 1)].ToArray();
+        int[] ranks = ints.Slice((int)(count + 1), (int)count).ToArray();
+        int[] slots = ints[(int)(count + 1 + count)..].ToArray();
+        byte[] bytes = payload[(int)((count + 1 + count + slotCount) * 4)..].ToArray();
+        // Offsets that stay inside the bytes and slots that name entries: a table that passed its checksum but not this is refused.
+        if (starts[0] != 0 || starts[^1] != bytes.Length)
+            return null;
+        for (int i = 1; i < starts.Length; i++)
+        {
+            if (starts[i] <= starts[i - 1])
+                return null;
+        }
+        foreach (int slot in slots)
+        {
+            if ((uint)slot > (uint)count)
+                return null;
+        }
+        return new TiktokenRanks(bytes, starts, ranks, slots, pattern);
+    }
+
+    private void TryWrite(string path)
+    {
+        int payloadLength = (_starts.Length + _ranks.Length + _slots.Length) * 4 + _bytes.Length;
+        var file = new byte[HeaderBytes + payloadLength];
+        Magic.CopyTo(file);
+        var header = MemoryMarshal.Cast<byte, int>(file.AsSpan(8, 16));
+        header[0] = _ranks.Length;
+        header[1] = _slots.Length;
+        header[2] = _bytes.Length;
+        var payload = file.AsSpan(HeaderBytes);
+        int at = 0;
+        foreach (var part in new[] { _starts, _ranks, _slots })
+        {
+            MemoryMarshal.AsBytes(part.AsSpan()).CopyTo(payload[at..]);
+            at += part.Length * 4;
+        }
+        _bytes.CopyTo(payload[at..]);
+        BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(24, 8), XxHash3.HashToUInt64(payload));
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(temporary, file);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only or full cache directory: the next process parses the resource again, nothing worse.
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
     }
 
     // The pre-tokenizer patterns of Microsoft.ML.Tokenizers 2.0 (from tiktoken's openai_public.py); the tests compare
