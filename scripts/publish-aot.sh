@@ -2,7 +2,8 @@
 # Publishes the tracequery CLI as a Native AOT executable (linux-x64 unless a RID is given):
 #   bash scripts/publish-aot.sh [rid] [output dir]
 # Native AOT links with clang and needs zlib's headers; on Debian/Ubuntu they are installed here when missing
-# (as root, or with sudo). Slow (several minutes on 2 cores), so it is not part of .ci/run.
+# (as root, or with sudo). Slow (several minutes on 2 cores), so it is not part of .ci/run. The AOT build leaves out
+# TraceQuery.NetTrace (.nettrace) and TraceQuery.Parquet (export): TraceEvent and Parquet.Net are not AOT-safe.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rid="${1:-linux-x64}"

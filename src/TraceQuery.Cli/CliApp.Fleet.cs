@@ -1,7 +1,9 @@
 using System.CommandLine;
 using TraceQuery.Fleet;
 using TraceQuery.Formats;
+#if TRACEQUERY_PARQUET_NETTRACE
 using TraceQuery.Parquet;
+#endif
 using TraceQuery.Text;
 
 namespace TraceQuery.Cli;
@@ -157,6 +159,18 @@ internal static partial class CliApp
         }
     }
 
+#if !TRACEQUERY_PARQUET_NETTRACE
+    /// <summary>The Native AOT build has no Parquet writer (Parquet.Net is not AOT-safe): <c>export</c> says so.</summary>
+    private static Command ExportCommand(TextWriter output, TextWriter error, bool showProgress)
+    {
+        var command = new Command("export", "Not in this Native AOT build (Parquet.Net is not AOT-safe): use the dotnet tool (dotnet tool install TraceQuery.Cli).")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(_ => Guard(error, () => throw new UsageException("export is not in the Native AOT build of tracequery (Parquet.Net is not AOT-safe); the dotnet tool (dotnet tool install TraceQuery.Cli) has it.")));
+        return command;
+    }
+#else
     private static Command ExportCommand(TextWriter output, TextWriter error, bool showProgress)
     {
         var source = new Argument<string>("trace-or-folder") { Description = "A trace (ATF session directory, Chrome or OTLP JSON file) or a folder of traces (searched recursively)." };
@@ -191,4 +205,5 @@ internal static partial class CliApp
         }));
         return command;
     }
+#endif
 }

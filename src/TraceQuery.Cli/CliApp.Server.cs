@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using TraceQuery.Cli.Mcp;
 using TraceQuery.Formats;
 using TraceQuery.Protocol;
+using TraceQuery.Summaries;
 using TraceQuery.Text;
 using TraceQuery.Tools;
 
@@ -167,6 +168,10 @@ internal static partial class CliApp
     {
         string path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(result.GetValue(common.Trace)!));
         string name = Path.GetFileName(path) is { Length: > 0 } last ? last : "trace";
+        // The answer counts tokens: load the model's vocabulary on another core while the trace is read.
+        string model = result.GetValue(common.Model) ?? "gpt-4o"; // the engine's default
+        if (TokenCounter.SupportedModels.Contains(model, StringComparer.OrdinalIgnoreCase))
+            _ = Task.Run(() => new TokenCounter(model).CountTokens("tracequery"));
         ServerReply reply;
         using (var progress = new ProgressIndicator(error, showProgress, $"loading {name}"))
         {

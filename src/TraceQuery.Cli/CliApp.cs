@@ -2,7 +2,9 @@ using System.CommandLine;
 using TraceQuery.Formats;
 using TraceQuery.Formats.Atf;
 using TraceQuery.Generation;
+#if TRACEQUERY_PARQUET_NETTRACE
 using TraceQuery.NetTrace;
+#endif
 using TraceQuery.Summaries;
 using TraceQuery.Text;
 
@@ -22,8 +24,11 @@ internal static partial class CliApp
     /// <summary>Parses and runs one command line; <paramref name="showProgress"/> allows an activity line on <paramref name="error"/> (a terminal).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, bool showProgress = false)
     {
+#if TRACEQUERY_PARQUET_NETTRACE
         // .nettrace files for every command, the server and the MCP tools (TraceFile.Open picks the reader by content).
+        // Registering adds a reader entry only; TraceEvent loads when a .nettrace is opened. Not in the Native AOT build.
         NetTraceFile.Register();
+#endif
         var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
 
         var infoTrace = new Argument<string>("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file, an OTLP/JSON file or a .nettrace (picked by content)." };
