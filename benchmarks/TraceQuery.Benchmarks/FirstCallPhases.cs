@@ -50,6 +50,7 @@ public static class FirstCallPhases
             var all = EventFilter.Parse("").Evaluate(trace);
             Time(times, cpuTimes, "filter (all)", () => EventFilter.Parse("").Evaluate(trace));
             Time(times, cpuTimes, "timeline", () => NarrativeBuilder.Timeline(trace, all).ToArray());
+            Time(times, cpuTimes, "whole-trace lines (busiest threads, folded pseudo-frames)", () => NarrativeBuilder.WholeTrace(trace));
             TraceMemo.Forget(trace);
             Time(times, cpuTimes, "QueryEngine.Process, first call", () => engine.Process(trace, 4096));
             Time(times, cpuTimes, "QueryEngine.Process, again", () => engine.Process(trace, 4096));

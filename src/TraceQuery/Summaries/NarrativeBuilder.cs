@@ -210,47 +210,26 @@ internal static class NarrativeBuilder
         if (trace.Threads.Count < 2)
             return lines;
         var spans = trace.Spans;
-        var durations = spans.Durations;
-        var parents = spans.Parents;
-        var ordinals = spans.FunctionOrdinals;
+        // Keep the span columns alive while the threads are measured (they are a weak cache).
+        var durations = spans.DurationColumn();
+        var ordinals = spans.FunctionOrdinalColumn();
+        var perThread = new (long Busy, int Spans, int TopOrdinal, long TopSelf)[trace.Threads.Count];
+        // One pass per thread and no span-sized scratch: a span's self time is its duration less its children's, so each
+        // span adds its duration to its own function and takes it from its parent's (a parent is on the same thread).
+        // Threads are independent and each result has its own slot, so running them in parallel changes nothing.
+        Parallel.For(0, trace.Threads.Count, new ParallelOptions { MaxDegreeOfParallelism = spans.Count >= 100_000 ? -1 : 1 },
+            () => (new long[trace.FunctionIds.Length], new int[trace.FunctionIds.Length]),
+            (t, _, scratch) =>
+            {
+                perThread[t] = Busiest(trace, spans, durations, ordinals, t, scratch.Item1, scratch.Item2);
+                return scratch;
+            },
+            _ => { });
         var busy = new List<(int Thread, long Busy, int Spans, int TopOrdinal, long TopSelf)>();
-        var self = new long[trace.FunctionIds.Length];
-        var touched = new List<int>();
-        var own = OwnTimes(spans, foldPseudoFrames: false);
-        for (int t = 0; t < trace.Threads.Count; t++)
+        for (int t = 0; t < perThread.Length; t++)
         {
-            if (trace.Threads[t].Track == SpanTrack.Async)
-                continue;
-            var (first, end) = spans.GetThreadRange(t);
-            long covered = 0;
-            int count = 0;
-            foreach (int o in touched)
-                self[o] = 0;
-            touched.Clear();
-            for (int s = first; s < end; s++)
-            {
-                var marks = spans.GetMarks(s);
-                if ((marks & (SpanMarks.Aggregate | SpanMarks.Instant)) != 0)
-                    continue;
-                count++;
-                if (parents[s] < 0)
-                    covered += durations[s];
-                if ((marks & (SpanMarks.Envelope | SpanMarks.PseudoFrame)) == 0)
-                {
-                    if (self[ordinals[s]] == 0)
-                        touched.Add(ordinals[s]);
-                    self[ordinals[s]] += own[s];
-                }
-            }
-            if (covered <= 0)
-                continue;
-            int topOrdinal = -1;
-            foreach (int o in touched)
-            {
-                if (topOrdinal < 0 || self[o] > self[topOrdinal] || (self[o] == self[topOrdinal] && o < topOrdinal))
-                    topOrdinal = o;
-            }
-            busy.Add((t, covered, count, topOrdinal, topOrdinal < 0 ? 0 : self[topOrdinal]));
+            if (perThread[t].Busy > 0)
+                busy.Add((t, perThread[t].Busy, perThread[t].Spans, perThread[t].TopOrdinal, perThread[t].TopSelf));
         }
         foreach (var b in busy.OrderByDescending(b => b.Busy).ThenBy(b => b.Thread).Take(MaxThreadLines))
         {
@@ -268,6 +247,65 @@ internal static class NarrativeBuilder
         if (busy.Count > MaxThreadLines)
             lines.Add($"- {TraceText.Count(busy.Count - MaxThreadLines)} more threads with spans");
         return lines;
+    }
+
+    /// <summary>
+    /// One thread's line figures: the time its outermost spans cover (aggregates and instants are not work), its spans, and
+    /// the function with the most self time on it (envelopes and pseudo-frames hold none; ties to the lower ordinal).
+    /// <paramref name="self"/> is all zeros on entry and is left all zeros; <paramref name="stamp"/> marks the functions
+    /// seen on thread <paramref name="t"/> (with <c>t + 1</c>, so it needs no clearing between threads).
+    /// </summary>
+    private static (long Busy, int Spans, int TopOrdinal, long TopSelf) Busiest(
+        ExecutionTrace trace, CallSpans spans, long[] durations, int[] ordinals, int t, long[] self, int[] stamp)
+    {
+        if (trace.Threads[t].Track == SpanTrack.Async)
+            return default;
+        var parents = spans.Parents;
+        var (first, end) = spans.GetThreadRange(t);
+        const SpanMarks NotWork = SpanMarks.Aggregate | SpanMarks.Instant;
+        const SpanMarks NoSelf = NotWork | SpanMarks.Envelope | SpanMarks.PseudoFrame;
+        var touched = new List<int>();
+        long covered = 0;
+        int count = 0;
+        for (int s = first; s < end; s++)
+        {
+            var marks = spans.GetMarks(s);
+            int parent = parents[s];
+            if (parent >= first && parent < end && (spans.GetMarks(parent) & NoSelf) == 0)
+            {
+                Touch(ordinals[parent]);
+                self[ordinals[parent]] -= durations[s];
+            }
+            if ((marks & NotWork) != 0)
+                continue;
+            count++;
+            if (parent < 0)
+                covered += durations[s];
+            if ((marks & NoSelf) == 0)
+            {
+                Touch(ordinals[s]);
+                self[ordinals[s]] += durations[s];
+            }
+        }
+        int topOrdinal = -1;
+        foreach (int o in touched)
+        {
+            if (topOrdinal < 0 || self[o] > self[topOrdinal] || (self[o] == self[topOrdinal] && o < topOrdinal))
+                topOrdinal = o;
+        }
+        long topSelf = topOrdinal < 0 ? 0 : self[topOrdinal];
+        foreach (int o in touched)
+            self[o] = 0;
+        return covered <= 0 ? default : (covered, count, topOrdinal, topSelf);
+
+        void Touch(int ordinal)
+        {
+            if (stamp[ordinal] != t + 1)
+            {
+                stamp[ordinal] = t + 1;
+                touched.Add(ordinal);
+            }
+        }
     }
 
     /// <summary>
