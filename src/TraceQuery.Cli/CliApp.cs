@@ -137,6 +137,12 @@ internal static partial class CliApp
             error.WriteLine("error: " + e.Message);
             return UsageError;
         }
+        catch (ArgumentException e) when (e.ParamName == "path" && e is not ArgumentNullException)
+        {
+            // An empty trace or folder argument ("tracequery info ''") reaches the path APIs as "".
+            error.WriteLine("error: a trace path is empty; give a trace file or an ATF session folder.");
+            return UsageError;
+        }
         catch (Exception e) when (e is TraceFormatException or DirectoryNotFoundException or FileNotFoundException or UnauthorizedAccessException or IOException)
         {
             error.WriteLine("error: " + e.Message);

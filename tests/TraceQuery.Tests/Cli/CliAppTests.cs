@@ -89,6 +89,18 @@ public sealed class CliAppTests
     }
 
     [TestMethod]
+    [DataRow("info")]
+    [DataRow("summary")]
+    [DataRow("top")]
+    public void Command_EmptyTracePath_ThenUsageErrorNotACrash(string command)
+    {
+        var (exit, output, error) = Run(command, "");
+        Assert.AreEqual(2, exit, error);
+        Assert.AreEqual("", output);
+        StringAssert.Contains(error, "a trace path is empty");
+    }
+
+    [TestMethod]
     public void Query_SampleSession_ThenPrintsMatchingEventsWithinBudget()
     {
         var (exit, output, error) = Run("query", Sample, "--filter", "kind:exception or fn:open_store", "--budget", "400", "--full");
