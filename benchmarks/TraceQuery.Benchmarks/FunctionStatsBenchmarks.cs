@@ -100,6 +100,16 @@ public class FunctionStatsBenchmarks
     [Benchmark]
     public IReadOnlyList<FunctionStats> TraceQuery() => _analyzer.ComputeFunctionStats(_trace);
 
+    /// <summary>The statistics pass alone with the bucketed percentiles (the default path, issue 18).</summary>
+    [Benchmark]
+    public int TraceQueryBucketedPass() =>
+        global::TraceQuery.Analysis.Internals.SpanStatistics.Compute(_trace, null, -1, CancellationToken.None, perSpan: false, bucketedPercentiles: true).ByOrdinal.Length;
+
+    /// <summary>The statistics pass alone with durations scattered into per-function runs (the path before issue 18's buckets).</summary>
+    [Benchmark]
+    public int TraceQueryScatteredPass() =>
+        global::TraceQuery.Analysis.Internals.SpanStatistics.Compute(_trace, null, -1, CancellationToken.None, perSpan: false, bucketedPercentiles: false).ByOrdinal.Length;
+
     /// <summary>TraceQuery on a trace opened in the iteration's setup: span pairing plus statistics.</summary>
     [Benchmark]
     public IReadOnlyList<FunctionStats> TraceQueryWithSpanPairing() => _analyzer.ComputeFunctionStats(_freshTrace!);
