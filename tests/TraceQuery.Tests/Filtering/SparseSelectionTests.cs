@@ -139,17 +139,11 @@ public sealed class SparseSelectionTests
         }
     }
 
-    private static FilterNode RandomNode(Random random, ExecutionTrace trace, int depth)
+    private static FilterNode RandomNode(Random random, ExecutionTrace trace, int depth) =>
+        RandomFilterTrees.Build(random, depth, r => RandomTerm(r, trace));
+
+    private static FilterNode RandomTerm(Random random, ExecutionTrace trace)
     {
-        if (depth > 0 && random.Next(3) == 0)
-        {
-            return random.Next(3) switch
-            {
-                0 => new AndNode(RandomNode(random, trace, depth - 1), RandomNode(random, trace, depth - 1)),
-                1 => new OrNode(RandomNode(random, trace, depth - 1), RandomNode(random, trace, depth - 1)),
-                _ => new NotNode(RandomNode(random, trace, depth - 1)),
-            };
-        }
         var ops = Enum.GetValues<ComparisonOperator>();
         long span = Math.Max(1, trace.TimeEndNs - trace.TimeStartNs);
         return random.Next(7) switch
