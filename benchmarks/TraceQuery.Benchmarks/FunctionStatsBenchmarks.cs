@@ -26,6 +26,9 @@ public class FunctionStatsBenchmarks
     private readonly Analyzer _analyzer = new();
     private string _directory = "";
     private ExecutionTrace _trace = null!;
+
+    /// <summary>The trace the statistics cases read (for <see cref="StatsCpuProbe"/>).</summary>
+    internal ExecutionTrace Trace => _trace;
     private ExecutionTrace? _freshTrace;
     private SpanDuration[] _spanDurations = [];
     private DuckDBConnection _duckDb = null!;
