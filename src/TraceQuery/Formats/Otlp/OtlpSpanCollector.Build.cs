@@ -9,6 +9,16 @@ internal sealed partial class OtlpSpanCollector
     /// <summary>Resolves parents, links and threads and hands spans, exceptions, span events and logs to a <see cref="TraceBuilder"/>.</summary>
     public ExecutionTrace Build()
     {
+        var builder = Feed();
+        // The collector's columns and side lists are all in the builder now: let them go before the builder plans and
+        // sorts (issue 18, peak memory while reading).
+        Release();
+        return builder.Build();
+    }
+
+    /// <summary>The builder with every kept span, exception, span event, link, log record, thread and symbol added.</summary>
+    private TraceBuilder Feed()
+    {
         var warnings = new List<string>();
         if (_endsBeforeStart > 0)
             warnings.Add(JsonValues.Invariant($"{_endsBeforeStart} span(s) had endTimeUnixNano before startTimeUnixNano (first at byte {_firstEndBeforeStart}); they were given zero length."));
@@ -208,7 +218,22 @@ internal sealed partial class OtlpSpanCollector
             UnresolvedLinks = unresolvedLinks,
             Warnings = warnings,
         };
-        return builder.Build();
+        return builder;
+    }
+
+    private void Release()
+    {
+        _spans = new SpanColumns();
+        _extras.Clear();
+        _extras.TrimExcess();
+        _exceptions.Clear();
+        _exceptions.TrimExcess();
+        _events.Clear();
+        _events.TrimExcess();
+        _links.Clear();
+        _links.TrimExcess();
+        _logs.Clear();
+        _logs.TrimExcess();
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ internal sealed partial class OtlpSpanCollector(string path)
     }
 
     private readonly List<string?> _services = [];
-    private readonly SpanColumns _spans = new();
+    private SpanColumns _spans = new();
     private readonly List<SpanExtra> _extras = [];
     private readonly Utf8Texts _texts = new();
     private readonly Utf8Texts _shortValues = new();
