@@ -29,21 +29,24 @@ public static class JsonCpuProbe
         };
         // The real files are bare arrays of events the plain classes do not describe: JsonDocument stands in for them.
         bool generated = which is "chrome" or "otlp";
-        var methods = new (string Name, Func<double> Run)[]
+        var methods = new List<(string Name, Func<double> Run)>
         {
             (generated ? "SystemTextJson" : "JsonDocument", () => !generated ? Stj.Document(path) : otlp ? Stj.Otlp(path) : Stj.Chrome(path)),
             ("Utf8JsonReaderPass", () => BareJsonPass.Run(path)),
             ("TraceQuery", () => Read(otlp, path)),
-            ("TraceQueryTwoPass", () => JsonParseBenchmarks.TwoPass(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))),
         };
+        // TRACEQUERY_JSONCPU_NO_TWOPASS=1 leaves the two-pass read out, so the probe can run with the TraceQuery.dll of a
+        // build from before the two-pass switch existed (a same-session CPU comparison with an older commit).
+        if (Environment.GetEnvironmentVariable("TRACEQUERY_JSONCPU_NO_TWOPASS") != "1")
+            methods.Add(("TraceQueryTwoPass", () => JsonParseBenchmarks.TwoPass(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))));
         var cpu = methods.Select(_ => new List<double>()).ToArray();
         var wall = methods.Select(_ => new List<double>()).ToArray();
         using var process = Process.GetCurrentProcess();
         for (int round = -1; round < rounds; round++)
         {
-            for (int k = 0; k < methods.Length; k++)
+            for (int k = 0; k < methods.Count; k++)
             {
-                int m = (k + Math.Max(round, 0)) % methods.Length;
+                int m = (k + Math.Max(round, 0)) % methods.Count;
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 process.Refresh();
@@ -63,7 +66,7 @@ public static class JsonCpuProbe
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{which}: {mb:F1} MB, {rounds} rounds (medians)"));
         Console.WriteLine($"| method | CPU ms | CPU / {methods[0].Name} | CPU / bare pass | MB/s by CPU | wall ms | wall / {methods[0].Name} | wall / bare pass |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (int m = 0; m < methods.Length; m++)
+        for (int m = 0; m < methods.Count; m++)
         {
             double c = Median(cpu[m]), w = Median(wall[m]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

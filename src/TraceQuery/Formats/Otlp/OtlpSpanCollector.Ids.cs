@@ -41,25 +41,20 @@ internal sealed partial class OtlpSpanCollector
         var raw = v.Reader.ValueSpan;
         if (raw.Length > 128)
             throw v.Error($"'{field}' is {raw.Length} characters long; an id is {id.Length * 2} hex digits or {((id.Length + 2) / 3) * 4} base64 characters");
+        // Decoded in place unless escaped (then unescaped into a small buffer first).
         Span<byte> text = stackalloc byte[128];
-        int length;
+        scoped ReadOnlySpan<byte> chars = raw;
         if (v.Reader.ValueIsEscaped)
         {
             try
             {
-                length = v.Reader.CopyString(text);
+                chars = text[..v.Reader.CopyString(text)];
             }
             catch (InvalidOperationException)
             {
                 throw v.Error($"'{field}' is not valid UTF-8 text");
             }
         }
-        else
-        {
-            raw.CopyTo(text);
-            length = raw.Length;
-        }
-        var chars = text[..length];
         if (chars.IsEmpty)
             return false;
         if (chars.Length == id.Length * 2 && TryHex(chars, id))

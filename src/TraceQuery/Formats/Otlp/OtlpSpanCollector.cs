@@ -21,21 +21,6 @@ internal sealed partial class OtlpSpanCollector(string path)
     /// <summary>Attributes kept per span, span event or log record in the collector (the builder bounds them again).</summary>
     private const int MaxAttributes = TraceBuilder.DefaultMaxAttributesPerSpan;
 
-    private struct SpanEntry
-    {
-        public ulong TraceHi, TraceLo, SpanId, ParentId;
-        public int Resource;
-        public string Name;
-        public ulong Start, End;
-        public long Thread;
-        public string? ThreadName;
-        public string? Error;
-        public int FirstException;
-        public int FirstEvent;
-        public int FirstLink;
-        public KeyValuePair<string, string>[]? Attributes;
-    }
-
     private struct LogEntry
     {
         public ulong TraceHi, TraceLo, SpanId;
@@ -49,19 +34,25 @@ internal sealed partial class OtlpSpanCollector(string path)
     }
 
     private readonly List<string?> _services = [];
-    private readonly List<SpanEntry> _spans = [];
+    private SpanColumns _spans = new();
+    private readonly List<SpanExtra> _extras = [];
+    private readonly Utf8Texts _texts = new();
+    private readonly Utf8Texts _shortValues = new();
+    private readonly TraceIds _traces = new();
+    private readonly List<KeyValuePair<string, string>[]> _attributeSets = [];
     private readonly List<(ulong Time, string Message, int Next)> _exceptions = [];
     private readonly List<(ulong Time, string Name, KeyValuePair<string, string>[]? Attributes, int Next)> _events = [];
     private readonly List<(ulong TraceHi, ulong TraceLo, ulong SpanId, int Next)> _links = [];
     private readonly List<LogEntry> _logs = [];
     private readonly FunctionNames _functions = new();
     private readonly string?[] _attributes = new string?[7];
-    private readonly List<KeyValuePair<string, string>> _all = [];
-    private readonly List<KeyValuePair<string, string>> _spanItems = [];
+    private List<KeyValuePair<string, string>> _all = [];
+    private List<KeyValuePair<string, string>> _spanItems = [];
     private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (long Count, long FirstOffset)> _skipped = new(StringComparer.Ordinal);
-    private readonly KeyValuePair<string, string>[]?[] _recentAttributeSets = new KeyValuePair<string, string>[]?[8];
+    private readonly int[] _recentAttributeSets = [-1, -1, -1, -1, -1, -1, -1, -1];
     private int _nextAttributeSet;
+    private readonly KeyValuePair<string, string>[] _front = new KeyValuePair<string, string>[3];
     private char[] _chars = new char[256];
     private long _spansRead;
     private long _logsRead;
@@ -113,7 +104,9 @@ internal sealed partial class OtlpSpanCollector(string path)
     {
         _spansRead++;
         v.ExpectObject();
-        var span = new SpanEntry { Resource = resource, Thread = -1, FirstException = -1, FirstEvent = -1, FirstLink = -1, Name = "" };
+        ulong traceHi = 0, traceLo = 0, spanId = 0, parentId = 0, start = 0, end = 0;
+        int name = -1;
+        var extra = new SpanExtra(null, null, -1, -1, -1);
         bool hasStart = false;
         int status = 0;
         string? statusMessage = null, kind = null;
@@ -124,66 +117,84 @@ internal sealed partial class OtlpSpanCollector(string path)
         string? spanThread = null, spanThreadName = null;
         while (v.NextProperty())
         {
-            ref var r = ref v.Reader;
-            if (Is(ref r, "traceId"u8, "trace_id"u8))
-                (span.TraceHi, span.TraceLo) = TraceId(ref v, "traceId");
-            else if (Is(ref r, "spanId"u8, "span_id"u8))
-                span.SpanId = SpanId(ref v, "spanId");
-            else if (Is(ref r, "parentSpanId"u8, "parent_span_id"u8))
-                span.ParentId = SpanId(ref v, "parentSpanId");
-            else if (r.ValueTextEquals("name"u8))
-                span.Name = _functions.Intern(v.Chars("name", ref _chars));
-            else if (Is(ref r, "startTimeUnixNano"u8, "start_time_unix_nano"u8))
+            switch (SpanFieldOf(ref v.Reader))
             {
-                span.Start = v.UInt64("startTimeUnixNano");
-                hasStart = true;
+                case SpanField.TraceId:
+                    (traceHi, traceLo) = TraceId(ref v, "traceId");
+                    break;
+                case SpanField.SpanId:
+                    spanId = SpanId(ref v, "spanId");
+                    break;
+                case SpanField.ParentSpanId:
+                    parentId = SpanId(ref v, "parentSpanId");
+                    break;
+                case SpanField.Name:
+                    v.Value();
+                    name = TextId(ref v, "a span", "name");
+                    break;
+                case SpanField.Start:
+                    start = v.UInt64("startTimeUnixNano");
+                    hasStart = true;
+                    break;
+                case SpanField.End:
+                    end = v.UInt64("endTimeUnixNano");
+                    break;
+                case SpanField.Kind:
+                    kind = SpanKind(ref v);
+                    break;
+                case SpanField.Attributes:
+                    ReadAttributes(ref v, keepAll: true);
+                    // The span's items become _spanItems (the lists swap, nothing is copied).
+                    (_spanItems, _all) = (_all, _spanItems);
+                    _all.Clear();
+                    (spanThread, spanThreadName) = (_attributes[ThreadIdKey], _attributes[ThreadNameKey]);
+                    break;
+                case SpanField.Status:
+                    (status, statusMessage) = ReadStatus(ref v);
+                    break;
+                case SpanField.Events:
+                    ReadEvents(ref v, ref extra, ref lastException);
+                    break;
+                case SpanField.Links:
+                    ReadLinks(ref v, ref extra);
+                    break;
+                default:
+                    v.Skip();
+                    break;
             }
-            else if (Is(ref r, "endTimeUnixNano"u8, "end_time_unix_nano"u8))
-                span.End = v.UInt64("endTimeUnixNano");
-            else if (r.ValueTextEquals("kind"u8))
-                kind = SpanKind(ref v);
-            else if (r.ValueTextEquals("attributes"u8))
-            {
-                ReadAttributes(ref v, keepAll: true);
-                _spanItems.Clear();
-                _spanItems.AddRange(_all);
-                _all.Clear();
-                (spanThread, spanThreadName) = (_attributes[ThreadIdKey], _attributes[ThreadNameKey]);
-            }
-            else if (r.ValueTextEquals("status"u8))
-                (status, statusMessage) = ReadStatus(ref v);
-            else if (r.ValueTextEquals("events"u8))
-                ReadEvents(ref v, ref span, ref lastException);
-            else if (r.ValueTextEquals("links"u8))
-                ReadLinks(ref v, ref span);
-            else
-                v.Skip();
         }
-        if (!hasStart || span.Start == 0)
+        if (!hasStart || start == 0)
         {
+            _spanItems.Clear();
             Skip("OTLP span without startTimeUnixNano", offset);
             return;
         }
-        if (span.SpanId == 0)
+        if (spanId == 0)
         {
+            _spanItems.Clear();
             Skip("OTLP span without a spanId", offset);
             return;
         }
-        if (span.End != 0 && span.End < span.Start)
+        if (end != 0 && end < start)
         {
             if (_endsBeforeStart++ == 0)
                 _firstEndBeforeStart = offset;
-            span.End = span.Start;
+            end = start;
         }
         _attributes[ThreadIdKey] = spanThread;
         _attributes[ThreadNameKey] = spanThreadName;
-        (span.Thread, span.ThreadName) = ThreadOf();
-        span.Attributes = SpanAttributes(kind, status, statusMessage);
+        (long thread, string? threadName) = ThreadOf();
+        int attributes = SpanAttributes(kind, status, statusMessage);
         // An error status is kept as the span's status with its message (exception events, when present, stay
         // EXCEPTION events of their own); the message is also shown as otel.status_description.
-        if (status == 2)
-            span.Error = statusMessage ?? "";
-        _spans.Add(span);
+        extra = extra with { ThreadName = threadName, Error = status == 2 ? statusMessage ?? "" : null };
+        int extraIndex = -1;
+        if (extra != new SpanExtra(null, null, -1, -1, -1))
+        {
+            extraIndex = _extras.Count;
+            _extras.Add(extra);
+        }
+        _spans.Add(_traces.Id(traceHi, traceLo), spanId, parentId, start, end, thread, resource, name < 0 ? _texts.Id("") : name, attributes, extraIndex);
     }
 
     public void AddLog(int resource, ReadOnlySpan<byte> json, long offset)
@@ -240,6 +251,64 @@ internal sealed partial class OtlpSpanCollector(string path)
         _logs.Add(log);
     }
 
+    private enum SpanField
+    {
+        Other,
+        TraceId,
+        SpanId,
+        ParentSpanId,
+        Name,
+        Start,
+        End,
+        Kind,
+        Attributes,
+        Status,
+        Events,
+        Links,
+    }
+
+    /// <summary>
+    /// Which span field the property name the reader is on names, in its JSON or proto spelling: by length first, then
+    /// one or two byte comparisons (issue 17's read speed: the chain of comparisons it replaces tried up to 14 names per
+    /// property); an escaped name is compared as text.
+    /// </summary>
+    private static SpanField SpanFieldOf(ref Utf8JsonReader r)
+    {
+        if (r.ValueIsEscaped || r.HasValueSequence)
+        {
+            return Is(ref r, "traceId"u8, "trace_id"u8) ? SpanField.TraceId
+                : Is(ref r, "spanId"u8, "span_id"u8) ? SpanField.SpanId
+                : Is(ref r, "parentSpanId"u8, "parent_span_id"u8) ? SpanField.ParentSpanId
+                : r.ValueTextEquals("name"u8) ? SpanField.Name
+                : Is(ref r, "startTimeUnixNano"u8, "start_time_unix_nano"u8) ? SpanField.Start
+                : Is(ref r, "endTimeUnixNano"u8, "end_time_unix_nano"u8) ? SpanField.End
+                : r.ValueTextEquals("kind"u8) ? SpanField.Kind
+                : r.ValueTextEquals("attributes"u8) ? SpanField.Attributes
+                : r.ValueTextEquals("status"u8) ? SpanField.Status
+                : r.ValueTextEquals("events"u8) ? SpanField.Events
+                : r.ValueTextEquals("links"u8) ? SpanField.Links
+                : SpanField.Other;
+        }
+        var n = r.ValueSpan;
+        return n.Length switch
+        {
+            4 => n.SequenceEqual("name"u8) ? SpanField.Name : n.SequenceEqual("kind"u8) ? SpanField.Kind : SpanField.Other,
+            5 => n.SequenceEqual("links"u8) ? SpanField.Links : SpanField.Other,
+            6 => n.SequenceEqual("spanId"u8) ? SpanField.SpanId : n.SequenceEqual("status"u8) ? SpanField.Status
+                : n.SequenceEqual("events"u8) ? SpanField.Events : SpanField.Other,
+            7 => n.SequenceEqual("traceId"u8) ? SpanField.TraceId : n.SequenceEqual("span_id"u8) ? SpanField.SpanId : SpanField.Other,
+            8 => n.SequenceEqual("trace_id"u8) ? SpanField.TraceId : SpanField.Other,
+            10 => n.SequenceEqual("attributes"u8) ? SpanField.Attributes : SpanField.Other,
+            12 => n.SequenceEqual("parentSpanId"u8) ? SpanField.ParentSpanId : SpanField.Other,
+            14 => n.SequenceEqual("parent_span_id"u8) ? SpanField.ParentSpanId : SpanField.Other,
+            15 => n.SequenceEqual("endTimeUnixNano"u8) ? SpanField.End : SpanField.Other,
+            17 => n.SequenceEqual("startTimeUnixNano"u8) ? SpanField.Start : SpanField.Other,
+            18 => n.SequenceEqual("end_time_unix_nano"u8) ? SpanField.End : SpanField.Other,
+            20 => n.SequenceEqual("start_time_unix_nano"u8) ? SpanField.Start : SpanField.Other,
+            _ => SpanField.Other,
+        };
+    }
+
     private (long Thread, string? Name) ThreadOf()
     {
         long thread = -1;
@@ -252,7 +321,7 @@ internal sealed partial class OtlpSpanCollector(string path)
     /// <summary>
     /// The span's status and kind as the OpenTelemetry non-OTLP conventions name them, first (a display that shows
     /// only the first attributes shows them), then the span's own attributes in the producer's order
-    /// (<see cref="_spanItems"/>); null when there are none.
+    /// (<see cref="_spanItems"/>), as the index of its set in <see cref="_attributeSets"/>; -1 when there are none.
     /// </summary>
     /// <remarks>
     /// One array per recently seen attribute set (issue 17 and 18, read speed): the spans of a thread mostly carry the
@@ -260,49 +329,49 @@ internal sealed partial class OtlpSpanCollector(string path)
     /// keeping one instance instead of one per span keeps both the garbage and the surviving heap small. The arrays are
     /// never changed once built.
     /// </remarks>
-    private KeyValuePair<string, string>[]? SpanAttributes(string? kind, int status, string? statusMessage)
+    private int SpanAttributes(string? kind, int status, string? statusMessage)
     {
-        var items = _all;
-        items.Clear();
+        // What the conventions add in front of the span's own attributes (at most three).
+        Span<KeyValuePair<string, string>> front = _front;
+        int count = 0;
         if (status != 0)
-            items.Add(new("otel.status_code", status == 2 ? "ERROR" : "OK"));
+            front[count++] = new("otel.status_code", status == 2 ? "ERROR" : "OK");
         if (status != 0 && statusMessage is not null)
-            items.Add(new("otel.status_description", statusMessage));
+            front[count++] = new("otel.status_description", statusMessage);
         if (kind is not null)
-            items.Add(new("span.kind", kind));
-        items.AddRange(_spanItems);
-        _spanItems.Clear();
-        if (items.Count == 0)
-            return null;
-        foreach (var candidate in _recentAttributeSets)
+            front[count++] = new("span.kind", kind);
+        front = front[..count];
+        var own = CollectionsMarshal.AsSpan(_spanItems);
+        if (front.Length + own.Length == 0)
+            return -1;
+        // Compared with the recent sets before any array is made.
+        foreach (int candidate in _recentAttributeSets)
         {
-            if (candidate is not null && SameItems(candidate, items))
+            if (candidate >= 0 && _attributeSets[candidate] is var set && set.Length == front.Length + own.Length
+                && SameItems(set.AsSpan(0, front.Length), front) && SameItems(set.AsSpan(front.Length), own))
             {
-                items.Clear();
+                _spanItems.Clear();
                 return candidate;
             }
         }
-        var attributes = items.ToArray();
-        items.Clear();
-        _recentAttributeSets[_nextAttributeSet] = attributes;
+        _attributeSets.Add([.. front, .. own]);
+        _spanItems.Clear();
+        _recentAttributeSets[_nextAttributeSet] = _attributeSets.Count - 1;
         _nextAttributeSet = (_nextAttributeSet + 1) % _recentAttributeSets.Length;
-        return attributes;
+        return _attributeSets.Count - 1;
     }
 
-    private static bool SameItems(KeyValuePair<string, string>[] set, List<KeyValuePair<string, string>> items)
+    private static bool SameItems(ReadOnlySpan<KeyValuePair<string, string>> set, ReadOnlySpan<KeyValuePair<string, string>> items)
     {
-        if (set.Length != items.Count)
-            return false;
-        var span = CollectionsMarshal.AsSpan(items);
         for (int i = 0; i < set.Length; i++)
         {
-            if (!string.Equals(set[i].Key, span[i].Key, StringComparison.Ordinal) || !string.Equals(set[i].Value, span[i].Value, StringComparison.Ordinal))
+            if (!string.Equals(set[i].Key, items[i].Key, StringComparison.Ordinal) || !string.Equals(set[i].Value, items[i].Value, StringComparison.Ordinal))
                 return false;
         }
         return true;
     }
 
-    private void ReadEvents(ref JsonValues v, ref SpanEntry span, ref int lastException)
+    private void ReadEvents(ref JsonValues v, ref SpanExtra span, ref int lastException)
     {
         v.Value();
         if (v.Reader.TokenType == JsonTokenType.Null)
@@ -359,7 +428,7 @@ internal sealed partial class OtlpSpanCollector(string path)
         _all.Clear();
     }
 
-    private void ReadLinks(ref JsonValues v, ref SpanEntry span)
+    private void ReadLinks(ref JsonValues v, ref SpanExtra span)
     {
         v.Value();
         if (v.Reader.TokenType == JsonTokenType.Null)
@@ -498,7 +567,7 @@ internal sealed partial class OtlpSpanCollector(string path)
                         throw v.Error($"an attribute's 'key' must be a string, not {JsonValues.Describe(v.Reader.TokenType)}");
                     key = KeyOf(ref v.Reader);
                     if (keep)
-                        name = v.TryCopyString(ref _chars, out int written) ? _functions.Intern(_chars.AsSpan(0, written)) : v.Text("key");
+                        name = _texts[TextId(ref v, "an attribute", "key")];
                 }
                 else if (v.Reader.ValueTextEquals("value"u8))
                 {
@@ -579,6 +648,10 @@ internal sealed partial class OtlpSpanCollector(string path)
         var token = v.Reader.TokenType;
         if (token is not (JsonTokenType.String or JsonTokenType.Number) || v.Reader.HasValueSequence || v.Reader.ValueSpan.Length > MaxSharedValueLength)
             return null;
+        // By the value's bytes first (no escapes: a number, or a string written plainly): no text is made for a known one.
+        bool plain = !v.Reader.ValueIsEscaped;
+        if (plain && _shortValues.Find(v.Reader.ValueSpan) is var known && known >= 0)
+            return _shortValues[known];
         int written;
         if (token == JsonTokenType.Number)
         {
@@ -590,11 +663,14 @@ internal sealed partial class OtlpSpanCollector(string path)
         }
         var text = _chars.AsSpan(0, written);
         var lookup = _values.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (lookup.TryGetValue(text, out string? known))
-            return known;
-        string value = text.ToString();
-        if (_values.Count < MaxSharedValues)
-            _values.Add(value, value);
+        if (!lookup.TryGetValue(text, out string? value))
+        {
+            value = text.ToString();
+            if (_values.Count < MaxSharedValues)
+                _values.Add(value, value);
+        }
+        if (plain && _shortValues.Count < MaxSharedValues)
+            _shortValues.Remember(v.Reader.ValueSpan, _shortValues.Id(value));
         return value;
     }
 
