@@ -51,7 +51,7 @@ public static class ChromeTraceReader
             throw new TraceFormatException(sourceName, 0, "the file is empty; expected Chrome trace JSON ({\"traceEvents\":[…]} or […]).");
         if (json.TokenType == JsonTokenType.StartArray)
         {
-            ReadEvents(json, collector);
+            ReadEvents(json, collector, depth: 1);
         }
         else if (json.TokenType == JsonTokenType.StartObject)
         {
@@ -63,7 +63,7 @@ public static class ChromeTraceReader
                     if (!json.Read() || json.TokenType != JsonTokenType.StartArray)
                         throw new TraceFormatException(sourceName, json.TokenOffset, "'traceEvents' must be an array of events.");
                     sawEvents = true;
-                    if (!ReadEvents(json, collector))
+                    if (!ReadEvents(json, collector, depth: 2))
                         break;
                 }
                 else
@@ -89,8 +89,10 @@ public static class ChromeTraceReader
     }
 
     /// <summary>Reads the events of an array; false when the input ended without the closing bracket (allowed by the format).</summary>
-    private static bool ReadEvents(JsonStream json, ChromeEventCollector collector)
+    private static bool ReadEvents(JsonStream json, ChromeEventCollector collector, int depth)
     {
+        // On all cores where the input allows it; what the chunks leave (nothing, or all from a bad element on) below.
+        ChromeChunkedEvents.Read(json, collector, depth);
         while (true)
         {
             byte next = json.Peek();
