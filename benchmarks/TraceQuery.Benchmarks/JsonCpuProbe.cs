@@ -35,6 +35,7 @@ public static class JsonCpuProbe
             ("Utf8JsonReaderPass", () => BareJsonPass.Run(path)),
             ("TraceQuery", () => Read(otlp, path)),
             ("TraceQueryTwoPass", () => JsonParseBenchmarks.TwoPass(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))),
+            ("TraceQueryOneCore", () => JsonParseBenchmarks.OneCore(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))),
         };
         var cpu = methods.Select(_ => new List<double>()).ToArray();
         var wall = methods.Select(_ => new List<double>()).ToArray();

@@ -21,8 +21,11 @@ namespace TraceQuery.Formats.Chrome;
 /// </remarks>
 internal static class ChromeChunkedEvents
 {
-    /// <summary>Bytes per chunk (a split comes at the first element boundary past it).</summary>
-    internal const int DefaultChunkBytes = 1 << 20;
+    /// <summary>Bytes per chunk at most (a split comes at the first element boundary past it): about four chunks per core.</summary>
+    internal const int MaxChunkBytes = 1 << 20;
+
+    /// <summary>Bytes per chunk at least.</summary>
+    internal const int MinChunkBytes = 64 << 10;
 
     private static readonly AsyncLocal<int> Override = new();
     private static readonly AsyncLocal<StrongBox<int>?> Applied = new();
@@ -48,6 +51,9 @@ internal static class ChromeChunkedEvents
     private static readonly SearchValues<byte> InString = SearchValues.Create("\"\\"u8);
     private static readonly ConcurrentBag<ChromeEventParser> Parsers = [];
 
+    /// <summary>Record lists handed back after their chunk was applied: a fresh list per chunk was garbage on the large object heap.</summary>
+    private static readonly ConcurrentBag<List<ChromeRecord>> Lists = [];
+
     /// <summary>
     /// Reads as much of the event array as the chunks can vouch for (called just after its <c>[</c>, at array depth
     /// <paramref name="depth"/>) and moves <paramref name="json"/> past it: to the closing <c>]</c>, or to the first element
@@ -59,14 +65,14 @@ internal static class ChromeChunkedEvents
         bool always = setting > 0;
         if (setting < 0 || JsonStream.TwoPassForComparison || (!always && Environment.ProcessorCount < 2))
             return;
-        int chunkBytes = always ? setting : DefaultChunkBytes;
         using var whole = json.OpenWholeInput();
         if (whole is null)
             return;
         long start = json.Position;
         long length = whole.Length;
-        if (length > int.MaxValue || (!always && length - start < 4L * chunkBytes))
+        if (length > int.MaxValue || (!always && length - start < 4L * MinChunkBytes))
             return;
+        int chunkBytes = always ? setting : (int)Math.Clamp((length - start) / (4 * Environment.ProcessorCount), MinChunkBytes, MaxChunkBytes);
         int maxDepth = json.MaxDepth - depth;
         if (maxDepth < 1)
             return;
@@ -113,6 +119,9 @@ internal static class ChromeChunkedEvents
                     applied.Value++;
                 foreach (ref readonly var record in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records))
                     collector.Apply(in record, record.Phase == 'P' || record.Samples > 0 ? whole.Slice(record.Offset, record.Length) : default);
+                records.Clear();
+                if (Lists.Count < 64)
+                    Lists.Add(records);
                 resumeAt = pending.Count > 0 ? pending.Peek().Start : chunkStart;
             }
         }
@@ -133,7 +142,8 @@ internal static class ChromeChunkedEvents
         try
         {
             var chunk = whole.Slice(from, to - from);
-            var records = new List<ChromeRecord>(Math.Max(16, chunk.Length / 128));
+            if (!Lists.TryTake(out var records))
+                records = new List<ChromeRecord>(Math.Max(16, chunk.Length / 128));
             var options = new JsonReaderOptions { MaxDepth = maxDepth };
             int i = SkipWhitespace(chunk, 0);
             bool afterComma = false;
@@ -141,14 +151,14 @@ internal static class ChromeChunkedEvents
             {
                 if (chunk[i] != (byte)'{')
                     return null;
-                int end = JsonStream.ValueEnd(chunk[i..], out _);
-                if (end <= 0 || end > maxElement)
-                    return null;
-                var span = chunk.Slice(i, end);
+                // The reader finds the element's end itself (it stops after the closing brace): no second scan.
+                var span = chunk[i..];
                 var values = new JsonValues(new Utf8JsonReader(span, isFinalBlock: true, new JsonReaderState(options)), span, from + i, path, "a trace event");
-                parser.Parse(ref values, from + i, end, out var record);
-                if (values.Reader.BytesConsumed != end)
+                parser.Parse(ref values, from + i, 0, out var record);
+                int end = (int)values.Reader.BytesConsumed;
+                if (values.Reader.TokenType != JsonTokenType.EndObject || values.Reader.CurrentDepth != 0 || end > maxElement)
                     return null;
+                record.Length = end;
                 records.Add(record);
                 i = SkipWhitespace(chunk, i + end);
                 afterComma = i < chunk.Length && chunk[i] == (byte)',';
