@@ -48,11 +48,6 @@ internal static class ChromeChunkedEvents
     }
 
     private static readonly SearchValues<byte> Structural = SearchValues.Create("\"{}[],"u8);
-    private static readonly SearchValues<byte> InString = SearchValues.Create("\"\\"u8);
-    private static readonly ConcurrentBag<ChromeEventParser> Parsers = [];
-
-    /// <summary>Record lists handed back after their chunk was applied: a fresh list per chunk was garbage on the large object heap.</summary>
-    private static readonly ConcurrentBag<List<ChromeRecord>> Lists = [];
 
     /// <summary>
     /// Reads as much of the event array as the chunks can vouch for (called just after its <c>[</c>, at array depth
@@ -82,6 +77,10 @@ internal static class ChromeChunkedEvents
             return;
 
         string path = json.Path;
+        // Per read, so nothing outlives it: parsers (their buffers and interned strings) and record lists handed back
+        // after their chunk was applied (a fresh list per chunk was garbage on the large object heap).
+        var parsers = new ConcurrentBag<ChromeEventParser>();
+        var lists = new ConcurrentBag<List<ChromeRecord>>();
         int maxElement = json.MaxValueBytes / 2;
         int window = Math.Max(2, 2 * Environment.ProcessorCount);
         var pending = new Queue<(int Start, Task<List<ChromeRecord>?> Parse)>();
@@ -102,7 +101,7 @@ internal static class ChromeChunkedEvents
                         break;
                     }
                     int from = chunkStart, to = next;
-                    pending.Enqueue((from, Task.Run(() => ParseChunk(whole, from, to, isEnd, path, maxDepth, maxElement))));
+                    pending.Enqueue((from, Task.Run(() => ParseChunk(whole, from, to, isEnd, path, maxDepth, maxElement, parsers, lists))));
                     chunkStart = next;
                     scanDone = isEnd;
                 }
@@ -120,8 +119,7 @@ internal static class ChromeChunkedEvents
                 foreach (ref readonly var record in System.Runtime.InteropServices.CollectionsMarshal.AsSpan(records))
                     collector.Apply(in record, record.Phase == 'P' || record.Samples > 0 ? whole.Slice(record.Offset, record.Length) : default);
                 records.Clear();
-                if (Lists.Count < 64)
-                    Lists.Add(records);
+                lists.Add(records);
                 resumeAt = pending.Count > 0 ? pending.Peek().Start : chunkStart;
             }
         }
@@ -135,14 +133,15 @@ internal static class ChromeChunkedEvents
     }
 
     /// <summary>Parses the elements in <c>[from, to)</c>; null when anything is not as the one-pass read would accept it.</summary>
-    private static List<ChromeRecord>? ParseChunk(WholeInput whole, int from, int to, bool last, string path, int maxDepth, int maxElement)
+    private static List<ChromeRecord>? ParseChunk(WholeInput whole, int from, int to, bool last, string path, int maxDepth, int maxElement,
+        ConcurrentBag<ChromeEventParser> parsers, ConcurrentBag<List<ChromeRecord>> lists)
     {
-        if (!Parsers.TryTake(out var parser))
+        if (!parsers.TryTake(out var parser))
             parser = new ChromeEventParser(new FunctionNames());
         try
         {
             var chunk = whole.Slice(from, to - from);
-            if (!Lists.TryTake(out var records))
+            if (!lists.TryTake(out var records))
                 records = new List<ChromeRecord>(Math.Max(16, chunk.Length / 128));
             var options = new JsonReaderOptions { MaxDepth = maxDepth };
             int i = SkipWhitespace(chunk, 0);
@@ -174,7 +173,7 @@ internal static class ChromeChunkedEvents
         }
         finally
         {
-            Parsers.Add(parser);
+            parsers.Add(parser);
         }
     }
 
@@ -198,19 +197,9 @@ internal static class ChromeChunkedEvents
             switch (s[i])
             {
                 case (byte)'"':
-                    // To the closing quote; a backslash escapes the byte after it.
-                    while (true)
-                    {
-                        int q = s[(i + 1)..].IndexOfAny(InString);
-                        if (q < 0)
-                            return -1;
-                        i += q + 1;
-                        if (s[i] == (byte)'"')
-                            break;
-                        i++;
-                        if (i + 1 >= s.Length)
-                            return -1;
-                    }
+                    i = JsonStream.ClosingQuote(s, i);
+                    if (i < 0)
+                        return -1;
                     break;
                 case (byte)'{' or (byte)'[':
                     depth++;

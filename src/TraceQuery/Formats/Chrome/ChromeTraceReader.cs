@@ -7,7 +7,9 @@ namespace TraceQuery.Formats.Chrome;
 /// <summary>
 /// Reads Chrome Trace Event Format JSON (what Chrome, Perfetto, <c>chrome://tracing</c> and many profilers
 /// write), in its object form (<c>{"traceEvents":[…]}</c>) or bare-array form, into a <see cref="ExecutionTrace"/>.
-/// Streams the file with <see cref="Utf8JsonReader"/>: memory grows with the events kept, not the file.
+/// Streams the file with <see cref="Utf8JsonReader"/>: memory grows with the events kept, not the file. When the whole
+/// input is at hand (a file that is not gzip, mapped read-only; a <see cref="MemoryStream"/> with a visible buffer), the
+/// event array is parsed in chunks on all cores and applied in file order: the same trace, warnings and errors.
 /// </summary>
 /// <remarks>
 /// Mapping: every <c>(pid, tid)</c> that carries a record other than metadata → a thread (the tid itself when tids are

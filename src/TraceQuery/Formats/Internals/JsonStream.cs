@@ -352,19 +352,9 @@ internal sealed class JsonStream
             byte c = s[i];
             if (c == (byte)'"')
             {
-                // To the closing quote; a backslash escapes the byte after it.
-                while (true)
-                {
-                    int k = s[(i + 1)..].IndexOfAny((byte)'"', (byte)'\\');
-                    if (k < 0)
-                        return -1;
-                    i += k + 1;
-                    if (s[i] == (byte)'"')
-                        break;
-                    i++;
-                    if (i + 1 >= s.Length)
-                        return -1;
-                }
+                i = ClosingQuote(s, i);
+                if (i < 0)
+                    return -1;
             }
             else if (c is (byte)'{' or (byte)'[')
             {
@@ -376,6 +366,27 @@ internal sealed class JsonStream
             }
         }
         return -1;
+    }
+
+    /// <summary>
+    /// Where the string whose opening quote is at <paramref name="quote"/> ends (its closing quote), a backslash escaping
+    /// the byte after it; −1 when it does not end in <paramref name="s"/>.
+    /// </summary>
+    internal static int ClosingQuote(ReadOnlySpan<byte> s, int quote)
+    {
+        int i = quote;
+        while (true)
+        {
+            int k = s[(i + 1)..].IndexOfAny((byte)'"', (byte)'\\');
+            if (k < 0)
+                return -1;
+            i += k + 1;
+            if (s[i] == (byte)'"')
+                return i;
+            i++;
+            if (i + 1 >= s.Length)
+                return -1;
+        }
     }
 
     /// <summary>Skips the next value (after a property name or inside an array).</summary>
