@@ -60,6 +60,10 @@ public class JsonParseBenchmarks
     [Benchmark, BenchmarkCategory("Chrome")]
     public int ChromeTraceQueryTwoPass() => TwoPass(() => ChromeTraceReader.Open(_chrome));
 
+    /// <summary>The single pass on one core: the event array not parsed in chunks (issue 18 item 5's parallel read off).</summary>
+    [Benchmark, BenchmarkCategory("Chrome")]
+    public int ChromeTraceQueryOneCore() => OneCore(() => ChromeTraceReader.Open(_chrome));
+
     /// <summary>Baseline: JsonSerializer into plain classes.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("Otlp")]
     public int OtlpSystemTextJson()
@@ -100,6 +104,21 @@ public class JsonParseBenchmarks
         finally
         {
             Formats.Internals.JsonStream.TwoPassForComparison = false;
+        }
+    }
+
+    /// <summary>Reads with the Chrome event array's chunked parallel parse switched off for this call only.</summary>
+    internal static int OneCore(Func<Model.ExecutionTrace> read)
+    {
+        Formats.Chrome.ChromeChunkedEvents.ChunkBytesOverride = -1;
+        try
+        {
+            using var trace = read();
+            return trace.EventCount;
+        }
+        finally
+        {
+            Formats.Chrome.ChromeChunkedEvents.ChunkBytesOverride = 0;
         }
     }
 

@@ -18,7 +18,9 @@ internal sealed partial class ChromeEventCollector
     private readonly string _path;
     private readonly string _sourceFormat;
     private readonly FunctionNames _functions = new();
-    private readonly ChromeArgs _args;
+    private readonly ChromeEventParser _parser;
+    private KeyValuePair<string, string>[]? _items;
+    private (string Key, double Value)[]? _numbers;
     private readonly Dictionary<(long Pid, long Tid), ThreadState> _threads = [];
     private readonly Dictionary<(long Pid, long Tid), string> _threadNames = [];
     private readonly Dictionary<long, string> _processNames = [];
@@ -45,13 +47,12 @@ internal sealed partial class ChromeEventCollector
     private long _endsBeforeStart;
     private long _firstEndBeforeStart = -1;
     private int _order;
-    private char[] _chars = new char[256];
 
     public ChromeEventCollector(string path, string sourceFormat = "chrome-json")
     {
         _path = path;
         _sourceFormat = sourceFormat;
-        _args = new ChromeArgs(_functions);
+        _parser = new ChromeEventParser(_functions);
     }
 
     public void Warn(string warning) => _warnings.Add(warning);
@@ -129,72 +130,48 @@ internal sealed partial class ChromeEventCollector
     /// </summary>
     public void ReadEvent(ref JsonValues v, ReadOnlySpan<byte> json, long offset)
     {
-        _records++;
-        v.ExpectObject();
-        _args.Reset();
-        string? name = null, cat = null, id = null, scope = null, bindId = null, bindingPoint = null;
-        char phase = '\0';
-        ulong ts = 0, dur = 0;
-        bool hasTs = false, hasDur = false, flowIn = false, flowOut = false, localId = false;
-        long pid = 0, tid = 0;
-        long phaseOffset = offset;
-        while (v.NextProperty())
-        {
-            ref var r = ref v.Reader;
-            if (r.ValueTextEquals("ph"u8))
-            {
-                phaseOffset = v.Offset;
-                var text = v.Chars("ph", ref _chars);
-                phase = text.Length == 1 ? text[0] : text.Length == 0 ? '\0' : '?';
-                if (phase == '?')
-                    AddSkipped(ChromePhases.Describe(_functions.Intern(text)));
-            }
-            else if (r.ValueTextEquals("name"u8))
-                name = _functions.Intern(v.Chars("name", ref _chars));
-            else if (r.ValueTextEquals("cat"u8))
-                cat = _functions.Intern(v.Chars("cat", ref _chars));
-            else if (r.ValueTextEquals("ts"u8))
-            {
-                ts = v.Microseconds("ts");
-                hasTs = true;
-            }
-            else if (r.ValueTextEquals("dur"u8))
-            {
-                dur = v.Microseconds("dur");
-                hasDur = true;
-            }
-            else if (r.ValueTextEquals("pid"u8))
-                pid = ProcessOrThreadId(ref v, "pid");
-            else if (r.ValueTextEquals("tid"u8))
-                tid = ProcessOrThreadId(ref v, "tid");
-            else if (r.ValueTextEquals("id"u8))
-                id = IdText(ref v, "id");
-            else if (r.ValueTextEquals("id2"u8))
-                id = Id2Text(ref v, out localId);
-            else if (r.ValueTextEquals("scope"u8))
-                scope = v.String("scope");
-            else if (r.ValueTextEquals("bind_id"u8))
-                bindId = IdText(ref v, "bind_id");
-            else if (r.ValueTextEquals("flow_in"u8))
-                flowIn = Flag(ref v);
-            else if (r.ValueTextEquals("flow_out"u8))
-                flowOut = Flag(ref v);
-            else if (r.ValueTextEquals("bp"u8))
-                bindingPoint = v.String("bp");
-            else if (r.ValueTextEquals("args"u8))
-                _args.Read(ref v);
-            else
-                v.Skip();
-        }
+        _parser.Parse(ref v, offset, json.Length, out var record);
+        Apply(in record, json);
+    }
 
+    /// <summary>
+    /// Maps one parsed event onto the state: everything that depends on the records before it (pairing, numbering,
+    /// request ids, counters) happens here, in file order; <paramref name="json"/> is the event's bytes.
+    /// </summary>
+    public void Apply(in ChromeRecord e, ReadOnlySpan<byte> json)
+    {
+        _records++;
+        long pid = e.Pid, tid = e.Tid;
+        if (e.Texts is { } texts)
+        {
+            for (int t = 0; t < texts.Count; t++)
+            {
+                if (texts[t].Length > 0 && texts[t][0] == ChromeEventParser.PhaseMark)
+                {
+                    AddSkipped(ChromePhases.Describe(texts[t][1..]));
+                    continue;
+                }
+                long id = StringId(texts[t]);
+                if (t == e.PidText)
+                    pid = id;
+                if (t == e.TidText)
+                    tid = id;
+            }
+        }
+        char phase = e.Phase;
+        string? name = e.Name, cat = e.Cat, id2 = e.Id;
+        ulong ts = e.Ts;
+        long offset = e.Offset, phaseOffset = e.PhaseOffset;
+        _items = e.Items;
+        _numbers = e.Numbers;
         if (phase == '?')
             return;
         if (phase == '\0')
             throw new TraceFormatException(_path, offset, "the event has no 'ph' (phase); every trace event needs one, e.g. \"ph\":\"X\".");
-        if (phase is 'B' or 'E' or 'X' or 'i' or 'I' or 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 's' or 't' or 'f' && !hasTs)
+        if (phase is 'B' or 'E' or 'X' or 'i' or 'I' or 'b' or 'e' or 'n' or 'S' or 'T' or 'p' or 'F' or 's' or 't' or 'f' && !e.HasTs)
             throw new TraceFormatException(_path, offset, $"the '{phase}' event has no 'ts' (timestamp in microseconds).");
-        _samples += _args.Samples;
-        if ((phase == 'P' || _args.Samples > 0) && _profiles.TryAddRecord(json, offset, _records - 1, _path, phase, name, pid, tid, id))
+        _samples += e.Samples;
+        if ((phase == 'P' || e.Samples > 0) && _profiles.TryAddRecord(json, offset, _records - 1, _path, phase, name, pid, tid, id2))
         {
             Thread(pid, tid);
             if (phase == 'P')
@@ -202,11 +179,11 @@ internal sealed partial class ChromeEventCollector
         }
         if (phase == 'M')
         {
-            AddMetadata(pid, tid, name);
+            AddMetadata(pid, tid, name, e.ArgsName, e.ArgsLabels);
             return;
         }
         cat = string.IsNullOrEmpty(cat) ? NoCategory : cat;
-        string? error = _args.Error;
+        string? error = e.ArgsError;
         if (error is null && IsErrorCategory(cat))
             error = "";
         bool statusError = false;
@@ -219,7 +196,7 @@ internal sealed partial class ChromeEventCollector
         {
             case 'B':
                 thread.OpenBegins.Add(thread.Sync.Count);
-                thread.Sync.Add(NewSlice(ts, Open, cat, name, error, instant: false, bindId, flowIn, flowOut));
+                thread.Sync.Add(NewSlice(ts, Open, cat, name, error, instant: false, e.BindId, e.FlowIn, e.FlowOut));
                 break;
             case 'E':
                 {
@@ -233,17 +210,17 @@ internal sealed partial class ChromeEventCollector
                     ref var slice = ref CollectionsMarshal.AsSpan(thread.Sync)[at];
                     slice.End = EndAt(slice.Start, ts, phaseOffset);
                     slice.Error ??= error;
-                    if (_args.Items.Count > 0)
+                    if (_items is not null)
                     {
                         if (slice.Extra == 0)
                         {
-                            _extras.Add(new SliceExtra { Attributes = _args.TakeItems() });
+                            _extras.Add(new SliceExtra { Attributes = _items });
                             slice.Extra = _extras.Count;
                         }
                         else
                         {
                             ref var extra = ref CollectionsMarshal.AsSpan(_extras)[slice.Extra - 1];
-                            extra.Attributes = extra.Attributes is null ? _args.TakeItems() : [.. extra.Attributes, .. _args.Items];
+                            extra.Attributes = extra.Attributes is null ? _items : [.. extra.Attributes, .. _items];
                         }
                     }
                     break;
@@ -251,43 +228,43 @@ internal sealed partial class ChromeEventCollector
             case 'X':
                 if (ProducerConventions.IsDeviceCategory(cat))
                     thread.Device = true;
-                thread.Sync.Add(NewSlice(ts, hasDur ? ts + dur : ts, cat, name, error, instant: false, bindId, flowIn, flowOut));
+                thread.Sync.Add(NewSlice(ts, e.HasDur ? ts + e.Dur : ts, cat, name, error, instant: false, e.BindId, e.FlowIn, e.FlowOut));
                 break;
             case 'i' or 'I':
                 thread.Sync.Add(NewSlice(ts, ts, cat, name, error, instant: true, null, false, false) with { StatusError = statusError });
                 break;
             case 'b':
                 {
-                    var stack = OpenStack(_openAsync, AsyncKey(cat, scope, id, localId, pid));
+                    var stack = OpenStack(_openAsync, AsyncKey(cat, e.Scope, id2, e.LocalId, pid));
                     AddAsync(pid, ts, cat, name, error, stack.Count > 0 ? stack[^1] : -1, legacy: false);
                     stack.Add(_async.Count - 1);
                     break;
                 }
             case 'e':
-                if (!_openAsync.TryGetValue(AsyncKey(cat, scope, id, localId, pid), out var open) || !CloseAsync(open, name, ts, error, phaseOffset))
+                if (!_openAsync.TryGetValue(AsyncKey(cat, e.Scope, id2, e.LocalId, pid), out var open) || !CloseAsync(open, name, ts, error, phaseOffset))
                     _unmatchedAsyncEnds++;
                 break;
             case 'n':
-                if (!_openAsync.TryGetValue(AsyncKey(cat, scope, id, localId, pid), out var within) || within.Count == 0)
+                if (!_openAsync.TryGetValue(AsyncKey(cat, e.Scope, id2, e.LocalId, pid), out var within) || within.Count == 0)
                     AddSkipped(ChromePhases.Describe("n"));
                 else
                     AddStep(within[^1], ts, name);
                 break;
             case 'S':
                 {
-                    var stack = OpenStack(_openLegacy, LegacyKey(cat, id, name));
+                    var stack = OpenStack(_openLegacy, LegacyKey(cat, id2, name));
                     AddAsync(pid, ts, cat, name, error, -1, legacy: true);
                     stack.Add(_async.Count - 1);
                     break;
                 }
             case 'T' or 'p':
-                if (!_openLegacy.TryGetValue(LegacyKey(cat, id, name), out var steps) || steps.Count == 0)
+                if (!_openLegacy.TryGetValue(LegacyKey(cat, id2, name), out var steps) || steps.Count == 0)
                     AddSkipped(ChromePhases.Describe(phase.ToString()));
                 else
                     AddStep(steps[^1], ts, name);
                 break;
             case 'F':
-                if (_openLegacy.TryGetValue(LegacyKey(cat, id, name), out var legacy) && legacy.Count > 0)
+                if (_openLegacy.TryGetValue(LegacyKey(cat, id2, name), out var legacy) && legacy.Count > 0)
                 {
                     ref var slice = ref CollectionsMarshal.AsSpan(_async)[legacy[^1]];
                     legacy.RemoveAt(legacy.Count - 1);
@@ -302,13 +279,13 @@ internal sealed partial class ChromeEventCollector
             case 's' or 't' or 'f':
                 _flowSteps.Add(new FlowStep
                 {
-                    Key = cat + "\u0001" + (id ?? ""),
+                    Key = cat + "\u0001" + (id2 ?? ""),
                     Category = cat,
                     Name = name ?? "",
                     Phase = phase,
                     Thread = thread,
                     Time = ts,
-                    Enclosing = phase != 'f' || bindingPoint == "e",
+                    Enclosing = phase != 'f' || e.BindingPoint == "e",
                     Order = _order++,
                 });
                 break;
@@ -322,9 +299,8 @@ internal sealed partial class ChromeEventCollector
         }
     }
 
-    private void AddMetadata(long pid, long tid, string? name)
+    private void AddMetadata(long pid, long tid, string? name, string? value, string? labelsText)
     {
-        string? value = _args.Name;
         switch (name)
         {
             case "thread_name" when value is not null:
@@ -333,7 +309,7 @@ internal sealed partial class ChromeEventCollector
             case "process_name" when value is not null:
                 _processNames[pid] = value;
                 break;
-            case "process_labels" when _args.Labels is { } labels:
+            case "process_labels" when labelsText is { } labels:
                 _processLabels[pid] = labels;
                 break;
             default:
@@ -354,7 +330,7 @@ internal sealed partial class ChromeEventCollector
             Name = name ?? "",
             Error = error,
             Parent = parent,
-            Attributes = _args.TakeItems(),
+            Attributes = _items,
             Legacy = legacy,
         });
     }
@@ -362,7 +338,7 @@ internal sealed partial class ChromeEventCollector
     private void AddStep(int slice, ulong ts, string? name)
     {
         ref var owner = ref CollectionsMarshal.AsSpan(_async)[slice];
-        (owner.Steps ??= []).Add(new AsyncStep(ts, name ?? "", _args.TakeItems()));
+        (owner.Steps ??= []).Add(new AsyncStep(ts, name ?? "", _items));
     }
 
     private static List<int> OpenStack(Dictionary<string, List<int>> open, string key)
@@ -393,8 +369,8 @@ internal sealed partial class ChromeEventCollector
                 continue;
             slice.End = EndAt(slice.Start, ts, offset);
             slice.Error ??= error;
-            if (_args.Items.Count > 0)
-                slice.Attributes = slice.Attributes is null ? _args.TakeItems() : [.. slice.Attributes, .. _args.Items];
+            if (_items is not null)
+                slice.Attributes = slice.Attributes is null ? _items : [.. slice.Attributes, .. _items];
             stack.RemoveAt(i);
             return true;
         }
@@ -403,7 +379,7 @@ internal sealed partial class ChromeEventCollector
 
     private void AddCounter(string name, ulong ts)
     {
-        foreach (var (key, value) in _args.Numbers)
+        foreach (var (key, value) in _numbers ?? [])
         {
             string series = name + "." + key;
             ref var state = ref CollectionsMarshal.GetValueRefOrAddDefault(_counters, series, out bool exists);
@@ -445,11 +421,11 @@ internal sealed partial class ChromeEventCollector
     private int NewExtra(string cat, string? bindId, bool flowIn, bool flowOut)
     {
         bool bound = bindId is not null && (flowIn || flowOut);
-        if (_args.Items.Count == 0 && !bound)
+        if (_items is null && !bound)
             return 0;
         _extras.Add(new SliceExtra
         {
-            Attributes = _args.TakeItems(),
+            Attributes = _items,
             BindId = bound ? cat + "\u0001" + bindId : null,
             FlowIn = flowIn,
             FlowOut = flowOut,
@@ -478,7 +454,9 @@ internal sealed partial class ChromeEventCollector
     private string? RequestFailure(string? name)
     {
         string? requestId = null, url = null;
-        foreach (var (key, value) in _args.Items)
+        if (_items is null)
+            return null;
+        foreach (var (key, value) in _items)
         {
             if (key == ProducerConventions.RequestIdKey)
                 requestId = value;
@@ -490,7 +468,7 @@ internal sealed partial class ChromeEventCollector
         if (name == ProducerConventions.RequestStartName && url is not null)
             _requestUrls[requestId] = url;
         url ??= _requestUrls.GetValueOrDefault(requestId, "");
-        foreach (var (key, value) in _args.Items)
+        foreach (var (key, value) in _items)
         {
             if (ProducerConventions.RequestFailure(key, value, url) is { } failure)
                 return failure;
@@ -508,78 +486,18 @@ internal sealed partial class ChromeEventCollector
         return false;
     }
 
-    private static bool Flag(ref JsonValues v)
+    /// <summary>A pid or tid written as a string that is not a number: a stable negative id by first appearance (its text is kept).</summary>
+    private long StringId(string text)
     {
-        v.Value();
-        return v.Reader.TokenType == JsonTokenType.True;
-    }
-
-    /// <summary>pid and tid are numbers in most files; a string gets a stable negative id by first appearance (its text is kept).</summary>
-    private long ProcessOrThreadId(ref JsonValues v, string field)
-    {
-        v.Value();
-        var r = v.Reader;
-        if (r.TokenType == JsonTokenType.Number)
+        ref long id = ref CollectionsMarshal.GetValueRefOrAddDefault(_stringIds, text, out bool exists);
+        if (!exists)
         {
-            if (r.TryGetInt64(out long value))
-                return value;
-            throw v.Error($"'{field}' must be an integer");
+            id = -1 - _stringIds.Count;
+            _idTexts[id] = text;
         }
-        if (r.TokenType == JsonTokenType.String)
-        {
-            string text = v.Text(field);
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
-                return parsed;
-            ref long id = ref CollectionsMarshal.GetValueRefOrAddDefault(_stringIds, text, out bool exists);
-            if (!exists)
-            {
-                id = -1 - _stringIds.Count;
-                _idTexts[id] = text;
-            }
-            return id;
-        }
-        if (r.TokenType == JsonTokenType.Null)
-            return 0;
-        throw v.Error($"'{field}' must be a number or a string, not {JsonValues.Describe(r.TokenType)}");
+        return id;
     }
 
     /// <summary>A pid or tid as the producer wrote it.</summary>
     private string IdAsWritten(long id) => _idTexts.TryGetValue(id, out var text) ? text : id.ToString(CultureInfo.InvariantCulture);
-
-    private static string IdText(ref JsonValues v, string field)
-    {
-        v.Value();
-        var r = v.Reader;
-        return r.TokenType switch
-        {
-            JsonTokenType.String => v.Text(field),
-            JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(r.ValueSpan),
-            JsonTokenType.Null => "",
-            _ => throw v.Error($"'{field}' must be a string or a number, not {JsonValues.Describe(r.TokenType)}"),
-        };
-    }
-
-    private static string Id2Text(ref JsonValues v, out bool local)
-    {
-        local = false;
-        v.Value();
-        if (v.Reader.TokenType != JsonTokenType.StartObject)
-            throw v.Error($"'id2' must be an object with 'local' or 'global', not {JsonValues.Describe(v.Reader.TokenType)}");
-        string text = "";
-        while (v.NextProperty())
-        {
-            bool isLocal = v.Reader.ValueTextEquals("local"u8);
-            bool isGlobal = v.Reader.ValueTextEquals("global"u8);
-            if (isLocal || isGlobal)
-            {
-                local = isLocal;
-                text = (isLocal ? "local:" : "global:") + IdText(ref v, "id2");
-            }
-            else
-            {
-                v.Skip();
-            }
-        }
-        return text;
-    }
 }

@@ -7,7 +7,9 @@ namespace TraceQuery.Formats.Chrome;
 /// <summary>
 /// Reads Chrome Trace Event Format JSON (what Chrome, Perfetto, <c>chrome://tracing</c> and many profilers
 /// write), in its object form (<c>{"traceEvents":[…]}</c>) or bare-array form, into a <see cref="ExecutionTrace"/>.
-/// Streams the file with <see cref="Utf8JsonReader"/>: memory grows with the events kept, not the file.
+/// Streams the file with <see cref="Utf8JsonReader"/>: memory grows with the events kept, not the file. When the whole
+/// input is at hand (a file that is not gzip, mapped read-only; a <see cref="MemoryStream"/> with a visible buffer), the
+/// event array is parsed in chunks on all cores and applied in file order: the same trace, warnings and errors.
 /// </summary>
 /// <remarks>
 /// Mapping: every <c>(pid, tid)</c> that carries a record other than metadata → a thread (the tid itself when tids are
@@ -51,7 +53,7 @@ public static class ChromeTraceReader
             throw new TraceFormatException(sourceName, 0, "the file is empty; expected Chrome trace JSON ({\"traceEvents\":[…]} or […]).");
         if (json.TokenType == JsonTokenType.StartArray)
         {
-            ReadEvents(json, collector);
+            ReadEvents(json, collector, depth: 1);
         }
         else if (json.TokenType == JsonTokenType.StartObject)
         {
@@ -63,7 +65,7 @@ public static class ChromeTraceReader
                     if (!json.Read() || json.TokenType != JsonTokenType.StartArray)
                         throw new TraceFormatException(sourceName, json.TokenOffset, "'traceEvents' must be an array of events.");
                     sawEvents = true;
-                    if (!ReadEvents(json, collector))
+                    if (!ReadEvents(json, collector, depth: 2))
                         break;
                 }
                 else
@@ -89,8 +91,10 @@ public static class ChromeTraceReader
     }
 
     /// <summary>Reads the events of an array; false when the input ended without the closing bracket (allowed by the format).</summary>
-    private static bool ReadEvents(JsonStream json, ChromeEventCollector collector)
+    private static bool ReadEvents(JsonStream json, ChromeEventCollector collector, int depth)
     {
+        // On all cores where the input allows it; what the chunks leave (nothing, or all from a bad element on) below.
+        ChromeChunkedEvents.Read(json, collector, depth);
         while (true)
         {
             byte next = json.Peek();

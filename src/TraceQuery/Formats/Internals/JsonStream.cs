@@ -29,6 +29,12 @@ internal sealed class JsonStream
     private int _valueLength;
     private bool _valueEscaped;
     private bool _bomChecked;
+    private readonly long _origin;
+    private readonly int _maxDepth;
+
+    /// <summary>The reader's line count (see <see cref="Malformed"/>) on which its byte-in-line is short of the truth by <see cref="_columnBias"/>, after <see cref="JumpTo"/>; −1 for none.</summary>
+    private long _biasLine = -1;
+    private long _columnBias;
 
     public JsonStream(Stream stream, string path, int maxValueBytes, int maxDepth, bool allowMultipleValues)
     {
@@ -36,11 +42,101 @@ internal sealed class JsonStream
         _path = path;
         _maxValueBytes = Math.Max(maxValueBytes, 1024);
         _buffer = new byte[Math.Min(InitialBufferSize, _maxValueBytes)];
+        _origin = stream.CanSeek ? stream.Position : -1;
+        _maxDepth = maxDepth <= 0 ? 64 : maxDepth;
         _state = new JsonReaderState(new JsonReaderOptions { MaxDepth = maxDepth, AllowMultipleValues = allowMultipleValues });
     }
 
     /// <summary>The source's name, for errors.</summary>
     public string Path => _path;
+
+    /// <summary>The deepest nesting allowed (the read options' limit).</summary>
+    public int MaxDepth => _maxDepth;
+
+    /// <summary>The largest single value allowed, in bytes (the read options' limit).</summary>
+    public int MaxValueBytes => _maxValueBytes;
+
+    /// <summary>
+    /// The whole input at once, for readers that parse parts of it on several cores, when the stream allows it: a
+    /// <see cref="MemoryStream"/> with a visible buffer, or a file (mapped read-only); null otherwise (gzip, pipes). Offsets
+    /// are those of this stream. The caller disposes it; <see cref="JumpTo"/> then moves the stream past what it parsed.
+    /// </summary>
+    public WholeInput? OpenWholeInput()
+    {
+        if (_origin < 0)
+            return null;
+        if (_stream is MemoryStream memory && memory.TryGetBuffer(out var segment))
+            return new WholeInput(segment.Array!, segment.Offset + _origin, memory.Length - _origin);
+        if (_stream is FileStream file && file.Length - _origin is var length && length > 0)
+        {
+            var mapped = MappedFile.Open(file.Name);
+            if (mapped.Length != file.Length)
+            {
+                mapped.Dispose();
+                return null;
+            }
+            return new WholeInput(mapped, _origin, length);
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Moves the stream to <paramref name="position"/> (ahead of <see cref="Position"/>, within <paramref name="whole"/>)
+    /// without reading what lies between: for the caller that parsed those bytes itself. The reader is left as after
+    /// whitespace, so the next token must be one that could follow the last one read (an element after <c>[</c>, the
+    /// closing <c>]</c>); lines and offsets stay those of the input, so errors after the jump name the right byte.
+    /// </summary>
+    public void JumpTo(long position, WholeInput whole)
+    {
+        long from = Position;
+        if (position == from)
+            return;
+        if (position < from || position > whole.Length || !_stream.CanSeek)
+            throw new InvalidOperationException("JumpTo goes forward within the input only.");
+        // The reader's state counts lines and bytes in the line: replay the skipped lines as bare newlines (what a
+        // reader does with whitespace), and keep how far the column is behind on the line the jump lands on.
+        long lines = 0, lastNewline = -1;
+        for (long at = from; at < position;)
+        {
+            var part = whole.Slice(at, (int)Math.Min(position - at, 1 << 30));
+            int count = part.Count((byte)'\n');
+            if (count > 0)
+            {
+                lines += count;
+                lastNewline = at + part.LastIndexOf((byte)'\n');
+            }
+            at += part.Length;
+        }
+        if (lines > 0)
+        {
+            Span<byte> newlines = stackalloc byte[4096];
+            newlines.Fill((byte)'\n');
+            var state = _state;
+            for (long left = lines; left > 0;)
+            {
+                int n = (int)Math.Min(left, newlines.Length);
+                var reader = new Utf8JsonReader(newlines[..n], isFinalBlock: false, state);
+                reader.Read();
+                state = reader.CurrentState;
+                left -= n;
+            }
+            _state = state;
+            _linesConsumed += lines;
+            _lastLineStart = lastNewline + 1;
+            _biasLine = _linesConsumed;
+            _columnBias = position - _lastLineStart;
+        }
+        else
+        {
+            _columnBias = _biasLine == _linesConsumed ? _columnBias + (position - from) : position - from;
+            _biasLine = _linesConsumed;
+        }
+        _stream.Position = _origin + position;
+        _bufferOffset = position;
+        _start = 0;
+        _end = 0;
+        _eof = false;
+    }
 
     /// <summary>The kind of the token <see cref="Read"/> last returned.</summary>
     public JsonTokenType TokenType { get; private set; }
@@ -256,19 +352,9 @@ internal sealed class JsonStream
             byte c = s[i];
             if (c == (byte)'"')
             {
-                // To the closing quote; a backslash escapes the byte after it.
-                while (true)
-                {
-                    int k = s[(i + 1)..].IndexOfAny((byte)'"', (byte)'\\');
-                    if (k < 0)
-                        return -1;
-                    i += k + 1;
-                    if (s[i] == (byte)'"')
-                        break;
-                    i++;
-                    if (i + 1 >= s.Length)
-                        return -1;
-                }
+                i = ClosingQuote(s, i);
+                if (i < 0)
+                    return -1;
             }
             else if (c is (byte)'{' or (byte)'[')
             {
@@ -280,6 +366,27 @@ internal sealed class JsonStream
             }
         }
         return -1;
+    }
+
+    /// <summary>
+    /// Where the string whose opening quote is at <paramref name="quote"/> ends (its closing quote), a backslash escaping
+    /// the byte after it; −1 when it does not end in <paramref name="s"/>.
+    /// </summary>
+    internal static int ClosingQuote(ReadOnlySpan<byte> s, int quote)
+    {
+        int i = quote;
+        while (true)
+        {
+            int k = s[(i + 1)..].IndexOfAny((byte)'"', (byte)'\\');
+            if (k < 0)
+                return -1;
+            i += k + 1;
+            if (s[i] == (byte)'"')
+                return i;
+            i++;
+            if (i + 1 >= s.Length)
+                return -1;
+        }
     }
 
     /// <summary>Skips the next value (after a property name or inside an array).</summary>
@@ -372,6 +479,8 @@ internal sealed class JsonStream
         if (e.LineNumber is { } line && e.BytePositionInLine is { } column)
         {
             long lineStart = _lastLineStart;
+            if (line == _biasLine)
+                column += _columnBias;
             var rest = _buffer.AsSpan(_start, _end - _start);
             for (long l = _linesConsumed; l < line; l++)
             {
@@ -389,4 +498,35 @@ internal sealed class JsonStream
             reason = reason[..cut];
         return new TraceFormatException(_path, offset, "invalid JSON: " + reason.TrimEnd() + " Check that the file is complete and is JSON.", e);
     }
+}
+
+/// <summary>The whole input of a <see cref="JsonStream"/> (see <see cref="JsonStream.OpenWholeInput"/>): an array or a mapped file.</summary>
+internal sealed unsafe class WholeInput : IDisposable
+{
+    private readonly byte[]? _array;
+    private readonly MappedFile? _mapped;
+    private readonly long _start;
+
+    public WholeInput(byte[] array, long start, long length)
+    {
+        _array = array;
+        _start = start;
+        Length = length;
+    }
+
+    public WholeInput(MappedFile mapped, long start, long length)
+    {
+        _mapped = mapped;
+        _start = start;
+        Length = length;
+    }
+
+    /// <summary>Bytes from the stream's first position to the end.</summary>
+    public long Length { get; }
+
+    /// <summary>The bytes <c>[offset, offset + length)</c> in the stream's offsets; the caller has checked the range.</summary>
+    public ReadOnlySpan<byte> Slice(long offset, int length) =>
+        _array is not null ? _array.AsSpan((int)(_start + offset), length) : _mapped!.Slice(_start + offset, length);
+
+    public void Dispose() => _mapped?.Dispose();
 }

@@ -81,7 +81,7 @@ public sealed class JsonSinglePassTests
     private static ExecutionTrace Read(string format, Stream stream) =>
         format == "chrome" ? ChromeTraceReader.Read(stream, "fixture.json") : OtlpJsonReader.Read(stream, "fixture.json");
 
-    private static byte[] Content(string path)
+    internal static byte[] Content(string path)
     {
         byte[] bytes = File.ReadAllBytes(path);
         if (bytes is not [0x1f, 0x8b, ..])
@@ -93,7 +93,7 @@ public sealed class JsonSinglePassTests
     }
 
     /// <summary>Spans, every thread's events, attributes, span events, links and what the metadata reports, as text.</summary>
-    private static string Describe(ExecutionTrace trace)
+    internal static string Describe(ExecutionTrace trace)
     {
         using (trace)
         {
