@@ -21,8 +21,8 @@ namespace TraceQuery.Summaries.Internals;
 /// answers exactly as the library does (the tests compare both on real and random text); for anything else —
 /// special-token text, unpaired surrogates or U+FFFD, a piece longer than 128 bytes — <see cref="TryCount"/>
 /// returns false and the caller counts with the library's tokenizer. The filled table is also written, checksummed,
-/// to a cache directory (<see cref="DefaultCacheDirectory"/>) and read back by later processes, which then skip the
-/// inflate and parse (a command line's start-up: <c>benchmarks/results/CliStartup.md</c>).
+/// to a cache directory (<see cref="DefaultCacheDirectory"/>) and mapped read-only by later processes, which use it in
+/// place and so skip the inflate, the parse and any copy (a command line's start-up: <c>benchmarks/results/CliStartup.md</c>).
 /// </summary>
 internal sealed unsafe partial class TiktokenRanks
 {
