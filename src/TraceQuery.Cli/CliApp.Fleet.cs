@@ -11,14 +11,6 @@ namespace TraceQuery.Cli;
 /// <summary>The commands over many traces: <c>export</c> (a Parquet lake), <c>fleet</c> (one answer over a folder) and <c>diff</c> (two runs).</summary>
 internal static partial class CliApp
 {
-    /// <summary>Adds <c>export</c>, <c>fleet</c> and <c>diff</c> to <paramref name="root"/>.</summary>
-    private static void AddFleetCommands(RootCommand root, TextWriter output, TextWriter error, bool showProgress)
-    {
-        root.Subcommands.Add(ExportCommand(output, error, showProgress));
-        root.Subcommands.Add(DiffCommand(output, error, showProgress));
-        root.Subcommands.Add(FleetCommand(output, error, showProgress));
-    }
-
     private static Command FleetCommand(TextWriter output, TextWriter error, bool showProgress)
     {
         var folder = new Argument<string>("folder") { Description = "A folder of traces (ATF session directories, Chrome or OTLP JSON files), searched recursively." };

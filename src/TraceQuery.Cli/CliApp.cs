@@ -31,6 +31,51 @@ internal static partial class CliApp
 #endif
         var root = new RootCommand("tracequery: answer questions about execution traces within a token budget.");
 
+        // Only the named command is built when the first argument names one ("do no work a command does not need":
+        // the others' options, help texts and the types behind them stay unloaded); anything else (no command, --help,
+        // a typo, a response file) gets them all, so help and suggestions are unchanged.
+        var commands = Commands(output, error, showProgress);
+        int only = -1;
+        for (int i = 0; i < commands.Length && args.Length > 0; i++)
+        {
+            if (commands[i].Name == args[0])
+                only = i;
+        }
+        for (int i = 0; i < commands.Length; i++)
+        {
+            if (only < 0 || i == only)
+                root.Subcommands.Add(commands[i].Create());
+        }
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
+        {
+            foreach (var parseError in parsed.Errors)
+                error.WriteLine(parseError.Message);
+            error.WriteLine("Run 'tracequery --help' for usage.");
+            return UsageError;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>Every command in help order, each built only when asked for.</summary>
+    private static (string Name, Func<Command> Create)[] Commands(TextWriter output, TextWriter error, bool showProgress) =>
+    [
+        ("info", () => InfoCommand(output, error)),
+        ("generate", () => GenerateCommand(output, error)),
+        ("query", () => QueryCommand(output, error, showProgress)),
+        ("summary", () => SummaryCommand(output, error, showProgress)),
+        ("top", () => TopCommand(output, error, showProgress)),
+        ("around", () => AroundCommand(output, error, showProgress)),
+        ("plan", () => PlanCommand(output, error, showProgress)),
+        ("mcp", () => McpCommand(error)),
+        ("export", () => ExportCommand(output, error, showProgress)),
+        ("diff", () => DiffCommand(output, error, showProgress)),
+        ("fleet", () => FleetCommand(output, error, showProgress)),
+    ];
+
+    private static Command InfoCommand(TextWriter output, TextWriter error)
+    {
         var infoTrace = new Argument<string>("trace") { Description = "Trace to read: an ATF session directory, a Chrome Trace Event JSON file, an OTLP/JSON file or a .nettrace (picked by content)." };
         var infoEvents = new Option<int>("--events", "-n") { Description = "How many of the first events to list.", DefaultValueFactory = _ => 10 };
         var info = new Command("info", "Show a trace's threads, time range, recovery report and first events.") { infoTrace, infoEvents };
@@ -42,8 +87,11 @@ internal static partial class CliApp
             using var trace = TraceFile.Open(result.GetValue(infoTrace)!);
             output.Write(TraceInfoText.Render(trace, events));
         }));
-        root.Subcommands.Add(info);
+        return info;
+    }
 
+    private static Command GenerateCommand(TextWriter output, TextWriter error)
+    {
         var generateDirectory = new Argument<string>("directory") { Description = "Where to write the ATF session." };
         var generateEvents = new Option<int>("--events") { Description = "Number of events.", DefaultValueFactory = _ => 10_000 };
         var generateThreads = new Option<int>("--threads") { Description = "Number of threads.", DefaultValueFactory = _ => 4 };
@@ -78,25 +126,7 @@ internal static partial class CliApp
             AtfWriter.Write(trace, directory);
             output.WriteLine($"wrote {TextFormat.Count(trace.EventCount)} events on {threads} threads to {directory}");
         }));
-        root.Subcommands.Add(generate);
-
-        root.Subcommands.Add(QueryCommand(output, error, showProgress));
-        root.Subcommands.Add(SummaryCommand(output, error, showProgress));
-        root.Subcommands.Add(TopCommand(output, error, showProgress));
-        root.Subcommands.Add(AroundCommand(output, error, showProgress));
-        root.Subcommands.Add(PlanCommand(output, error, showProgress));
-        root.Subcommands.Add(McpCommand(error));
-        AddFleetCommands(root, output, error, showProgress);
-
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0 && parsed.Action is not System.CommandLine.Help.HelpAction)
-        {
-            foreach (var parseError in parsed.Errors)
-                error.WriteLine(parseError.Message);
-            error.WriteLine("Run 'tracequery --help' for usage.");
-            return UsageError;
-        }
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return generate;
     }
 
     private static TraceAnomalies ParseAnomalies(string text)

@@ -234,6 +234,27 @@ public sealed class CliAppTests
     }
 
     [TestMethod]
+    public void Help_Root_ThenListsEveryCommandInOrder()
+    {
+        // A command line naming one command builds only that one; the root's help (and a typo) still gets them all.
+        var (exit, output, error) = Run("--help");
+        Assert.AreEqual(0, exit, error);
+        string[] commands = ["info", "generate", "query", "summary", "top", "around", "plan", "mcp", "export", "diff", "fleet"];
+        int[] positions = [.. commands.Select(c => output.IndexOf("\n  " + c + " ", StringComparison.Ordinal))];
+        CollectionAssert.DoesNotContain(positions, -1, output);
+        CollectionAssert.AreEqual(positions.Order().ToArray(), positions, output);
+    }
+
+    [TestMethod]
+    public void Parse_MisspelledCommand_ThenUsageErrorNamingTheToken()
+    {
+        var (exit, output, error) = Run("sumary", Sample);
+        Assert.AreEqual(2, exit);
+        Assert.AreEqual("", output);
+        StringAssert.Contains(error, "'sumary'");
+    }
+
+    [TestMethod]
     public void Mcp_MissingRoot_ThenUsageErrorExitTwo()
     {
         var (exit, _, error) = Run("mcp");

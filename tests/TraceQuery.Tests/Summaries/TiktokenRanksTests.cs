@@ -106,6 +106,8 @@ public sealed class TiktokenRanksTests
 
             var cached = TiktokenRanks.Load("cl100k_base", directory, out fromCache);
             Assert.IsTrue(fromCache);
+            Assert.IsTrue(cached.IsMapped, "a cached table is used in place from the mapped file");
+            Assert.IsFalse(parsed.IsMapped);
             AssertSameCounts(parsed, cached);
 
             // A flipped byte fails the checksum; a cut file fails the length check: both are parsed again and rewritten.

@@ -4,7 +4,9 @@ using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.IO.Hashing;
+using System.IO.MemoryMappedFiles;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -19,47 +21,78 @@ namespace TraceQuery.Summaries.Internals;
 /// answers exactly as the library does (the tests compare both on real and random text); for anything else —
 /// special-token text, unpaired surrogates or U+FFFD, a piece longer than 128 bytes — <see cref="TryCount"/>
 /// returns false and the caller counts with the library's tokenizer. The filled table is also written, checksummed,
-/// to a cache directory (<see cref="DefaultCacheDirectory"/>) and read back by later processes, which then skip the
-/// inflate and parse (a command line's start-up: <c>benchmarks/results/CliStartup.md</c>).
+/// to a cache directory (<see cref="DefaultCacheDirectory"/>) and mapped read-only by later processes, which use it in
+/// place and so skip the inflate, the parse and any copy (a command line's start-up: <c>benchmarks/results/CliStartup.md</c>).
 /// </summary>
-internal sealed partial class TiktokenRanks
+internal sealed unsafe partial class TiktokenRanks
 {
     /// <summary>Longest piece merged here; the library switches to a heap-based merge above this length.</summary>
     private const int MaxPieceBytes = 128;
 
     private static readonly ConcurrentDictionary<string, Lazy<TiktokenRanks>> Loaded = new(StringComparer.Ordinal);
 
-    private readonly byte[] _bytes;
-    private readonly int[] _starts;
-    private readonly int[] _ranks;
-    private readonly int[] _slots;
+    /// <summary>What the pointers below point into, kept alive with the table: pinned arrays (parsed) or a read-only file mapping (cached).</summary>
+    private readonly object _owner;
+
+    private readonly byte* _bytes;
+    private readonly int* _starts;
+    private readonly int* _ranks;
+    private readonly int* _slots;
+    private readonly int _count;
+    private readonly int _slotCount;
+    private readonly int _byteCount;
     private readonly int _mask;
     private readonly Regex _pattern;
 
-    private TiktokenRanks(byte[] bytes, int[] starts, int[] ranks, int[]? slots, Regex pattern)
+    /// <summary>A table over memory that <paramref name="owner"/> keeps alive; the caller has checked that every slot and start is in range.</summary>
+    private TiktokenRanks(object owner, byte* bytes, int byteCount, int* starts, int* ranks, int count, int* slots, int slotCount, Regex pattern)
     {
+        _owner = owner;
         _bytes = bytes;
+        _byteCount = byteCount;
         _starts = starts;
         _ranks = ranks;
+        _count = count;
+        _slots = slots;
+        _slotCount = slotCount;
+        _mask = slotCount - 1;
         _pattern = pattern;
-        if (slots is not null)
-        {
-            _slots = slots;
-            _mask = slots.Length - 1;
-            return;
-        }
+    }
+
+    /// <summary>A table over freshly parsed entries: copied into pinned arrays, the hash slots filled here.</summary>
+    private static TiktokenRanks FromEntries(ReadOnlySpan<byte> tokenBytes, ReadOnlySpan<int> tokenStarts, ReadOnlySpan<int> tokenRanks, Regex pattern)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(tokenBytes.Length, pinned: true);
+        var starts = GC.AllocateUninitializedArray<int>(tokenStarts.Length, pinned: true);
+        var ranks = GC.AllocateUninitializedArray<int>(tokenRanks.Length, pinned: true);
+        tokenBytes.CopyTo(bytes);
+        tokenStarts.CopyTo(starts);
+        tokenRanks.CopyTo(ranks);
         int size = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, ranks.Length * 2));
-        _mask = size - 1;
-        _slots = new int[size];
+        int mask = size - 1;
+        var slots = GC.AllocateArray<int>(size, pinned: true);
         for (int entry = 0; entry < ranks.Length; entry++)
         {
             var token = bytes.AsSpan(starts[entry], starts[entry + 1] - starts[entry]);
-            int slot = Hash(token) & _mask;
-            while (_slots[slot] != 0)
-                slot = (slot + 1) & _mask;
-            _slots[slot] = entry + 1;
+            int slot = Hash(token) & mask;
+            while (slots[slot] != 0)
+                slot = (slot + 1) & mask;
+            slots[slot] = entry + 1;
         }
+        return new TiktokenRanks(new object[] { bytes, starts, ranks, slots },
+            (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(bytes)), bytes.Length,
+            (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(starts)),
+            (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(ranks)), ranks.Length,
+            (int*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(slots)), slots.Length, pattern);
     }
+
+    private ReadOnlySpan<int> Starts => new(_starts, _count + 1);
+
+    private ReadOnlySpan<int> Ranks => new(_ranks, _count);
+
+    private ReadOnlySpan<int> Slots => new(_slots, _slotCount);
+
+    private ReadOnlySpan<byte> Bytes => new(_bytes, _byteCount);
 
     /// <summary>The vocabulary of <paramref name="encoding"/> (cl100k_base or o200k_base), loaded once per process; null for any other name.</summary>
     public static TiktokenRanks? For(string encoding) => encoding switch
@@ -69,7 +102,10 @@ internal sealed partial class TiktokenRanks
     };
 
     /// <summary>Vocabulary entries (tokens without the special ones).</summary>
-    public int Count => _ranks.Length;
+    public int Count => _count;
+
+    /// <summary>True when the table is used in place from a mapped cache file, false when it was parsed into arrays.</summary>
+    public bool IsMapped => _owner is MappedTable;
 
     /// <summary>The token count of <paramref name="text"/> as the library's tokenizer counts it; false when this counter does not answer that text.</summary>
     public bool TryCount(string text, out int count)
@@ -100,7 +136,8 @@ internal sealed partial class TiktokenRanks
             int entry = _slots[slot] - 1;
             if (entry < 0)
                 return -1;
-            if (token.SequenceEqual(_bytes.AsSpan(_starts[entry], _starts[entry + 1] - _starts[entry])))
+            int start = _starts[entry];
+            if (token.SequenceEqual(new ReadOnlySpan<byte>(_bytes + start, _starts[entry + 1] - start)))
                 return _ranks[entry];
             slot = (slot + 1) & _mask;
         }
@@ -193,20 +230,23 @@ internal sealed partial class TiktokenRanks
         var (type, resource, pattern) = encoding == "o200k_base"
             ? (Type.GetType("Microsoft.ML.Tokenizers.O200kBaseTokenizerData, Microsoft.ML.Tokenizers.Data.O200kBase"), "o200k_base.tiktoken.deflate", O200kPattern())
             : (Type.GetType("Microsoft.ML.Tokenizers.Cl100kBaseTokenizerData, Microsoft.ML.Tokenizers.Data.Cl100kBase"), "cl100k_base.tiktoken.deflate", Cl100kPattern());
-        using var compressed = type?.Assembly.GetManifestResourceStream(resource)
+        var assembly = type?.Assembly;
+        using var compressed = assembly?.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The vocabulary resource {resource} was not found (is the Microsoft.ML.Tokenizers data package for {encoding} referenced?).");
-        var source = new byte[compressed.Length];
-        compressed.ReadExactly(source);
-        // The file is named by the vocabulary's own bytes, so another package version never reads this table.
+        // The file is named by the data assembly's identity (name, version, public key) and the resource's length, so
+        // another package version never reads this table; naming it by the resource's own bytes would read and hash
+        // 2-3 MB on every start (a command line's whole summary is a few times that: benchmarks/results/CliStartup.md).
         string? cacheFile = cacheDirectory is null || !BitConverter.IsLittleEndian
             ? null
-            : Path.Combine(cacheDirectory, $"{encoding}-{XxHash3.HashToUInt64(source):x16}.tqranks");
+            : Path.Combine(cacheDirectory, $"{encoding}-{XxHash3.HashToUInt64(Encoding.UTF8.GetBytes($"{assembly.FullName}|{resource}|{compressed.Length}")):x16}.tqranks");
         if (cacheFile is not null && TryRead(cacheFile, pattern) is { } cached)
         {
             fromCache = true;
             return cached;
         }
         fromCache = false;
+        var source = new byte[compressed.Length];
+        compressed.ReadExactly(source);
         var built = Parse(source, resource, pattern);
         if (cacheFile is not null)
             built.TryWrite(cacheFile);
@@ -251,7 +291,7 @@ internal sealed partial class TiktokenRanks
             starts.Add(written);
             ranks.Add(rank);
         }
-        return new TiktokenRanks(bytes.AsSpan(0, written).ToArray(), [.. starts], [.. ranks], slots: null, pattern);
+        return FromEntries(bytes.AsSpan(0, written), CollectionsMarshal.AsSpan(starts), CollectionsMarshal.AsSpan(ranks), pattern);
     }
 
     // Serialized form, little-endian: "TQRANKS1", entry count, slot count, byte count, reserved, XxHash3 of the payload;
@@ -260,67 +300,108 @@ internal sealed partial class TiktokenRanks
 
     private const int HeaderBytes = 32;
 
+    /// <summary>
+    /// Maps a serialized table read-only and uses it in place: no copy and no fresh memory to clear, only the pages the
+    /// checksum and the structure check read (from the page cache, shared between processes). The mapping lives as long
+    /// as the table (the process, for <see cref="For"/>). The cache is written by rename, never in place, so a mapped file
+    /// does not change under a reader.
+    /// </summary>
     private static TiktokenRanks? TryRead(string path, Regex pattern)
     {
-        byte[] file;
+        MemoryMappedFile? map = null;
+        MemoryMappedViewAccessor? view = null;
         try
         {
             if (!File.Exists(path))
                 return null;
-            file = File.ReadAllBytes(path);
+            long length;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1))
+            {
+                length = stream.Length;
+                if (length < HeaderBytes || length > int.MaxValue)
+                    return null;
+                map = MemoryMappedFile.CreateFromFile(stream, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: false);
+            }
+            view = map.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            byte* file = null;
+            view.SafeMemoryMappedViewHandle.AcquirePointer(ref file);
+            file += view.PointerOffset;
+            var table = FromMapping(new MappedTable(map, view), file, (int)length, pattern);
+            if (table is null)
+                view.SafeMemoryMappedViewHandle.ReleasePointer();
+            else
+                (map, view) = (null, null);
+            return table;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
-        if (file.Length < HeaderBytes || !file.AsSpan(0, 8).SequenceEqual(Magic))
-            return null;
-        var header = MemoryMarshal.Cast<byte, int>(file.AsSpan(8, 16));
-        long count = header[0], slotCount = header[1], byteCount = header[2];
-        if (count <= 0 || slotCount <= count || !BitOperations.IsPow2(slotCount) || byteCount <= 0
-            || HeaderBytes + (count + 1 + count + slotCount) * 4 + byteCount != file.Length)
-            return null;
-        var payload = file.AsSpan(HeaderBytes);
-        if (XxHash3.HashToUInt64(payload) != BinaryPrimitives.ReadUInt64LittleEndian(file.AsSpan(24, 8)))
-            return null;
-        var ints = MemoryMarshal.Cast<byte, int>(payload[..(int)((count + 1 + count + slotCount) * 4)]);
-        int[] starts = ints[..(int)(count + 1)].ToArray();
-        int[] ranks = ints.Slice((int)(count + 1), (int)count).ToArray();
-        int[] slots = ints[(int)(count + 1 + count)..].ToArray();
-        byte[] bytes = payload[(int)((count + 1 + count + slotCount) * 4)..].ToArray();
-        // Offsets that stay inside the bytes and slots that name entries: a table that passed its checksum but not this is refused.
-        if (starts[0] != 0 || starts[^1] != bytes.Length)
-            return null;
-        for (int i = 1; i < starts.Length; i++)
+        finally
         {
-            if (starts[i] <= starts[i - 1])
+            view?.Dispose();
+            map?.Dispose();
+        }
+    }
+
+    /// <summary>The table in a serialized file's bytes, or null when its header, length, checksum or structure is wrong.</summary>
+    private static TiktokenRanks? FromMapping(MappedTable owner, byte* file, int length, Regex pattern)
+    {
+        var whole = new ReadOnlySpan<byte>(file, length);
+        if (!whole[..8].SequenceEqual(Magic))
+            return null;
+        long count = BinaryPrimitives.ReadInt32LittleEndian(whole[8..]);
+        long slotCount = BinaryPrimitives.ReadInt32LittleEndian(whole[12..]);
+        long byteCount = BinaryPrimitives.ReadInt32LittleEndian(whole[16..]);
+        if (count <= 0 || slotCount <= count || !BitOperations.IsPow2(slotCount) || byteCount <= 0
+            || HeaderBytes + (count + 1 + count + slotCount) * 4 + byteCount != length)
+            return null;
+        var payload = whole[HeaderBytes..];
+        if (XxHash3.HashToUInt64(payload) != BinaryPrimitives.ReadUInt64LittleEndian(whole[24..]))
+            return null;
+        // The header is 32 bytes and the mapping page-aligned, so the int arrays are aligned.
+        int* starts = (int*)(file + HeaderBytes);
+        var table = new TiktokenRanks(owner, (byte*)(starts + count + 1 + count + slotCount), (int)byteCount,
+            starts, starts + count + 1, (int)count, starts + count + 1 + count, (int)slotCount, pattern);
+        // Offsets that stay inside the bytes and slots that name entries: a table that passed its checksum but not this is refused.
+        var checkedStarts = table.Starts;
+        if (checkedStarts[0] != 0 || checkedStarts[^1] != byteCount)
+            return null;
+        for (int i = 1; i < checkedStarts.Length; i++)
+        {
+            if (checkedStarts[i] <= checkedStarts[i - 1])
                 return null;
         }
-        foreach (int slot in slots)
+        foreach (int slot in table.Slots)
         {
             if ((uint)slot > (uint)count)
                 return null;
         }
-        return new TiktokenRanks(bytes, starts, ranks, slots, pattern);
+        return table;
+    }
+
+    /// <summary>Keeps a cached table's file mapping alive as long as the table.</summary>
+    private sealed class MappedTable(MemoryMappedFile map, MemoryMappedViewAccessor view)
+    {
+        public MemoryMappedFile Map { get; } = map;
+
+        public MemoryMappedViewAccessor View { get; } = view;
     }
 
     private void TryWrite(string path)
     {
-        int payloadLength = (_starts.Length + _ranks.Length + _slots.Length) * 4 + _bytes.Length;
+        int payloadLength = (_count + 1 + _count + _slotCount) * 4 + _byteCount;
         var file = new byte[HeaderBytes + payloadLength];
         Magic.CopyTo(file);
         var header = MemoryMarshal.Cast<byte, int>(file.AsSpan(8, 16));
-        header[0] = _ranks.Length;
-        header[1] = _slots.Length;
-        header[2] = _bytes.Length;
+        header[0] = _count;
+        header[1] = _slotCount;
+        header[2] = _byteCount;
         var payload = file.AsSpan(HeaderBytes);
-        int at = 0;
-        foreach (var part in new[] { _starts, _ranks, _slots })
-        {
-            MemoryMarshal.AsBytes(part.AsSpan()).CopyTo(payload[at..]);
-            at += part.Length * 4;
-        }
-        _bytes.CopyTo(payload[at..]);
+        MemoryMarshal.AsBytes(Starts).CopyTo(payload);
+        MemoryMarshal.AsBytes(Ranks).CopyTo(payload[((_count + 1) * 4)..]);
+        MemoryMarshal.AsBytes(Slots).CopyTo(payload[((_count + 1 + _count) * 4)..]);
+        Bytes.CopyTo(payload[((_count + 1 + _count + _slotCount) * 4)..]);
         BinaryPrimitives.WriteUInt64LittleEndian(file.AsSpan(24, 8), XxHash3.HashToUInt64(payload));
         string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
