@@ -38,17 +38,44 @@ public static class JsonReadMemory
         "otlp" => (JsonBenchmarkFiles.Otlp, true),
         "real" => (RealShapedJsonFiles.LargestReal, false),
         "shaped" => (RealShapedJsonFiles.RealShaped, false),
-        _ => throw new ArgumentException("expected chrome, otlp, real or shaped", nameof(which)),
+        _ => throw new ArgumentException("expected chrome, otlp, real, shaped, perfetto or perfettolarge", nameof(which)),
     };
 
     /// <summary>Reads the named file once and prints one line of figures.</summary>
     public static void Run(string which)
     {
+        if (which is "perfetto" or "perfettolarge")
+        {
+            RunPerfetto(which);
+            return;
+        }
         (string path, bool otlp) = File(which);
         // Warm the reader's code up on the small real file so the JIT's memory is not counted as the read's.
         using (ChromeTraceReader.Open(RealShapedJsonFiles.LargestReal))
         {
         }
+        Measure(which, fileBytes: new FileInfo(path).Length, () => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path));
+    }
+
+    /// <summary>
+    /// The Perfetto reader the same way: the committed Chromium recording (<c>perfetto</c>) or the ~64 MB real-shaped copy
+    /// <see cref="PerfettoReadBenchmarks"/> makes from it (<c>perfettolarge</c>), decompressed into memory before the
+    /// baseline is taken, so the bytes themselves are not counted as the read's.
+    /// </summary>
+    private static void RunPerfetto(string which)
+    {
+        byte[] bytes = PerfettoReadBenchmarks.FixtureBytes();
+        using (Formats.Perfetto.PerfettoTraceReader.Read(new MemoryStream(bytes, writable: false), "warm-up"))
+        {
+        }
+        if (which == "perfettolarge")
+            bytes = PerfettoReadBenchmarks.RealShaped(bytes, PerfettoReadBenchmarks.LargeBytes);
+        Measure(which, bytes.Length, () => Formats.Perfetto.PerfettoTraceReader.Read(new MemoryStream(bytes, writable: false), which));
+        GC.KeepAlive(bytes);
+    }
+
+    private static void Measure(string which, long fileBytes, Func<ExecutionTrace> read)
+    {
         long baseline = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -68,13 +95,12 @@ public static class JsonReadMemory
         { IsBackground = true, Priority = ThreadPriority.AboveNormal };
         sampler.Start();
         var watch = Stopwatch.StartNew();
-        ExecutionTrace trace = otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path);
+        ExecutionTrace trace = read();
         watch.Stop();
         Volatile.Write(ref done, true);
         sampler.Join();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         long held = GC.GetTotalMemory(forceFullCollection: true) - baseline;
-        long fileBytes = new FileInfo(path).Length;
         const double MiB = 1024.0 * 1024;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{which}: {fileBytes / 1e6:F1} MB file, {trace.EventCount:N0} events, read in {watch.ElapsedMilliseconds} ms; " +

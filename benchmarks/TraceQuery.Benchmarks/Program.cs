@@ -3,7 +3,7 @@ using BenchmarkDotNet.Running;
 // Run all with `dotnet run -c Release -- --filter '*'`; set TRACEQUERY_BENCH_EVENTS for a quick, smaller run.
 // `-- memory` prints the managed memory held per event instead (MemoryPerEvent); `-- phases [rounds]` times a first
 // whole-trace Process phase by phase (FirstCallPhases); `-- jsonmemory chrome|otlp|real|shaped` prints peak memory while
-// reading one JSON file against the finished trace (JsonReadMemory); `-- jsoncpu chrome|otlp|real|shaped rounds` compares
+// reading one JSON file (or `perfetto`, `perfettolarge`) against the finished trace (JsonReadMemory); `-- jsoncpu chrome|otlp|real|shaped rounds` compares
 // the JSON reads by CPU time as well as wall time (JsonCpuProbe).
 if (args is ["memory"])
     TraceQuery.Benchmarks.MemoryPerEvent.Run();
