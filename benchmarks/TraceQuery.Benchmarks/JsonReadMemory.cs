@@ -44,6 +44,11 @@ public static class JsonReadMemory
     /// <summary>Reads the named file once and prints one line of figures.</summary>
     public static void Run(string which)
     {
+        if (which == "builder")
+        {
+            RunBuilder();
+            return;
+        }
         if (which is "perfetto" or "perfettolarge")
         {
             RunPerfetto(which);
@@ -72,6 +77,57 @@ public static class JsonReadMemory
             bytes = PerfettoReadBenchmarks.RealShaped(bytes, PerfettoReadBenchmarks.LargeBytes);
         Measure(which, bytes.Length, () => Formats.Perfetto.PerfettoTraceReader.Read(new MemoryStream(bytes, writable: false), which));
         GC.KeepAlive(bytes);
+    }
+
+    /// <summary>
+    /// <c>-- jsonmemory builder</c>: <see cref="TraceBuilder"/> alone, on <see cref="TraceBuilderBenchmarks"/>'s prepared
+    /// spans (made before the baseline, as a reader's records would be): the spans added, then <c>Build</c>; prints what
+    /// the filled builder holds, the peak while adding and building, and the finished trace.
+    /// </summary>
+    private static void RunBuilder()
+    {
+        int count = int.TryParse(Environment.GetEnvironmentVariable("TRACEQUERY_BUILDER_SPANS"), out int n) && n > 0 ? n : 1_000_000;
+        var spans = TraceBuilderBenchmarks.MakeSpans(count);
+        using (Fill(TraceBuilderBenchmarks.MakeSpans(10_000)).Build())
+        {
+        }
+        long baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peakHeap = baseline;
+        bool done = false;
+        var sampler = new Thread(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+                Thread.Sleep(1);
+            }
+        })
+        { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        sampler.Start();
+        var watch = Stopwatch.StartNew();
+        var builder = Fill(spans);
+        long filled = GC.GetTotalMemory(forceFullCollection: false) - baseline;
+        var trace = builder.Build();
+        builder = null;
+        watch.Stop();
+        Volatile.Write(ref done, true);
+        sampler.Join();
+        long held = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+        const double MiB = 1024.0 * 1024;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"builder: {count:N0} spans, {trace.EventCount:N0} events, added and built in {watch.ElapsedMilliseconds} ms; " +
+            $"filled builder {filled / MiB:F1} MiB ({(double)filled / count:F0} B per span, garbage included); finished trace holds {held / MiB:F1} MiB; " +
+            $"peak managed heap while adding and building {(peakHeap - baseline) / MiB:F1} MiB ({(double)(peakHeap - baseline) / held:F2}× the trace)"));
+        GC.KeepAlive(spans);
+        trace.Dispose();
+
+        static TraceBuilder Fill(SpanRecord[] spans)
+        {
+            var builder = TraceBuilderBenchmarks.NewBuilder();
+            foreach (ref readonly var span in spans.AsSpan())
+                builder.AddSpan(span);
+            return builder;
+        }
     }
 
     private static void Measure(string which, long fileBytes, Func<ExecutionTrace> read)

@@ -82,7 +82,7 @@ public class TraceBuilderBenchmarks
         return trace.EventCount;
     }
 
-    private static TraceBuilder NewBuilder()
+    internal static TraceBuilder NewBuilder()
     {
         var builder = new TraceBuilder { Metadata = new TraceMetadata { SourceFormat = "bench" } };
         for (uint f = 1; f <= 200; f++)

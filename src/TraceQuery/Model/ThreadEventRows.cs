@@ -20,9 +20,16 @@ internal readonly unsafe struct ThreadEventRows
     public Internals.PlannedEvents? Planned { get; }
 
     public ThreadEventRows(TraceEvent[] array)
+        : this(array, array.Length)
     {
+    }
+
+    /// <summary>The first <paramref name="length"/> events of <paramref name="array"/> (a buffer not filled to its end).</summary>
+    public ThreadEventRows(TraceEvent[] array, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)length, (uint)array.Length, nameof(length));
         _array = array;
-        Length = array.Length;
+        Length = length;
     }
 
     public ThreadEventRows(TraceEvent* pointer, int length)
@@ -36,7 +43,7 @@ internal readonly unsafe struct ThreadEventRows
 
     public ReadOnlySpan<TraceEvent> Span => Planned is not null
         ? throw new InvalidOperationException("Planned events have no rows.")
-        : _array is not null ? _array : new ReadOnlySpan<TraceEvent>(_pointer, Length);
+        : _array is not null ? _array.AsSpan(0, Length) : new ReadOnlySpan<TraceEvent>(_pointer, Length);
 
     /// <summary>Event <paramref name="index"/> (any representation).</summary>
     public TraceEvent At(int index) => Planned is { } planned ? planned.At(index) : Span[index];

@@ -22,7 +22,7 @@ public sealed partial class TraceBuilder
     private readonly List<SymbolInfo> _symbols = [];
     // Spans as added, 48 bytes each in fixed segments (never copied as they grow); their messages and error texts in
     // sparse lists sorted by span index, since most spans have neither.
-    private readonly SegmentedList<StoredSpan> _spans = new();
+    private readonly ChunkedAppendList<StoredSpan> _spans = new();
     private readonly List<(int Span, string Text)> _spanMessages = [];
     private readonly List<(int Span, string Text)> _spanErrors = [];
     private bool _anyMarks;
@@ -50,7 +50,7 @@ public sealed partial class TraceBuilder
 
     private sealed class ThreadLane
     {
-        public List<TraceEvent> Events { get; } = [];
+        public EventBuffer Events { get; } = new();
         public List<DetailRecord> Details { get; } = [];
         public Dictionary<int, string>? Messages { get; set; }
         /// <summary>Spans added to the thread (repeated ids included): a thread fed spans when not 0.</summary>
@@ -227,6 +227,7 @@ public sealed partial class TraceBuilder
         var details = new List<IReadOnlyList<DetailRecord>>(_threads.Count);
         var planned = new PlannedEvents?[_threads.Count];
         var messages = new Dictionary<EventRef, string>();
+        var planner = new SpanEventPlanner();
         bool anyDetail = false;
         foreach (var (id, lane) in _threads)
         {
@@ -236,12 +237,12 @@ public sealed partial class TraceBuilder
             {
                 if (lane.Events.Count > 0)
                     throw new ArgumentException($"Thread {id} has both raw events and spans; feed a thread one way only.");
-                planned[t] = SpanEventPlanner.Plan(id, grouped.AsSpan(laneStarts[t], laneStarts[t + 1] - laneStarts[t]), scratch, _spanMessages, messages);
+                planned[t] = planner.Plan(id, grouped.AsSpan(laneStarts[t], laneStarts[t + 1] - laneStarts[t]), scratch, _spanMessages, messages);
                 rows = new ThreadEventRows(planned[t]!);
             }
             else
             {
-                rows = new ThreadEventRows(lane.Events.ToArray());
+                rows = lane.Events.Rows;
             }
             if (lane.Messages is { } laneMessages)
             {
@@ -416,16 +417,8 @@ public sealed partial class TraceBuilder
         var depths = scratch.Depths;
         // Global CALL index per kept span (every kept span was planned on its lane).
         var callIndex = scratch.CallPositions;
-        bool needIds = _links.Count > 0 || _spanEvents.Count > 0;
-        var byId = new Dictionary<ulong, int>(needIds ? spans.Count : 0);
-        if (needIds)
-        {
-            for (int s = 0; s < spans.Count; s++)
-            {
-                if (depths[s] != SpanScratch.Dropped)
-                    byId.TryAdd(spans[s].SpanId, s);
-            }
-        }
+        // Span id to kept span, when links or span events name spans (kept from PrepareSpans: repeated ids map to the first).
+        var byId = scratch.ById ?? [];
 
         var attributes = new List<(int, EventAttributes)>(_attributeSpans.Count);
         for (int a = 0; a < _attributeSpans.Count; a++)
@@ -583,6 +576,8 @@ public sealed partial class TraceBuilder
             else if ((span.Flags & StoredSpanFlags.ParentMissing) != 0 || (parentId != 0 && parentId != span.SpanId))
                 laneList[lanes[s]].MissingParents++;
         }
+        if (_links.Count > 0 || _spanEvents.Count > 0)
+            scratch.ById = byId;
         byId = null;
 
         // Depth = length of the parent chain; a cycle (bad input) is cut where it closes. Spans on the walk are marked

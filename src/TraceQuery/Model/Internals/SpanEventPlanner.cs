@@ -9,12 +9,15 @@ namespace TraceQuery.Model.Internals;
 /// <remarks>
 /// The sort key is two primitive words: the time, and the tie-break packed as class (2 bits), depth (31 bits: a depth is
 /// at most the number of spans) and plan order (31 bits: at most one per event), so the sort compares integers; the
-/// event itself (span and which event of it) rides along in a parallel array and is all that is kept.
+/// event itself (span and which event of it) rides along in a parallel array and is all that is kept. One planner plans
+/// every thread of a build, reusing its key array (sized to the largest thread).
 /// </remarks>
-internal static class SpanEventPlanner
+internal sealed class SpanEventPlanner
 {
     private const int OrderBits = 31;
     private const ulong DepthLimit = 1UL << 31;
+
+    private Key[] _keys = [];
 
     private readonly struct Key(ulong time, ulong tie) : IComparable<Key>
     {
@@ -32,7 +35,7 @@ internal static class SpanEventPlanner
     /// Plans the events of <paramref name="spanIndices"/> (all on thread <paramref name="threadId"/>, in the order they
     /// were added): sets each span's CALL position in <see cref="SpanScratch.CallPositions"/> and adds its messages.
     /// </summary>
-    public static PlannedEvents Plan(uint threadId, ReadOnlySpan<int> spanIndices, SpanScratch scratch,
+    public PlannedEvents Plan(uint threadId, ReadOnlySpan<int> spanIndices, SpanScratch scratch,
         List<(int Span, string Text)> spanMessages, Dictionary<EventRef, string> messages)
     {
         var spans = scratch.Spans;
@@ -52,7 +55,12 @@ internal static class SpanEventPlanner
         if (total > Array.MaxLength)
             throw new InvalidOperationException($"Thread {threadId} holds {total:N0} events; at most {Array.MaxLength:N0} can be loaded at once.");
 
-        var keys = GC.AllocateUninitializedArray<Key>((int)total);
+        if (_keys.Length < total)
+        {
+            _keys = [];
+            _keys = GC.AllocateUninitializedArray<Key>((int)total);
+        }
+        var keys = _keys;
         var events = GC.AllocateUninitializedArray<long>((int)total);
         int order = 0;
         foreach (int s in spanIndices)
@@ -87,7 +95,7 @@ internal static class SpanEventPlanner
                 order++;
             }
         }
-        Array.Sort(keys, events);
+        Array.Sort(keys, events, 0, events.Length);
 
         var callPositions = scratch.CallPositions;
         for (int i = 0; i < events.Length; i++)

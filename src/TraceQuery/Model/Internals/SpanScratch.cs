@@ -4,12 +4,12 @@ namespace TraceQuery.Model.Internals;
 /// What <see cref="TraceBuilder.Build"/> computes per added span, one primitive array each, sized exactly to the spans
 /// added and dropped when the trace is built: parent index, depth, CALL position, first exception.
 /// </summary>
-internal sealed class SpanScratch(SegmentedList<StoredSpan> spans, List<SpanException> exceptions)
+internal sealed class SpanScratch(ChunkedAppendList<StoredSpan> spans, List<SpanException> exceptions)
 {
     /// <summary>Marks a span dropped for repeating an earlier span id (in <see cref="Depths"/>).</summary>
     public const uint Dropped = uint.MaxValue;
 
-    public SegmentedList<StoredSpan> Spans { get; } = spans;
+    public ChunkedAppendList<StoredSpan> Spans { get; } = spans;
 
     public List<SpanException> Exceptions { get; } = exceptions;
 
@@ -27,4 +27,7 @@ internal sealed class SpanScratch(SegmentedList<StoredSpan> spans, List<SpanExce
 
     /// <summary>Per span, its first exception (a chain through <see cref="SpanException.Next"/>) or -1; null when no span has one.</summary>
     public int[]? FirstException { get; set; }
+
+    /// <summary>Span id to the span kept for it (the first added), when links or span events must be resolved; else null.</summary>
+    public Dictionary<ulong, int>? ById { get; set; }
 }

@@ -5,7 +5,7 @@ namespace TraceQuery.Model.Internals;
 /// already held and never holds twice what it needs (a <see cref="List{T}"/> doubles, and its copy at the end costs
 /// as much again). The first segment grows like a list up to the segment size, so a small builder stays small.
 /// </summary>
-internal sealed class SegmentedList<T>
+internal sealed class ChunkedAppendList<T>
 {
     private const int Shift = 12;
 
