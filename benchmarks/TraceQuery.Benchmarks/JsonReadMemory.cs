@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
 using TraceQuery.Model;
@@ -105,10 +106,7 @@ public static class JsonReadMemory
         { IsBackground = true, Priority = ThreadPriority.AboveNormal };
         sampler.Start();
         var watch = Stopwatch.StartNew();
-        var builder = Fill(spans);
-        long filled = GC.GetTotalMemory(forceFullCollection: false) - baseline;
-        var trace = builder.Build();
-        builder = null;
+        var (trace, filled) = FillAndBuild(spans, baseline);
         watch.Stop();
         Volatile.Write(ref done, true);
         sampler.Join();
@@ -120,6 +118,15 @@ public static class JsonReadMemory
             $"peak managed heap while adding and building {(peakHeap - baseline) / MiB:F1} MiB ({(double)(peakHeap - baseline) / held:F2}× the trace)"));
         GC.KeepAlive(spans);
         trace.Dispose();
+
+        // Its own frame, so no stack slot of this one keeps the builder alive once the trace is built.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static (ExecutionTrace Trace, long Filled) FillAndBuild(SpanRecord[] spans, long baseline)
+        {
+            var builder = Fill(spans);
+            long filled = GC.GetTotalMemory(forceFullCollection: false) - baseline;
+            return (builder.Build(), filled);
+        }
 
         static TraceBuilder Fill(SpanRecord[] spans)
         {
