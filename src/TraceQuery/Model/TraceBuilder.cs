@@ -418,7 +418,7 @@ public sealed partial class TraceBuilder
         // Global CALL index per kept span (every kept span was planned on its lane).
         var callIndex = scratch.CallPositions;
         // Span id to kept span, when links or span events name spans (kept from PrepareSpans: repeated ids map to the first).
-        var byId = scratch.ById ?? [];
+        var byId = scratch.ById ?? SpanIdIndex.Empty;
 
         var attributes = new List<(int, EventAttributes)>(_attributeSpans.Count);
         for (int a = 0; a < _attributeSpans.Count; a++)
@@ -532,7 +532,7 @@ public sealed partial class TraceBuilder
             laneList[laneIndex.Count] = lane;
             laneIndex[id] = laneIndex.Count;
         }
-        var byId = new Dictionary<ulong, int>(count);
+        var byId = SpanIdIndex.For(_spans);
         int duplicates = 0;
         uint lastThread = 0;
         int lastLane = -1;

@@ -27,6 +27,31 @@ public sealed class TraceBuilderLeanBuildTests
     }
 
     [TestMethod]
+    [DataRow(false, DisplayName = "dense ids (a flat array)")]
+    [DataRow(true, DisplayName = "scattered 64-bit ids (a dictionary)")]
+    public void SpanIdIndex_AddAndFind_ThenFirstSpanPerIdAndUnknownIdsMissing(bool scattered)
+    {
+        var spans = new ChunkedAppendList<StoredSpan>();
+        ulong IdOf(int i) => scattered ? 0x9E3779B97F4A7C15UL * (ulong)(i + 1) : 1_000 + (ulong)i;
+        for (int i = 0; i < 5_000; i++)
+            spans.Add(new StoredSpan { SpanId = IdOf(i % 4_000) });
+        var index = SpanIdIndex.For(spans);
+        int refused = 0;
+        for (int s = 0; s < spans.Count; s++)
+            refused += index.TryAdd(spans[s].SpanId, s) ? 0 : 1;
+        Assert.AreEqual(1_000, refused, "the last 1,000 repeat earlier ids");
+        for (int i = 0; i < 4_000; i++)
+        {
+            Assert.IsTrue(index.TryGetValue(IdOf(i), out int s));
+            Assert.AreEqual(i, s);
+        }
+        Assert.IsFalse(index.TryGetValue(scattered ? 12_345UL : 999UL, out _));
+        Assert.IsFalse(index.TryGetValue(scattered ? ulong.MaxValue : 5_000UL, out _));
+        Assert.IsFalse(index.TryGetValue(0, out _));
+        Assert.IsFalse(SpanIdIndex.Empty.TryGetValue(1, out _));
+    }
+
+    [TestMethod]
     public void Build_ThousandsOfNestedSpansChildrenFirstOnThreeThreads_ThenEachSpanKeepsItsOwnTimesParentAndTexts()
     {
         // Groups of five nested spans per thread (depths 1–5), added innermost first; span ids are unique function ids

@@ -29,5 +29,5 @@ internal sealed class SpanScratch(ChunkedAppendList<StoredSpan> spans, List<Span
     public int[]? FirstException { get; set; }
 
     /// <summary>Span id to the span kept for it (the first added), when links or span events must be resolved; else null.</summary>
-    public Dictionary<ulong, int>? ById { get; set; }
+    public SpanIdIndex? ById { get; set; }
 }
