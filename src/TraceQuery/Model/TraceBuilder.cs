@@ -573,7 +573,7 @@ public sealed partial class TraceBuilder
             parents[s] = -1;
             if (parentId != 0 && parentId != span.SpanId && byId.TryGetValue(parentId, out int p))
                 parents[s] = p;
-            else if ((span.Flags & StoredSpanFlags.ParentMissing) != 0 || (parentId != 0 && parentId != span.SpanId))
+            else if (span.ParentMissing || (parentId != 0 && parentId != span.SpanId))
                 laneList[lanes[s]].MissingParents++;
         }
         if (_links.Count > 0 || _spanEvents.Count > 0)

@@ -104,7 +104,7 @@ internal sealed class SpanEventPlanner
             if (code == PlannedEvents.CallCode)
             {
                 callPositions[s] = i;
-                if ((spans[s].Flags & StoredSpanFlags.HasMessage) != 0)
+                if (spans[s].HasMessage)
                     messages[new EventRef(threadId, (uint)i)] = Find(spanMessages, s);
             }
             else if (code >= 0 && exceptions[code].Message is { Length: > 0 } text)

@@ -12,29 +12,40 @@ internal struct StoredSpan
     public ulong FunctionId;
     public ulong StartNs;
 
-    /// <summary>The end, when <see cref="StoredSpanFlags.HasEnd"/> is set (raised to the start when it was before it).</summary>
+    /// <summary>The end, when <see cref="HasEndFlag"/> is set (raised to the start when it was before it).</summary>
     public ulong EndNs;
     public uint ThreadId;
-    public StoredSpanFlags Flags;
+
+    /// <summary>What the span has beside its fixed fields: <see cref="HasEndFlag"/>, <see cref="ParentMissingFlag"/>, <see cref="HasMessageFlag"/>, <see cref="HasErrorFlag"/>.</summary>
+    public byte Flags;
     public SpanMarks Marks;
 
-    public readonly bool HasEnd => (Flags & StoredSpanFlags.HasEnd) != 0;
+    public const byte HasEndFlag = 1;
+    public const byte ParentMissingFlag = 2;
+    public const byte HasMessageFlag = 4;
+    public const byte HasErrorFlag = 8;
+
+    public readonly bool HasEnd => (Flags & HasEndFlag) != 0;
+
+    public readonly bool ParentMissing => (Flags & ParentMissingFlag) != 0;
+
+    public readonly bool HasMessage => (Flags & HasMessageFlag) != 0;
 
     public static StoredSpan From(in SpanRecord span)
     {
-        var flags = StoredSpanFlags.None;
+        byte flags = 0;
         ulong end = 0;
         if (span.EndNs is { } e)
         {
-            flags |= StoredSpanFlags.HasEnd;
+            flags |= HasEndFlag;
             end = Math.Max(e, span.StartNs);
         }
         if (span.ParentMissing)
-            flags |= StoredSpanFlags.ParentMissing;
+            flags |= ParentMissingFlag;
         if (span.Message is not null)
-            flags |= StoredSpanFlags.HasMessage;
+            flags |= HasMessageFlag;
         if (span.Error is not null)
-            flags |= StoredSpanFlags.HasError;
+            flags |= HasErrorFlag;
         return new StoredSpan
         {
             SpanId = span.SpanId,
@@ -47,15 +58,4 @@ internal struct StoredSpan
             Marks = span.Marks,
         };
     }
-}
-
-/// <summary>What a <see cref="StoredSpan"/> has beside its fixed fields.</summary>
-[Flags]
-internal enum StoredSpanFlags : byte
-{
-    None = 0,
-    HasEnd = 1,
-    ParentMissing = 2,
-    HasMessage = 4,
-    HasError = 8,
 }
