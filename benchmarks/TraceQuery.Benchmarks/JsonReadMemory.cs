@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using TraceQuery.Formats.Chrome;
 using TraceQuery.Formats.Otlp;
 using TraceQuery.Model;
@@ -38,17 +39,106 @@ public static class JsonReadMemory
         "otlp" => (JsonBenchmarkFiles.Otlp, true),
         "real" => (RealShapedJsonFiles.LargestReal, false),
         "shaped" => (RealShapedJsonFiles.RealShaped, false),
-        _ => throw new ArgumentException("expected chrome, otlp, real or shaped", nameof(which)),
+        _ => throw new ArgumentException("expected chrome, otlp, real, shaped, perfetto or perfettolarge", nameof(which)),
     };
 
     /// <summary>Reads the named file once and prints one line of figures.</summary>
     public static void Run(string which)
     {
+        if (which == "builder")
+        {
+            RunBuilder();
+            return;
+        }
+        if (which is "perfetto" or "perfettolarge")
+        {
+            RunPerfetto(which);
+            return;
+        }
         (string path, bool otlp) = File(which);
         // Warm the reader's code up on the small real file so the JIT's memory is not counted as the read's.
         using (ChromeTraceReader.Open(RealShapedJsonFiles.LargestReal))
         {
         }
+        Measure(which, fileBytes: new FileInfo(path).Length, () => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path));
+    }
+
+    /// <summary>
+    /// The Perfetto reader the same way: the committed Chromium recording (<c>perfetto</c>) or the ~64 MB real-shaped copy
+    /// <see cref="PerfettoReadBenchmarks"/> makes from it (<c>perfettolarge</c>), decompressed into memory before the
+    /// baseline is taken, so the bytes themselves are not counted as the read's.
+    /// </summary>
+    private static void RunPerfetto(string which)
+    {
+        byte[] bytes = PerfettoReadBenchmarks.FixtureBytes();
+        using (Formats.Perfetto.PerfettoTraceReader.Read(new MemoryStream(bytes, writable: false), "warm-up"))
+        {
+        }
+        if (which == "perfettolarge")
+            bytes = PerfettoReadBenchmarks.RealShaped(bytes, PerfettoReadBenchmarks.LargeBytes);
+        Measure(which, bytes.Length, () => Formats.Perfetto.PerfettoTraceReader.Read(new MemoryStream(bytes, writable: false), which));
+        GC.KeepAlive(bytes);
+    }
+
+    /// <summary>
+    /// <c>-- jsonmemory builder</c>: <see cref="TraceBuilder"/> alone, on <see cref="TraceBuilderBenchmarks"/>'s prepared
+    /// spans (made before the baseline, as a reader's records would be): the spans added, then <c>Build</c>; prints what
+    /// the filled builder holds, the peak while adding and building, and the finished trace.
+    /// </summary>
+    private static void RunBuilder()
+    {
+        int count = int.TryParse(Environment.GetEnvironmentVariable("TRACEQUERY_BUILDER_SPANS"), out int n) && n > 0 ? n : 1_000_000;
+        var spans = TraceBuilderBenchmarks.MakeSpans(count);
+        using (Fill(TraceBuilderBenchmarks.MakeSpans(10_000)).Build())
+        {
+        }
+        long baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peakHeap = baseline;
+        bool done = false;
+        var sampler = new Thread(() =>
+        {
+            while (!Volatile.Read(ref done))
+            {
+                peakHeap = Math.Max(peakHeap, GC.GetTotalMemory(forceFullCollection: false));
+                Thread.Sleep(1);
+            }
+        })
+        { IsBackground = true, Priority = ThreadPriority.AboveNormal };
+        sampler.Start();
+        var watch = Stopwatch.StartNew();
+        var (trace, filled) = FillAndBuild(spans, baseline);
+        watch.Stop();
+        Volatile.Write(ref done, true);
+        sampler.Join();
+        long held = GC.GetTotalMemory(forceFullCollection: true) - baseline;
+        const double MiB = 1024.0 * 1024;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"builder: {count:N0} spans, {trace.EventCount:N0} events, added and built in {watch.ElapsedMilliseconds} ms; " +
+            $"filled builder {filled / MiB:F1} MiB ({(double)filled / count:F0} B per span, garbage included); finished trace holds {held / MiB:F1} MiB; " +
+            $"peak managed heap while adding and building {(peakHeap - baseline) / MiB:F1} MiB ({(double)(peakHeap - baseline) / held:F2}× the trace)"));
+        GC.KeepAlive(spans);
+        trace.Dispose();
+
+        // Its own frame, so no stack slot of this one keeps the builder alive once the trace is built.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static (ExecutionTrace Trace, long Filled) FillAndBuild(SpanRecord[] spans, long baseline)
+        {
+            var builder = Fill(spans);
+            long filled = GC.GetTotalMemory(forceFullCollection: false) - baseline;
+            return (builder.Build(), filled);
+        }
+
+        static TraceBuilder Fill(SpanRecord[] spans)
+        {
+            var builder = TraceBuilderBenchmarks.NewBuilder();
+            foreach (ref readonly var span in spans.AsSpan())
+                builder.AddSpan(span);
+            return builder;
+        }
+    }
+
+    private static void Measure(string which, long fileBytes, Func<ExecutionTrace> read)
+    {
         long baseline = GC.GetTotalMemory(forceFullCollection: true);
         using var process = Process.GetCurrentProcess();
         process.Refresh();
@@ -68,13 +158,12 @@ public static class JsonReadMemory
         { IsBackground = true, Priority = ThreadPriority.AboveNormal };
         sampler.Start();
         var watch = Stopwatch.StartNew();
-        ExecutionTrace trace = otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path);
+        ExecutionTrace trace = read();
         watch.Stop();
         Volatile.Write(ref done, true);
         sampler.Join();
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         long held = GC.GetTotalMemory(forceFullCollection: true) - baseline;
-        long fileBytes = new FileInfo(path).Length;
         const double MiB = 1024.0 * 1024;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{which}: {fileBytes / 1e6:F1} MB file, {trace.EventCount:N0} events, read in {watch.ElapsedMilliseconds} ms; " +

@@ -21,7 +21,7 @@ namespace TraceQuery.Benchmarks;
 public class PerfettoReadBenchmarks
 {
     /// <summary>Bytes of the <c>large</c> file (<c>TRACEQUERY_BENCH_PERFETTO_MB</c>, default 64).</summary>
-    private static long LargeBytes =>
+    internal static long LargeBytes =>
         (int.TryParse(Environment.GetEnvironmentVariable("TRACEQUERY_BENCH_PERFETTO_MB"), out int mb) && mb > 0 ? mb : 64) * 1_000_000L;
 
     /// <summary>Decompressed bytes of each file, noted at setup for the MB/s column (in-process toolchain: one process).</summary>
@@ -35,13 +35,20 @@ public class PerfettoReadBenchmarks
     [GlobalSetup]
     public void Setup()
     {
+        var fixture = FixtureBytes();
+        _bytes = File == "large" ? RealShaped(fixture, LargeBytes) : fixture;
+        Sizes[File] = _bytes.Length;
+        Console.WriteLine($"// perfetto {File}: {_bytes.Length:N0} bytes decompressed");
+    }
+
+    /// <summary>The committed Chromium recording, decompressed.</summary>
+    internal static byte[] FixtureBytes()
+    {
         string path = Path.Combine(FindRepositoryRoot(), "tests", "TraceQuery.Tests", "Fixtures", "perfetto", "chromium156-flows.pftrace.gz");
         using var gzip = new GZipStream(System.IO.File.OpenRead(path), CompressionMode.Decompress);
         using var memory = new MemoryStream();
         gzip.CopyTo(memory);
-        _bytes = File == "large" ? RealShaped(memory.ToArray(), LargeBytes) : memory.ToArray();
-        Sizes[File] = _bytes.Length;
-        Console.WriteLine($"// perfetto {File}: {_bytes.Length:N0} bytes decompressed");
+        return memory.ToArray();
     }
 
     /// <summary>Baseline: split the packets and walk every field of each (protobuf wire format only, nothing kept).</summary>

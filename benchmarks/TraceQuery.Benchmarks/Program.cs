@@ -3,9 +3,10 @@ using BenchmarkDotNet.Running;
 // Run all with `dotnet run -c Release -- --filter '*'`; set TRACEQUERY_BENCH_EVENTS for a quick, smaller run.
 // `-- memory` prints the managed memory held per event instead (MemoryPerEvent); `-- phases [rounds]` times a first
 // whole-trace Process phase by phase (FirstCallPhases); `-- jsonmemory chrome|otlp|real|shaped` prints peak memory while
-// reading one JSON file against the finished trace (JsonReadMemory); `-- jsoncpu chrome|otlp|real|shaped rounds` compares
-// the JSON reads by CPU time as well as wall time (JsonCpuProbe); `-- statscpu rounds` compares the per-function
-// statistics with DuckDB by CPU time as well as wall time, round by round (StatsCpuProbe).
+// reading one JSON file (or `perfetto`, `perfettolarge`, or `builder`: TraceBuilder alone on prepared spans) against the finished trace (JsonReadMemory); `-- jsoncpu chrome|otlp|real|shaped rounds` compares
+// the JSON reads by CPU time as well as wall time (JsonCpuProbe); `-- digest FILE…` prints a SHA-256 of everything built from
+// each trace file (TraceDigest), to show two builds of the library build the same traces; `-- statscpu rounds` compares
+// the per-function statistics with DuckDB by CPU time as well as wall time, round by round (StatsCpuProbe).
 if (args is ["memory"])
     TraceQuery.Benchmarks.MemoryPerEvent.Run();
 else if (args is ["jsonmemory", string which])
@@ -16,6 +17,8 @@ else if (args is ["jsoncpu", string file, string rounds])
     TraceQuery.Benchmarks.JsonCpuProbe.Run(file, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
 else if (args is ["statscpu", string statsRounds])
     TraceQuery.Benchmarks.StatsCpuProbe.Run(int.Parse(statsRounds, System.Globalization.CultureInfo.InvariantCulture));
+else if (args is ["digest", ..])
+    TraceQuery.Benchmarks.TraceDigest.Run(args.Skip(1));
 else if (args is ["phases", ..])
     TraceQuery.Benchmarks.FirstCallPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 else

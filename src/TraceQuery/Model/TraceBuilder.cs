@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TraceQuery.Model.Internals;
 
 namespace TraceQuery.Model;
@@ -19,7 +20,12 @@ public sealed partial class TraceBuilder
     private readonly SortedDictionary<uint, ThreadLane> _threads = [];
     private readonly List<ModuleInfo> _modules = [];
     private readonly List<SymbolInfo> _symbols = [];
-    private readonly List<PlannedSpan> _spans = [];
+    // Spans as added, 48 bytes each in fixed segments (never copied as they grow); their messages and error texts in
+    // sparse lists sorted by span index, since most spans have neither.
+    private readonly ChunkedAppendList<StoredSpan> _spans = new();
+    private readonly List<(int Span, string Text)> _spanMessages = [];
+    private readonly List<(int Span, string Text)> _spanErrors = [];
+    private bool _anyMarks;
     private readonly List<SpanException> _exceptions = [];
     // Span attributes column-wise (issue 17's read speed): the index of each span that has attributes, in the order
     // spans were added, and its bounded set (consecutive equal sets share one instance); no per-span dictionary entry.
@@ -32,6 +38,8 @@ public sealed partial class TraceBuilder
     private KeyValuePair<string, string>[] _lastSource = [];
     private EventAttributes? _lastBounded;
     private long _lastClipped, _lastDropped;
+    private uint _lastLaneId;
+    private ThreadLane? _lastLane;
     private bool _built;
 
     /// <summary>The default of <see cref="MaxAttributesPerSpan"/>.</summary>
@@ -42,10 +50,11 @@ public sealed partial class TraceBuilder
 
     private sealed class ThreadLane
     {
-        public List<TraceEvent> Events { get; } = [];
+        public EventBuffer Events { get; } = new();
         public List<DetailRecord> Details { get; } = [];
         public Dictionary<int, string>? Messages { get; set; }
-        public List<int>? Spans { get; set; }
+        /// <summary>Spans added to the thread (repeated ids included): a thread fed spans when not 0.</summary>
+        public int SpanCount { get; set; }
         public string? Name { get; set; }
         public ThreadInfo? Info { get; set; }
         public long MissingParents { get; set; }
@@ -155,14 +164,23 @@ public sealed partial class TraceBuilder
     {
         if (span.SpanId == 0)
             throw new ArgumentException("A span id must not be 0 (0 means \"no parent\").", nameof(span));
-        var lane = Lane(span.ThreadId);
-        (lane.Spans ??= []).Add(_spans.Count);
+        if (_spans.Count == Array.MaxLength)
+            throw new InvalidOperationException($"At most {Array.MaxLength:N0} spans can be added to one builder.");
+        var lane = span.ThreadId == _lastLaneId && _lastLane is not null ? _lastLane : Lane(span.ThreadId);
+        (_lastLaneId, _lastLane) = (span.ThreadId, lane);
+        lane.SpanCount++;
+        int index = _spans.Count;
         if (span.Attributes is { Count: > 0 } attributes)
         {
-            _attributeSpans.Add(_spans.Count);
+            _attributeSpans.Add(index);
             _attributeSets.Add(BoundShared(attributes));
         }
-        _spans.Add(new PlannedSpan { Record = span with { Attributes = null }, Parent = -1, CallPosition = -1, FirstException = -1 });
+        if (span.Message is { } message)
+            _spanMessages.Add((index, message));
+        if (span.Error is { } error)
+            _spanErrors.Add((index, error));
+        _anyMarks |= span.Marks != SpanMarks.None;
+        _spans.Add(StoredSpan.From(span));
         return this;
     }
 
@@ -209,22 +227,28 @@ public sealed partial class TraceBuilder
             throw new InvalidOperationException("Build() was already called on this builder.");
         _built = true;
         var warnings = new List<string>();
-        var spans = PrepareSpans(warnings);
+        var scratch = PrepareSpans(warnings);
+        var (grouped, laneStarts) = GroupByLane(scratch);
         var inputs = new List<ThreadInput>(_threads.Count);
         var details = new List<IReadOnlyList<DetailRecord>>(_threads.Count);
-        var laneLinks = new int[]?[_threads.Count];
+        var planned = new PlannedEvents?[_threads.Count];
         var messages = new Dictionary<EventRef, string>();
+        var planner = new SpanEventPlanner();
         bool anyDetail = false;
         foreach (var (id, lane) in _threads)
         {
-            var events = lane.Events.ToArray();
-            if (lane.Spans is { } spanIndices)
+            int t = inputs.Count;
+            ThreadEventRows rows;
+            if (lane.SpanCount > 0)
             {
-                if (events.Length > 0)
+                if (lane.Events.Count > 0)
                     throw new ArgumentException($"Thread {id} has both raw events and spans; feed a thread one way only.");
-                (events, laneLinks[inputs.Count], var spanMessages) = SpanEventPlanner.Plan(id, spanIndices, spans, _exceptions);
-                foreach (var (position, text) in spanMessages)
-                    messages[new EventRef(id, (uint)position)] = text;
+                planned[t] = planner.Plan(id, grouped.AsSpan(laneStarts[t], laneStarts[t + 1] - laneStarts[t]), scratch, _spanMessages, messages);
+                rows = new ThreadEventRows(planned[t]!);
+            }
+            else
+            {
+                rows = lane.Events.Rows;
             }
             if (lane.Messages is { } laneMessages)
             {
@@ -234,7 +258,7 @@ public sealed partial class TraceBuilder
             inputs.Add(new ThreadInput
             {
                 ThreadId = id,
-                Events = new ThreadEventRows(events),
+                Events = rows,
                 DetailRecordCount = (uint)lane.Details.Count,
                 DetailComplete = true,
                 Name = lane.Name,
@@ -244,24 +268,17 @@ public sealed partial class TraceBuilder
             details.Add(lane.Details);
             anyDetail |= lane.Details.Count > 0;
         }
+        grouped = [];
         var columns = TraceColumnBuilder.Build(inputs, out var error);
         if (error is { } e)
         {
             throw new ArgumentException(
                 $"Thread {inputs[e.ThreadIndex].ThreadId}, event {e.Position}: {e.Defect} ({e.Event}).");
         }
-        int[]? links = null;
-        for (int t = 0; t < laneLinks.Length; t++)
-        {
-            if (laneLinks[t] is not { } local)
-                continue;
-            links ??= new int[columns.Count];
-            var thread = columns.Threads[t];
-            // Planned events are sorted and carry no details, so the column pass kept them in place.
-            for (int i = 0; i < local.Length; i++)
-                links[thread.Start + i] = local[i] < 0 ? -1 : thread.Start + local[i];
-        }
-        var side = BuildSideTables(spans, columns, laneLinks, warnings, out long unresolvedLinks);
+        inputs.Clear();
+        var links = LinkPlannedEvents(scratch, planned, columns);
+        planned = [];
+        var side = BuildSideTables(scratch, columns.Count, warnings, out long unresolvedLinks);
         var samples = _samples.Build();
         var metadata = Metadata;
         if (samples.Count > 0 && metadata.CpuSamples == 0)
@@ -277,7 +294,7 @@ public sealed partial class TraceBuilder
             };
         }
         return new ExecutionTrace(columns, new SymbolTable(_modules, _symbols), metadata, anyDetail ? new InMemoryDetailStore(details) : null,
-            links is null ? null : new ExplicitSpanLinks(links, Array.ConvertAll(laneLinks, l => l is not null)), messages, side, samples);
+            links, messages, side, samples);
     }
 
     /// <summary>
@@ -305,61 +322,131 @@ public sealed partial class TraceBuilder
         EventAttributes.Bound(attributes, Math.Max(0, MaxAttributesPerSpan), Math.Max(1, MaxAttributeValueLength), ref _clippedValues, ref _droppedAttributes);
 
     /// <summary>
+    /// Groups the kept spans by lane (the builder's threads in id order), each lane's in the order they were added:
+    /// one index array (a counting sort on the lane index that <see cref="PrepareSpans"/> left in the CALL positions)
+    /// and where each lane starts in it.
+    /// </summary>
+    private (int[] Grouped, int[] LaneStarts) GroupByLane(SpanScratch scratch)
+    {
+        var laneStarts = new int[_threads.Count + 1];
+        var depths = scratch.Depths;
+        var lanes = scratch.CallPositions;
+        int kept = 0;
+        for (int s = 0; s < depths.Length; s++)
+        {
+            if (depths[s] != SpanScratch.Dropped)
+            {
+                laneStarts[lanes[s] + 1]++;
+                kept++;
+            }
+        }
+        for (int t = 0; t < _threads.Count; t++)
+            laneStarts[t + 1] += laneStarts[t];
+        var grouped = GC.AllocateUninitializedArray<int>(kept);
+        var next = laneStarts[..^1];
+        for (int s = 0; s < depths.Length; s++)
+        {
+            if (depths[s] != SpanScratch.Dropped)
+                grouped[next[lanes[s]]++] = s;
+        }
+        return (grouped, laneStarts);
+    }
+
+    /// <summary>
+    /// The explicit pairing of the span-fed threads, per global event (see <see cref="ExplicitSpanLinks"/>), or null when
+    /// no thread was fed spans; then turns each kept span's CALL position into its global event index.
+    /// </summary>
+    private static ExplicitSpanLinks? LinkPlannedEvents(SpanScratch scratch, PlannedEvents?[] planned, BuiltColumns columns)
+    {
+        if (Array.TrueForAll(planned, p => p is null))
+            return null;
+        var links = new int[columns.Count];
+        var explicitThreads = new bool[planned.Length];
+        var spans = scratch.Spans;
+        var parents = scratch.Parents;
+        var callPositions = scratch.CallPositions;
+        for (int t = 0; t < planned.Length; t++)
+        {
+            if (planned[t] is not { } lane)
+                continue;
+            explicitThreads[t] = true;
+            // Planned events are sorted and carry no details, so the column pass kept them all in place.
+            var thread = columns.Threads[t];
+            if (thread.Count != lane.Length)
+                throw new InvalidOperationException($"Thread {lane.ThreadId}: the column pass kept {thread.Count} of {lane.Length} planned events.");
+            int start = thread.Start;
+            var events = lane.Events;
+            for (int i = 0; i < events.Length; i++)
+            {
+                (int s, int code) = PlannedEvents.Decode(events[i]);
+                int link;
+                if (code == PlannedEvents.CallCode)
+                {
+                    // Only a parent on this thread whose CALL came first is linked (spans are numbered by their CALL).
+                    int parent = parents[s];
+                    link = parent >= 0 && spans[parent].ThreadId == lane.ThreadId && callPositions[parent] < i ? callPositions[parent] : -1;
+                }
+                else
+                {
+                    link = callPositions[s];
+                }
+                links[start + i] = link < 0 ? -1 : start + link;
+            }
+        }
+        for (int t = 0; t < planned.Length; t++)
+        {
+            if (planned[t] is not { } lane)
+                continue;
+            int start = columns.Threads[t].Start;
+            var events = lane.Events;
+            for (int i = 0; i < events.Length; i++)
+            {
+                (int s, int code) = PlannedEvents.Decode(events[i]);
+                if (code == PlannedEvents.CallCode)
+                    callPositions[s] = start + i;
+            }
+        }
+        return new ExplicitSpanLinks(links, explicitThreads);
+    }
+
+    /// <summary>
     /// Keys attributes, span events and marks by each span's CALL event index and resolves links; what names a span
     /// that is not in the trace is counted and said in <paramref name="warnings"/>.
     /// </summary>
-    private SpanSideTables? BuildSideTables(PlannedSpan[] spans, BuiltColumns columns, int[]?[] laneLinks, List<string> warnings, out long unresolvedLinks)
+    private SpanSideTables? BuildSideTables(SpanScratch scratch, int eventCount, List<string> warnings, out long unresolvedLinks)
     {
         unresolvedLinks = 0;
-        bool anyMarks = false, anyErrors = false;
-        foreach (ref readonly var span in spans.AsSpan())
-        {
-            anyMarks |= span.Record.Marks != SpanMarks.None;
-            anyErrors |= span.Record.Error is not null;
-        }
         // Most traces (ATF, generated, plain Chrome) carry none of it: no lookup tables are built for them.
-        if (!anyMarks && !anyErrors && _attributeSpans.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
+        if (!_anyMarks && _spanErrors.Count == 0 && _attributeSpans.Count == 0 && _links.Count == 0 && _spanEvents.Count == 0)
             return null;
-        // Global CALL index per span; -1 for a dropped duplicate.
-        var callIndex = new int[spans.Length];
-        Array.Fill(callIndex, -1);
-        bool needIds = _links.Count > 0 || _spanEvents.Count > 0;
-        var byId = new Dictionary<ulong, int>(needIds ? spans.Length : 0);
-        int laneIndex = 0;
-        foreach (var lane in _threads.Values)
-        {
-            if (lane.Spans is { } spanIndices && laneLinks[laneIndex] is not null)
-            {
-                int start = columns.Threads[laneIndex].Start;
-                foreach (int s in spanIndices)
-                {
-                    if (spans[s].CallPosition >= 0)
-                    {
-                        callIndex[s] = start + spans[s].CallPosition;
-                        if (needIds)
-                            byId.TryAdd(spans[s].Record.SpanId, s);
-                    }
-                }
-            }
-            laneIndex++;
-        }
+        var spans = scratch.Spans;
+        var depths = scratch.Depths;
+        // Global CALL index per kept span (every kept span was planned on its lane).
+        var callIndex = scratch.CallPositions;
+        // Span id to kept span, when links or span events name spans (kept from PrepareSpans: repeated ids map to the first).
+        var byId = scratch.ById ?? SpanIdIndex.Empty;
 
         var attributes = new List<(int, EventAttributes)>(_attributeSpans.Count);
-        var errors = new List<(int, string)>();
-        SpanMarks[]? marks = null;
-        int nextAttributes = 0;
-        for (int s = 0; s < spans.Length; s++)
+        for (int a = 0; a < _attributeSpans.Count; a++)
         {
-            while (nextAttributes < _attributeSpans.Count && _attributeSpans[nextAttributes] < s)
-                nextAttributes++;
-            if (callIndex[s] < 0)
-                continue;
-            if (spans[s].Record.Error is { } error)
-                errors.Add((callIndex[s], error));
-            if (nextAttributes < _attributeSpans.Count && _attributeSpans[nextAttributes] == s)
-                attributes.Add((callIndex[s], _attributeSets[nextAttributes]));
-            if (spans[s].Record.Marks != SpanMarks.None)
-                (marks ??= new SpanMarks[columns.Count])[callIndex[s]] = spans[s].Record.Marks;
+            int s = _attributeSpans[a];
+            if (depths[s] != SpanScratch.Dropped)
+                attributes.Add((callIndex[s], _attributeSets[a]));
+        }
+        var errors = new List<(int, string)>(_spanErrors.Count);
+        foreach (var (s, text) in _spanErrors)
+        {
+            if (depths[s] != SpanScratch.Dropped)
+                errors.Add((callIndex[s], text));
+        }
+        SpanMarks[]? marks = null;
+        if (_anyMarks)
+        {
+            for (int s = 0; s < spans.Count; s++)
+            {
+                if (depths[s] != SpanScratch.Dropped && spans[s].Marks != SpanMarks.None)
+                    (marks ??= new SpanMarks[eventCount])[callIndex[s]] = spans[s].Marks;
+            }
         }
 
         var spanEvents = new List<(int, SpanEvent[])>();
@@ -430,83 +517,114 @@ public sealed partial class TraceBuilder
         };
     }
 
-    /// <summary>Drops repeated span ids, resolves parents and exceptions, and computes depths from the parent chains.</summary>
-    private PlannedSpan[] PrepareSpans(List<string> warnings)
+    /// <summary>
+    /// Drops repeated span ids, resolves parents and exceptions, and computes depths from the parent chains, into
+    /// arrays sized to the spans; leaves each span's lane index in <see cref="SpanScratch.CallPositions"/> for
+    /// <see cref="GroupByLane"/>.
+    /// </summary>
+    private SpanScratch PrepareSpans(List<string> warnings)
     {
-        var spans = _spans.ToArray();
-        if (spans.Length == 0)
-            return spans;
-        var byId = new Dictionary<ulong, int>(spans.Length);
-        int duplicates = 0;
-        for (int s = 0; s < spans.Length; s++)
+        var scratch = new SpanScratch(_spans, _exceptions);
+        int count = _spans.Count;
+        if (count == 0)
+            return scratch;
+        var parents = scratch.Parents;
+        var depths = scratch.Depths;
+        var lanes = scratch.CallPositions;
+        var laneIndex = new Dictionary<uint, int>(_threads.Count);
+        var laneList = new ThreadLane[_threads.Count];
+        foreach (var (id, lane) in _threads)
         {
-            if (!byId.TryAdd(spans[s].Record.SpanId, s))
+            laneList[laneIndex.Count] = lane;
+            laneIndex[id] = laneIndex.Count;
+        }
+        var byId = SpanIdIndex.For(_spans);
+        int duplicates = 0;
+        uint lastThread = 0;
+        int lastLane = -1;
+        for (int s = 0; s < count; s++)
+        {
+            ref readonly var span = ref _spans[s];
+            if (lastLane < 0 || span.ThreadId != lastThread)
+                (lastThread, lastLane) = (span.ThreadId, laneIndex[span.ThreadId]);
+            lanes[s] = lastLane;
+            if (!byId.TryAdd(span.SpanId, s))
             {
                 duplicates++;
-                spans[s].Depth = uint.MaxValue; // marks a dropped span
+                depths[s] = SpanScratch.Dropped;
             }
         }
         if (duplicates > 0)
         {
             warnings.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{duplicates} span(s) repeated an earlier span id and were dropped (the first one was kept)."));
-            foreach (var lane in _threads.Values)
-                lane.Spans?.RemoveAll(s => spans[s].Depth == uint.MaxValue);
         }
-        for (int x = _exceptions.Count - 1; x >= 0; x--)
+        if (_exceptions.Count > 0)
         {
-            if (!byId.TryGetValue(_exceptions[x].SpanId, out int s))
-                continue;
-            var exception = _exceptions[x];
-            exception.Next = spans[s].FirstException;
-            _exceptions[x] = exception;
-            spans[s].FirstException = x;
-        }
-        for (int s = 0; s < spans.Length; s++)
-        {
-            ulong parentId = spans[s].Record.ParentSpanId;
-            if (parentId != 0 && parentId != spans[s].Record.SpanId && byId.TryGetValue(parentId, out int p))
-                spans[s].Parent = p;
-            else if (spans[s].Record.ParentMissing || (parentId != 0 && parentId != spans[s].Record.SpanId))
+            var first = scratch.FirstException = GC.AllocateUninitializedArray<int>(count);
+            Array.Fill(first, -1);
+            var exceptions = CollectionsMarshal.AsSpan(_exceptions);
+            for (int x = exceptions.Length - 1; x >= 0; x--)
             {
-                var lane = Lane(spans[s].Record.ThreadId);
-                lane.MissingParents++;
+                if (!byId.TryGetValue(exceptions[x].SpanId, out int s))
+                    continue;
+                exceptions[x].Next = first[s];
+                first[s] = x;
             }
         }
-
-        // Depth = length of the parent chain; a cycle (bad input) is cut where it closes.
-        var path = new List<int>();
-        var onPath = new HashSet<int>();
-        for (int s = 0; s < spans.Length; s++)
+        for (int s = 0; s < count; s++)
         {
-            if (spans[s].Depth != 0)
+            ref readonly var span = ref _spans[s];
+            ulong parentId = span.ParentSpanId;
+            parents[s] = -1;
+            if (parentId != 0 && parentId != span.SpanId && byId.TryGetValue(parentId, out int p))
+                parents[s] = p;
+            else if (span.ParentMissing || (parentId != 0 && parentId != span.SpanId))
+                laneList[lanes[s]].MissingParents++;
+        }
+        if (_links.Count > 0 || _spanEvents.Count > 0)
+            scratch.ById = byId;
+        byId = null;
+
+        // Depth = length of the parent chain; a cycle (bad input) is cut where it closes. Spans on the walk are marked
+        // with OnPath until their depth is known.
+        const uint OnPath = SpanScratch.Dropped - 1;
+        var path = new List<int>();
+        for (int s = 0; s < count; s++)
+        {
+            if (depths[s] != 0)
                 continue;
             int at;
             while (true)
             {
                 path.Clear();
-                onPath.Clear();
                 at = s;
-                while (at >= 0 && spans[at].Depth == 0 && onPath.Add(at))
+                while (at >= 0 && depths[at] == 0)
                 {
+                    depths[at] = OnPath;
                     path.Add(at);
-                    at = spans[at].Parent;
+                    at = parents[at];
                 }
-                if (at < 0 || !onPath.Contains(at))
+                if (at < 0 || depths[at] != OnPath)
                     break;
-                spans[at].Parent = -1; // a cycle (bad input): its entry point becomes a root, then walk again
+                parents[at] = -1; // a cycle (bad input): its entry point becomes a root, then walk again
+                foreach (int p in path)
+                    depths[p] = 0;
             }
-            uint depth = at >= 0 ? spans[at].Depth : 0;
+            uint depth = at >= 0 ? depths[at] : 0;
             for (int i = path.Count - 1; i >= 0; i--)
-                spans[path[i]].Depth = ++depth;
+                depths[path[i]] = ++depth;
         }
-        return spans;
+        return scratch;
     }
 
     private ThreadLane Lane(uint threadId)
     {
+        if (threadId == _lastLaneId && _lastLane is not null)
+            return _lastLane;
         if (!_threads.TryGetValue(threadId, out var lane))
             _threads[threadId] = lane = new ThreadLane();
+        (_lastLaneId, _lastLane) = (threadId, lane);
         return lane;
     }
 }

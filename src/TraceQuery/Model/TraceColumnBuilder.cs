@@ -78,9 +78,18 @@ internal static class TraceColumnBuilder
         {
             var input = threads[chunk.ThreadIndex];
             chunk.Map = new FunctionIdMap();
+            int d = chunk.Destination;
+            if (input.Events.Planned is { } planned)
+            {
+                // Sorted by construction and without details: written straight into the columns.
+                planned.Write(chunk.SourceStart, chunk.Map, timestamps.AsSpan(d, chunk.Length), ordinals.AsSpan(d, chunk.Length),
+                    kinds.AsSpan(d, chunk.Length), depths.AsSpan(d, chunk.Length), details.AsSpan(d, chunk.Length),
+                    out chunk.Stats.Defective, out chunk.Stats.Unsorted);
+                chunk.Stats.FirstDetail = chunk.Stats.LastDetail = TraceEvent.NoDetail;
+                return;
+            }
             var source = input.Events.Span.Slice(chunk.SourceStart, chunk.Length);
             var crc = input.ExpectedChecksum != 0 ? new Crc32() : null;
-            int d = chunk.Destination;
             ProcessChunk(source, input.ThreadId, input.DetailRecordCount, chunk.Map, crc,
                 timestamps.AsSpan(d, chunk.Length), ordinals.AsSpan(d, chunk.Length), kinds.AsSpan(d, chunk.Length),
                 depths.AsSpan(d, chunk.Length), details.AsSpan(d, chunk.Length), ref chunk.Stats);
@@ -113,13 +122,13 @@ internal static class TraceColumnBuilder
             var input = threads[chunk.ThreadIndex];
             if (chunk.Stats.Defective)
             {
-                var source = input.Events.Span.Slice(chunk.SourceStart, chunk.Length);
-                for (int i = 0; i < source.Length; i++)
+                for (int i = chunk.SourceStart; i < chunk.SourceStart + chunk.Length; i++)
                 {
-                    var defect = Classify(source[i], input.ThreadId);
+                    var row = input.Events.At(i);
+                    var defect = Classify(row, input.ThreadId);
                     if (defect != EventDefect.None)
                     {
-                        error = new ColumnBuildError(chunk.ThreadIndex, chunk.SourceStart + i, defect, source[i]);
+                        error = new ColumnBuildError(chunk.ThreadIndex, i, defect, row);
                         return Empty(threads);
                     }
                 }
@@ -127,7 +136,7 @@ internal static class TraceColumnBuilder
             if (chunk.Stats.DanglingLinks > 0 && input.DetailComplete)
             {
                 int position = chunk.SourceStart + chunk.Stats.FirstDangling;
-                error = new ColumnBuildError(chunk.ThreadIndex, position, EventDefect.DetailSeqOutOfRange, input.Events.Span[position]);
+                error = new ColumnBuildError(chunk.ThreadIndex, position, EventDefect.DetailSeqOutOfRange, input.Events.At(position));
                 return Empty(threads);
             }
         }
