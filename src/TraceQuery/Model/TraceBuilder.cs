@@ -185,12 +185,6 @@ public sealed partial class TraceBuilder
     }
 
     /// <summary>
-    /// Makes room for <paramref name="count"/> more spans at once, for a reader that knows how many it will add (the OTLP
-    /// reader does): the span list then grows once instead of by doubling, copying and discarding its arrays.
-    /// </summary>
-    internal void EnsureSpanCapacity(int count) => _spans.EnsureCapacity(_spans.Count + count);
-
-    /// <summary>
     /// Records an exception raised in span <paramref name="spanId"/> at <paramref name="timestampNs"/> (moved
     /// into the span's time range when outside it): an EXCEPTION event with <paramref name="message"/>. May be
     /// called before or after the span is added; exceptions of a span never added are ignored.

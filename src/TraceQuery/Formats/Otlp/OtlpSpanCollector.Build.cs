@@ -77,7 +77,6 @@ internal sealed partial class OtlpSpanCollector
         }
 
         var builder = new TraceBuilder();
-        builder.EnsureSpanCapacity(spans.Count + _logs.Count);
         var spanThreads = new uint[spans.Count];
         var functionIds = new FunctionIdCache(this);
         long orphans = 0, unresolvedLinks = 0;
