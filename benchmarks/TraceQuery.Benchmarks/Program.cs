@@ -13,6 +13,8 @@ else if (args is ["jsonprobe", string format, string times, ..])
     TraceQuery.Benchmarks.JsonReadMemory.Probe(format, int.Parse(times, System.Globalization.CultureInfo.InvariantCulture), args.Length > 3 && args[3] == "twopass");
 else if (args is ["jsoncpu", string file, string rounds])
     TraceQuery.Benchmarks.JsonCpuProbe.Run(file, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
+else if (args is ["atfprobe", string probeRounds])
+    TraceQuery.Benchmarks.AtfOpenProbe.Run(int.Parse(probeRounds, System.Globalization.CultureInfo.InvariantCulture));
 else if (args is ["phases", ..])
     TraceQuery.Benchmarks.FirstCallPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 else
