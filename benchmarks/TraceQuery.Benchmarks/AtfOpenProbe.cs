@@ -11,7 +11,7 @@ namespace TraceQuery.Benchmarks;
 /// </summary>
 public static class AtfOpenProbe
 {
-    public static void Run(int rounds)
+    public static void Run(int rounds, string? only = null)
     {
         var bench = new AtfOpenBenchmarks();
         bench.Setup();
@@ -25,8 +25,11 @@ public static class AtfOpenProbe
             ("open, populated mapping", () => bench.AtfReaderOpenPopulatedMapping()),
             ("fill 200 MB fresh columns", FillColumns),
         };
+        if (only is not null)
+            cases = cases.Where(c => c.Name == only).ToArray();
         var wall = cases.Select(_ => new List<double>()).ToArray();
         var cpu = cases.Select(_ => new List<double>()).ToArray();
+        var faults = cases.Select(_ => new List<double>()).ToArray();
         for (int r = 0; r < rounds; r++)
         {
             for (int c = 0; c < cases.Length; c++)
@@ -35,18 +38,20 @@ public static class AtfOpenProbe
                 GC.WaitForPendingFinalizers();
                 var p = Process.GetCurrentProcess();
                 var cpu0 = p.TotalProcessorTime;
+                long faults0 = MinorFaults();
                 long t0 = Stopwatch.GetTimestamp();
                 cases[c].Body();
                 double ms = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
                 p.Refresh();
                 wall[c].Add(ms);
                 cpu[c].Add((p.TotalProcessorTime - cpu0).TotalMilliseconds);
+                faults[c].Add(MinorFaults() - faults0);
             }
         }
         for (int c = 0; c < cases.Length; c++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{cases[c].Name,-28} wall median {Median(wall[c]),8:F1} ms  cpu median {Median(cpu[c]),8:F1} ms  walls {string.Join(' ', wall[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}"));
+                $"{cases[c].Name,-28} wall median {Median(wall[c]),8:F1} ms  cpu median {Median(cpu[c]),8:F1} ms  minor faults median {Median(faults[c]),8:F0}  cpu {string.Join(' ', cpu[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}  walls {string.Join(' ', wall[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}"));
         }
     }
 
@@ -71,6 +76,16 @@ public static class AtfOpenProbe
             }
         });
         return ts[^1] + ord[^1] + k[^1] + d[^1] + s[^1];
+    }
+
+    /// <summary>The process's minor page faults so far (Linux /proc/self/stat field 10), or 0 elsewhere.</summary>
+    private static long MinorFaults()
+    {
+        if (!OperatingSystem.IsLinux())
+            return 0;
+        string stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return long.Parse(fields[7], CultureInfo.InvariantCulture);
     }
 
     private static double Median(List<double> values)

@@ -4,7 +4,8 @@ using BenchmarkDotNet.Running;
 // `-- memory` prints the managed memory held per event instead (MemoryPerEvent); `-- phases [rounds]` times a first
 // whole-trace Process phase by phase (FirstCallPhases); `-- jsonmemory chrome|otlp|real|shaped` prints peak memory while
 // reading one JSON file against the finished trace (JsonReadMemory); `-- jsoncpu chrome|otlp|real|shaped rounds` compares
-// the JSON reads by CPU time as well as wall time (JsonCpuProbe).
+// the JSON reads by CPU time as well as wall time (JsonCpuProbe); `-- atfprobe rounds [case]` times the ATF open's variants and a
+// plain read of the index files by wall and process CPU time (AtfOpenProbe).
 if (args is ["memory"])
     TraceQuery.Benchmarks.MemoryPerEvent.Run();
 else if (args is ["jsonmemory", string which])
@@ -13,8 +14,8 @@ else if (args is ["jsonprobe", string format, string times, ..])
     TraceQuery.Benchmarks.JsonReadMemory.Probe(format, int.Parse(times, System.Globalization.CultureInfo.InvariantCulture), args.Length > 3 && args[3] == "twopass");
 else if (args is ["jsoncpu", string file, string rounds])
     TraceQuery.Benchmarks.JsonCpuProbe.Run(file, int.Parse(rounds, System.Globalization.CultureInfo.InvariantCulture));
-else if (args is ["atfprobe", string probeRounds])
-    TraceQuery.Benchmarks.AtfOpenProbe.Run(int.Parse(probeRounds, System.Globalization.CultureInfo.InvariantCulture));
+else if (args is ["atfprobe", string probeRounds, ..])
+    TraceQuery.Benchmarks.AtfOpenProbe.Run(int.Parse(probeRounds, System.Globalization.CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null);
 else if (args is ["phases", ..])
     TraceQuery.Benchmarks.FirstCallPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 else

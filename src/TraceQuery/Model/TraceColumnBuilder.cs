@@ -78,10 +78,16 @@ internal static class TraceColumnBuilder
             destination += length;
         }
 
+        // Every chunk's map starts with the ids seen at the start of every chunk, in ascending order: when no chunk meets
+        // another id (the usual case) the local ordinals are already the global ones and no chunk is renumbered after.
+        var seed = SampleFunctionIds(threads, chunks);
+
         void Run(Chunk chunk)
         {
             var input = threads[chunk.ThreadIndex];
-            chunk.Map = new FunctionIdMap();
+            chunk.Map = new FunctionIdMap(Math.Max(1024, seed.Length));
+            foreach (ulong id in seed)
+                chunk.Map.GetOrAdd(id);
             var crc = input.ExpectedChecksum != 0 ? new Crc32() : null;
             int d = chunk.Destination;
             ProcessChunk(input.Events, chunk.SourceStart, chunk.Length, input.ThreadId, input.DetailRecordCount, chunk.Map, crc,
@@ -213,6 +219,26 @@ internal static class TraceColumnBuilder
             Threads = threadInfos,
             SequenceMaps = sequenceMaps,
         };
+    }
+
+    /// <summary>Events read from the start of each chunk to find the function ids the maps start with.</summary>
+    private const int SampleSize = 1 << 12;
+
+    /// <summary>The distinct function ids of the first <see cref="SampleSize"/> events of every chunk, ascending.</summary>
+    private static ulong[] SampleFunctionIds(IReadOnlyList<ThreadInput> threads, List<Chunk> chunks)
+    {
+        var ids = new HashSet<ulong>();
+        var buffer = new TraceEvent[SampleSize];
+        foreach (var chunk in chunks)
+        {
+            var sample = buffer.AsSpan(0, Math.Min(SampleSize, chunk.Length));
+            threads[chunk.ThreadIndex].Events.Read(chunk.SourceStart, sample);
+            foreach (ref readonly var e in sample)
+                ids.Add(e.FunctionId);
+        }
+        var sorted = ids.ToArray();
+        Array.Sort(sorted);
+        return sorted;
     }
 
     private static BuiltColumns Empty(IReadOnlyList<ThreadInput> threads) => new()

@@ -230,4 +230,31 @@ public sealed class TraceColumnBuilderPathTests
         AssertSame(results, "wrong checksum");
         Assert.AreEqual(new ColumnBuildError(0, 0, EventDefect.ChecksumMismatch, default, actual), results[0].Error);
     }
+
+    [TestMethod]
+    public void Build_FunctionsFirstSeenAfterTheSampledStarts_OrdinalsAreTheRanksOfAllIds()
+    {
+        // Two chunks in thread 0 and one in thread 1; the maps start from the ids of each chunk's first 4,096 events,
+        // and some ids appear only later (mid-chunk, and only in the second chunk), so those chunks are renumbered.
+        var random = new Random(6000);
+        int chunk = TraceColumnBuilder.ChunkSize;
+        var first = CleanRows(random, chunk + 9_000, details: false);
+        first[chunk - 3] = first[chunk - 3] with { FunctionId = 0x9_0000_0001 };
+        first[chunk + 8_500] = first[chunk + 8_500] with { FunctionId = 0x0_0000_0100 };
+        var second = CleanRows(random, 5_000, details: false);
+        second[4_999] = second[4_999] with { FunctionId = 0x5_0000_0005 };
+
+        var results = BuildThreeWays([Input(first), Input(second)], [first, second]);
+        AssertSame(results, "ids first seen late");
+        var (columns, error) = results[0];
+        Assert.IsNull(error);
+        var all = first.Concat(second).Select(r => r.FunctionId).Distinct().Order().ToArray();
+        CollectionAssert.AreEqual(all, columns.FunctionIds);
+        var rows = first.Concat(second).ToArray();
+        for (int i = 0; i < rows.Length; i++)
+        {
+            if (columns.FunctionIds[columns.FunctionOrdinals[i]] != rows[i].FunctionId)
+                Assert.Fail($"event {i}: ordinal {columns.FunctionOrdinals[i]} is not the rank of {rows[i].FunctionId:x}");
+        }
+    }
 }
