@@ -22,17 +22,6 @@ internal static class TraceColumnBuilder
     /// <summary>Events hashed, then split, at a time: 512 KiB, so the split reads what the hash left in L2.</summary>
     private const int ChecksumBlock = 1 << 14;
 
-    private struct ChunkStats
-    {
-        public bool Defective;
-        public bool Unsorted;
-        public bool DetailNotIncreasing;
-        public long DanglingLinks;
-        public int FirstDangling;
-        public uint FirstDetail;
-        public uint LastDetail;
-    }
-
     private sealed class Chunk
     {
         public int ThreadIndex;
@@ -40,7 +29,7 @@ internal static class TraceColumnBuilder
         public int Length;
         public int Destination;
         public uint Checksum;
-        public ChunkStats Stats;
+        public PassState Stats;
         public FunctionIdMap Map = null!;
     }
 
@@ -120,7 +109,7 @@ internal static class TraceColumnBuilder
         foreach (var chunk in chunks)
         {
             var input = threads[chunk.ThreadIndex];
-            if (chunk.Stats.Defective)
+            if (chunk.Stats.Defect != 0)
             {
                 var source = new TraceEvent[chunk.Length];
                 input.Events.Read(chunk.SourceStart, source);
@@ -134,7 +123,7 @@ internal static class TraceColumnBuilder
                     }
                 }
             }
-            if (chunk.Stats.DanglingLinks > 0 && input.DetailComplete)
+            if (chunk.Stats.Dangling > 0 && input.DetailComplete)
             {
                 int position = chunk.SourceStart + chunk.Stats.FirstDangling;
                 error = new ColumnBuildError(chunk.ThreadIndex, position, EventDefect.DetailSeqOutOfRange, input.Events[position]);
@@ -163,7 +152,7 @@ internal static class TraceColumnBuilder
                 var chunk = chunks[chunkIndex];
                 unsorted |= chunk.Stats.Unsorted;
                 detailNotIncreasing |= chunk.Stats.DetailNotIncreasing;
-                dangling += chunk.Stats.DanglingLinks;
+                dangling += chunk.Stats.Dangling;
                 if (chunk.SourceStart > 0 && timestamps[chunk.Destination] < timestamps[chunk.Destination - 1])
                     unsorted = true;
                 if (chunk.Stats.FirstDetail != TraceEvent.NoDetail)
@@ -266,7 +255,7 @@ internal static class TraceColumnBuilder
         return EventDefect.None;
     }
 
-    /// <summary>What the pass over one chunk carries from block to block.</summary>
+    /// <summary>What the pass over one chunk carries from block to block, and what it found.</summary>
     private struct PassState
     {
         public ulong Defect;
@@ -285,24 +274,13 @@ internal static class TraceColumnBuilder
             FirstDetail = TraceEvent.NoDetail,
             LastDetail = TraceEvent.NoDetail,
         };
-
-        public readonly ChunkStats ToStats() => new()
-        {
-            Defective = Defect != 0,
-            Unsorted = Unsorted,
-            DetailNotIncreasing = DetailNotIncreasing,
-            DanglingLinks = Dangling,
-            FirstDangling = FirstDangling,
-            FirstDetail = FirstDetail,
-            LastDetail = LastDetail,
-        };
     }
 
     /// <summary>The rows of one chunk into its slice of the columns, block by block (in memory, or read from the file).</summary>
     private static void ProcessChunk(
         ThreadEventRows rows, int sourceStart, int length, uint threadId, uint detailLimit, FunctionIdMap map, Crc32? crc,
         Span<long> timestamps, Span<int> ordinals, Span<byte> kinds, Span<uint> depths, Span<uint> details,
-        ref ChunkStats stats)
+        ref PassState stats)
     {
         // Bounds are proven once here so the loops below run without checks.
         if (timestamps.Length != length || ordinals.Length != length || kinds.Length != length
@@ -342,7 +320,7 @@ internal static class TraceColumnBuilder
                 ArrayPool<TraceEvent>.Shared.Return(buffer);
             }
         }
-        stats = state.ToStats();
+        stats = state;
     }
 
     /// <summary>True when the column pass takes its AVX2 body (else the scalar twin): see <see cref="KernelDispatch"/>.</summary>
