@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 using TraceQuery.Formats.Atf;
+using TraceQuery.Vectorized;
 
 namespace TraceQuery.Benchmarks;
 
@@ -19,6 +20,8 @@ public class AtfOpenBenchmarks
     private const int FooterSize = 64;
 
     private static readonly AtfReadOptions NoChecksums = new() { VerifyChecksums = false };
+    private static readonly AtfReadOptions ReadCalls = new() { EventAccess = AtfEventAccess.ReadCalls };
+    private static readonly AtfReadOptions PopulatedMapping = new() { EventAccess = AtfEventAccess.PopulatedMapping };
 
     private string _directory = "";
     private string[] _indexFiles = [];
@@ -37,7 +40,7 @@ public class AtfOpenBenchmarks
     }
 
     /// <summary>Baseline: reads every field of every event with a BinaryReader into long/ulong/byte/uint columns.</summary>
-    [Benchmark(Baseline = true)]
+    [Benchmark]
     public long FileStreamBinaryReader()
     {
         var counts = new long[_indexFiles.Length];
@@ -77,7 +80,7 @@ public class AtfOpenBenchmarks
     /// Issue 18's yardstick for opening: the same index files read whole into memory with plain read calls (one array
     /// per file, no parsing): what an open at read speed would cost. AtfReader.Open should be within 1.5× of it.
     /// </summary>
-    [Benchmark]
+    [Benchmark(Baseline = true)]
     public long PlainReadIntoMemory()
     {
         long total = 0;
@@ -111,6 +114,31 @@ public class AtfOpenBenchmarks
     public int AtfReaderOpenNoChecksums()
     {
         using var trace = AtfReader.Open(_directory, NoChecksums);
+        return trace.EventCount;
+    }
+
+    /// <summary>AtfReader.Open with checksums, the column pass forced onto its scalar twin (no AVX2 transposition).</summary>
+    [Benchmark]
+    public int AtfReaderOpenScalar()
+    {
+        using var scope = KernelDispatch.ForceScalarScope();
+        using var trace = AtfReader.Open(_directory);
+        return trace.EventCount;
+    }
+
+    /// <summary>AtfReader.Open with checksums, the events read with read calls into a pooled block the pass splits in cache (no mapping read).</summary>
+    [Benchmark]
+    public int AtfReaderOpenReadCalls()
+    {
+        using var trace = AtfReader.Open(_directory, ReadCalls);
+        return trace.EventCount;
+    }
+
+    /// <summary>AtfReader.Open with checksums, every page of the event sections mapped in first (MADV_POPULATE_READ).</summary>
+    [Benchmark]
+    public int AtfReaderOpenPopulatedMapping()
+    {
+        using var trace = AtfReader.Open(_directory, PopulatedMapping);
         return trace.EventCount;
     }
 

@@ -6,7 +6,8 @@ using BenchmarkDotNet.Running;
 // reading one JSON file (or `perfetto`, `perfettolarge`, or `builder`: TraceBuilder alone on prepared spans) against the finished trace (JsonReadMemory); `-- jsoncpu chrome|otlp|real|shaped rounds` compares
 // the JSON reads by CPU time as well as wall time (JsonCpuProbe); `-- digest FILE…` prints a SHA-256 of everything built from
 // each trace file (TraceDigest), to show two builds of the library build the same traces; `-- statscpu rounds` compares
-// the per-function statistics with DuckDB by CPU time as well as wall time, round by round (StatsCpuProbe).
+// the per-function statistics with DuckDB by CPU time as well as wall time, round by round (StatsCpuProbe); `-- atfprobe
+// rounds [case]` times the ATF open's variants and a plain read of the index files by wall and process CPU time (AtfOpenProbe).
 if (args is ["memory"])
     TraceQuery.Benchmarks.MemoryPerEvent.Run();
 else if (args is ["jsonmemory", string which])
@@ -19,6 +20,8 @@ else if (args is ["statscpu", string statsRounds])
     TraceQuery.Benchmarks.StatsCpuProbe.Run(int.Parse(statsRounds, System.Globalization.CultureInfo.InvariantCulture));
 else if (args is ["digest", ..])
     TraceQuery.Benchmarks.TraceDigest.Run(args.Skip(1));
+else if (args is ["atfprobe", string probeRounds, ..])
+    TraceQuery.Benchmarks.AtfOpenProbe.Run(int.Parse(probeRounds, System.Globalization.CultureInfo.InvariantCulture), args.Length > 2 ? args[2] : null);
 else if (args is ["phases", ..])
     TraceQuery.Benchmarks.FirstCallPhases.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
 else

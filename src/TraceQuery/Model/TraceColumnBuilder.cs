@@ -1,7 +1,11 @@
+using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TraceQuery.Model.Internals;
+using TraceQuery.Vectorized;
 
 namespace TraceQuery.Model;
 
@@ -18,17 +22,6 @@ internal static class TraceColumnBuilder
     /// <summary>Events hashed, then split, at a time: 512 KiB, so the split reads what the hash left in L2.</summary>
     private const int ChecksumBlock = 1 << 14;
 
-    private struct ChunkStats
-    {
-        public bool Defective;
-        public bool Unsorted;
-        public bool DetailNotIncreasing;
-        public long DanglingLinks;
-        public int FirstDangling;
-        public uint FirstDetail;
-        public uint LastDetail;
-    }
-
     private sealed class Chunk
     {
         public int ThreadIndex;
@@ -36,7 +29,7 @@ internal static class TraceColumnBuilder
         public int Length;
         public int Destination;
         public uint Checksum;
-        public ChunkStats Stats;
+        public PassState Stats;
         public FunctionIdMap Map = null!;
     }
 
@@ -74,23 +67,29 @@ internal static class TraceColumnBuilder
             destination += length;
         }
 
+        // Every chunk's map starts with the ids seen at the start of every chunk, in ascending order: when no chunk meets
+        // another id (the usual case) the local ordinals are already the global ones and no chunk is renumbered after.
+        var seed = SampleFunctionIds(threads, chunks);
+
         void Run(Chunk chunk)
         {
             var input = threads[chunk.ThreadIndex];
-            chunk.Map = new FunctionIdMap();
+            chunk.Map = new FunctionIdMap(Math.Max(1024, seed.Length));
+            foreach (ulong id in seed)
+                chunk.Map.GetOrAdd(id);
             int d = chunk.Destination;
             if (input.Events.Planned is { } planned)
             {
                 // Sorted by construction and without details: written straight into the columns.
                 planned.Write(chunk.SourceStart, chunk.Map, timestamps.AsSpan(d, chunk.Length), ordinals.AsSpan(d, chunk.Length),
                     kinds.AsSpan(d, chunk.Length), depths.AsSpan(d, chunk.Length), details.AsSpan(d, chunk.Length),
-                    out chunk.Stats.Defective, out chunk.Stats.Unsorted);
+                    out bool defective, out chunk.Stats.Unsorted);
+                chunk.Stats.Defect = defective ? 1UL : 0UL;
                 chunk.Stats.FirstDetail = chunk.Stats.LastDetail = TraceEvent.NoDetail;
                 return;
             }
-            var source = input.Events.Span.Slice(chunk.SourceStart, chunk.Length);
             var crc = input.ExpectedChecksum != 0 ? new Crc32() : null;
-            ProcessChunk(source, input.ThreadId, input.DetailRecordCount, chunk.Map, crc,
+            ProcessChunk(input.Events, chunk.SourceStart, chunk.Length, input.ThreadId, input.DetailRecordCount, chunk.Map, crc,
                 timestamps.AsSpan(d, chunk.Length), ordinals.AsSpan(d, chunk.Length), kinds.AsSpan(d, chunk.Length),
                 depths.AsSpan(d, chunk.Length), details.AsSpan(d, chunk.Length), ref chunk.Stats);
             chunk.Checksum = crc?.GetCurrentHashAsUInt32() ?? 0;
@@ -120,7 +119,7 @@ internal static class TraceColumnBuilder
         foreach (var chunk in chunks)
         {
             var input = threads[chunk.ThreadIndex];
-            if (chunk.Stats.Defective)
+            if (chunk.Stats.Defect != 0)
             {
                 for (int i = chunk.SourceStart; i < chunk.SourceStart + chunk.Length; i++)
                 {
@@ -133,7 +132,7 @@ internal static class TraceColumnBuilder
                     }
                 }
             }
-            if (chunk.Stats.DanglingLinks > 0 && input.DetailComplete)
+            if (chunk.Stats.Dangling > 0 && input.DetailComplete)
             {
                 int position = chunk.SourceStart + chunk.Stats.FirstDangling;
                 error = new ColumnBuildError(chunk.ThreadIndex, position, EventDefect.DetailSeqOutOfRange, input.Events.At(position));
@@ -162,7 +161,7 @@ internal static class TraceColumnBuilder
                 var chunk = chunks[chunkIndex];
                 unsorted |= chunk.Stats.Unsorted;
                 detailNotIncreasing |= chunk.Stats.DetailNotIncreasing;
-                dangling += chunk.Stats.DanglingLinks;
+                dangling += chunk.Stats.Dangling;
                 if (chunk.SourceStart > 0 && timestamps[chunk.Destination] < timestamps[chunk.Destination - 1])
                     unsorted = true;
                 if (chunk.Stats.FirstDetail != TraceEvent.NoDetail)
@@ -220,6 +219,26 @@ internal static class TraceColumnBuilder
         };
     }
 
+    /// <summary>Events read from the start of each chunk to find the function ids the maps start with.</summary>
+    private const int SampleSize = 1 << 12;
+
+    /// <summary>The distinct function ids of the first <see cref="SampleSize"/> events of every chunk, ascending.</summary>
+    private static ulong[] SampleFunctionIds(IReadOnlyList<ThreadInput> threads, List<Chunk> chunks)
+    {
+        var ids = new HashSet<ulong>();
+        var buffer = new TraceEvent[SampleSize];
+        foreach (var chunk in chunks)
+        {
+            var sample = buffer.AsSpan(0, Math.Min(SampleSize, chunk.Length));
+            threads[chunk.ThreadIndex].Events.Read(chunk.SourceStart, sample);
+            foreach (ref readonly var e in sample)
+                ids.Add(e.FunctionId);
+        }
+        var sorted = ids.ToArray();
+        Array.Sort(sorted);
+        return sorted;
+    }
+
     private static BuiltColumns Empty(IReadOnlyList<ThreadInput> threads) => new()
     {
         Timestamps = [],
@@ -245,78 +264,243 @@ internal static class TraceColumnBuilder
         return EventDefect.None;
     }
 
-    private static void ProcessChunk(
-        ReadOnlySpan<TraceEvent> source, uint threadId, uint detailLimit, FunctionIdMap map, Crc32? crc,
-        Span<long> timestamps, Span<int> ordinals, Span<byte> kinds, Span<uint> depths, Span<uint> details,
-        ref ChunkStats stats)
+    /// <summary>What the pass over one chunk carries from block to block, and what it found.</summary>
+    private struct PassState
     {
-        // Bounds are proven once here so the loop below runs without checks.
-        if (timestamps.Length != source.Length || ordinals.Length != source.Length || kinds.Length != source.Length
-            || depths.Length != source.Length || details.Length != source.Length)
+        public ulong Defect;
+        public bool Unsorted;
+        public bool DetailNotIncreasing;
+        public long Previous;
+        public long Dangling;
+        public int FirstDangling;
+        public uint FirstDetail;
+        public uint LastDetail;
+
+        public static PassState Start => new()
+        {
+            Previous = long.MinValue,
+            FirstDangling = -1,
+            FirstDetail = TraceEvent.NoDetail,
+            LastDetail = TraceEvent.NoDetail,
+        };
+    }
+
+    /// <summary>The rows of one chunk into its slice of the columns, block by block (in memory, or read from the file).</summary>
+    private static void ProcessChunk(
+        ThreadEventRows rows, int sourceStart, int length, uint threadId, uint detailLimit, FunctionIdMap map, Crc32? crc,
+        Span<long> timestamps, Span<int> ordinals, Span<byte> kinds, Span<uint> depths, Span<uint> details,
+        ref PassState stats)
+    {
+        // Bounds are proven once here so the loops below run without checks.
+        if (timestamps.Length != length || ordinals.Length != length || kinds.Length != length
+            || depths.Length != length || details.Length != length)
             throw new ArgumentException("Column spans must match the source length.");
 
-        ulong defect = 0;
-        bool unsorted = false;
-        bool detailNotIncreasing = false;
-        long dangling = 0;
-        int firstDangling = -1;
-        uint firstDetail = TraceEvent.NoDetail;
-        uint lastDetail = TraceEvent.NoDetail;
-        long previous = long.MinValue;
-        ref long ts = ref MemoryMarshal.GetReference(timestamps);
-        ref int ord = ref MemoryMarshal.GetReference(ordinals);
-        ref byte kind = ref MemoryMarshal.GetReference(kinds);
-        ref uint depth = ref MemoryMarshal.GetReference(depths);
-        ref uint detail = ref MemoryMarshal.GetReference(details);
-        ref readonly TraceEvent e0 = ref MemoryMarshal.GetReference(source);
-
-        // Hash a block, then split it while its bytes are still in L2: one trip to memory for both.
-        for (int blockStart = 0; blockStart < source.Length; blockStart += ChecksumBlock)
+        var state = PassState.Start;
+        bool vector = UseVectorPass;
+        if (!rows.InFile)
         {
-            int blockEnd = Math.Min(source.Length, blockStart + ChecksumBlock);
-            crc?.Append(MemoryMarshal.AsBytes(source[blockStart..blockEnd]));
-            for (int i = blockStart; i < blockEnd; i++)
+            var source = rows.Span.Slice(sourceStart, length);
+            // Hash a block, then split it while its bytes are still in L2: one trip to memory for both.
+            for (int blockStart = 0; blockStart < length; blockStart += ChecksumBlock)
             {
-                ref readonly TraceEvent e = ref Unsafe.Add(ref Unsafe.AsRef(in e0), i);
-                ulong time = e.TimestampNs;
-                uint k = (uint)e.Kind;
-                defect |= (time >> 63) | (k - 1 > 2 ? 1UL : 0UL) | (e.ThreadId != threadId ? 1UL : 0UL);
-                long t = (long)time;
-                unsorted |= t < previous;
-                previous = t;
-                Unsafe.Add(ref ts, i) = t;
-                Unsafe.Add(ref kind, i) = (byte)k;
-                Unsafe.Add(ref depth, i) = e.CallDepth;
-                Unsafe.Add(ref ord, i) = map.GetOrAdd(e.FunctionId);
-                uint d = e.DetailSeq;
-                if (d != TraceEvent.NoDetail)
-                {
-                    if (d >= detailLimit)
-                    {
-                        if (dangling++ == 0)
-                            firstDangling = i;
-                        d = TraceEvent.NoDetail;
-                    }
-                    else
-                    {
-                        if (lastDetail != TraceEvent.NoDetail && d <= lastDetail)
-                            detailNotIncreasing = true;
-                        if (firstDetail == TraceEvent.NoDetail)
-                            firstDetail = d;
-                        lastDetail = d;
-                    }
-                }
-                Unsafe.Add(ref detail, i) = d;
+                int blockLength = Math.Min(ChecksumBlock, length - blockStart);
+                ProcessBlock(source.Slice(blockStart, blockLength), blockStart, threadId, detailLimit, map, crc, vector,
+                    timestamps, ordinals, kinds, depths, details, ref state);
             }
         }
+        else
+        {
+            // Read calls: each block is read into a pooled buffer that stays in L2 while it is hashed and split.
+            var buffer = ArrayPool<TraceEvent>.Shared.Rent(ChecksumBlock);
+            try
+            {
+                for (int blockStart = 0; blockStart < length; blockStart += ChecksumBlock)
+                {
+                    int blockLength = Math.Min(ChecksumBlock, length - blockStart);
+                    var block = buffer.AsSpan(0, blockLength);
+                    rows.Read(sourceStart + blockStart, block);
+                    ProcessBlock(block, blockStart, threadId, detailLimit, map, crc, vector,
+                        timestamps, ordinals, kinds, depths, details, ref state);
+                }
+            }
+            finally
+            {
+                ArrayPool<TraceEvent>.Shared.Return(buffer);
+            }
+        }
+        stats = state;
+    }
 
-        stats.Defective = defect != 0;
-        stats.Unsorted = unsorted;
-        stats.DetailNotIncreasing = detailNotIncreasing;
-        stats.DanglingLinks = dangling;
-        stats.FirstDangling = firstDangling;
-        stats.FirstDetail = firstDetail;
-        stats.LastDetail = lastDetail;
+    /// <summary>True when the column pass takes its AVX2 body (else the scalar twin): see <see cref="KernelDispatch"/>.</summary>
+    internal static bool UseVectorPass => Avx2.IsSupported && KernelDispatch.UseVector256<ulong>();
+
+    private static void ProcessBlock(
+        ReadOnlySpan<TraceEvent> block, int at, uint threadId, uint detailLimit, FunctionIdMap map, Crc32? crc, bool vector,
+        Span<long> timestamps, Span<int> ordinals, Span<byte> kinds, Span<uint> depths, Span<uint> details,
+        ref PassState state)
+    {
+        crc?.Append(MemoryMarshal.AsBytes(block));
+        ref readonly TraceEvent e0 = ref MemoryMarshal.GetReference(block);
+        ref long ts = ref Unsafe.Add(ref MemoryMarshal.GetReference(timestamps), at);
+        ref int ord = ref Unsafe.Add(ref MemoryMarshal.GetReference(ordinals), at);
+        ref byte kind = ref Unsafe.Add(ref MemoryMarshal.GetReference(kinds), at);
+        ref uint depth = ref Unsafe.Add(ref MemoryMarshal.GetReference(depths), at);
+        ref uint detail = ref Unsafe.Add(ref MemoryMarshal.GetReference(details), at);
+        int done = vector
+            ? SplitVector(in e0, block.Length, at, threadId, detailLimit, map, ref ts, ref ord, ref kind, ref depth, ref detail, ref state)
+            : 0;
+        SplitScalar(in e0, done, block.Length, at, threadId, detailLimit, map, ref ts, ref ord, ref kind, ref depth, ref detail, ref state);
+    }
+
+    /// <summary>The scalar twin: rows <c>[from, to)</c> of a block into the columns, one event at a time.</summary>
+    private static void SplitScalar(
+        ref readonly TraceEvent e0, int from, int to, int at, uint threadId, uint detailLimit, FunctionIdMap map,
+        ref long ts, ref int ord, ref byte kind, ref uint depth, ref uint detail, ref PassState state)
+    {
+        ulong defect = 0;
+        bool unsorted = false;
+        long previous = state.Previous;
+        for (int i = from; i < to; i++)
+        {
+            ref readonly TraceEvent e = ref Unsafe.Add(ref Unsafe.AsRef(in e0), i);
+            ulong time = e.TimestampNs;
+            uint k = (uint)e.Kind;
+            defect |= (time >> 63) | (k - 1 > 2 ? 1UL : 0UL) | (e.ThreadId != threadId ? 1UL : 0UL);
+            long t = (long)time;
+            unsorted |= t < previous;
+            previous = t;
+            Unsafe.Add(ref ts, i) = t;
+            Unsafe.Add(ref kind, i) = (byte)k;
+            Unsafe.Add(ref depth, i) = e.CallDepth;
+            Unsafe.Add(ref ord, i) = map.GetOrAdd(e.FunctionId);
+            uint d = e.DetailSeq;
+            if (d != TraceEvent.NoDetail)
+                d = CheckDetail(d, at + i, detailLimit, ref state);
+            Unsafe.Add(ref detail, i) = d;
+        }
+        state.Defect |= defect;
+        state.Unsorted |= unsorted;
+        state.Previous = previous;
+    }
+
+    /// <summary>A detail link checked against the thread's records: the link kept, or <see cref="TraceEvent.NoDetail"/> when it dangles.</summary>
+    private static uint CheckDetail(uint d, int position, uint detailLimit, ref PassState state)
+    {
+        if (d >= detailLimit)
+        {
+            if (state.Dangling++ == 0)
+                state.FirstDangling = position;
+            return TraceEvent.NoDetail;
+        }
+        if (state.LastDetail != TraceEvent.NoDetail && d <= state.LastDetail)
+            state.DetailNotIncreasing = true;
+        if (state.FirstDetail == TraceEvent.NoDetail)
+            state.FirstDetail = d;
+        state.LastDetail = d;
+        return d;
+    }
+
+    /// <summary>
+    /// The AVX2 body: eight rows at a time are transposed into the columns with in-register shuffles; kinds, thread ids,
+    /// timestamp range and order are checked eight lanes at once. Function ids go through the map one by one, and a
+    /// group with any detail link checks its links in order (<see cref="CheckDetail"/>). Returns the rows done (a
+    /// multiple of eight); the scalar twin does the rest, so both give the same columns and the same state.
+    /// </summary>
+    private static int SplitVector(
+        ref readonly TraceEvent e0, int length, int at, uint threadId, uint detailLimit, FunctionIdMap map,
+        ref long ts, ref int ord, ref byte kind, ref uint depth, ref uint detail, ref PassState state)
+    {
+        // Lanes of a (thread id, kind) pair as uints: thread ids in even lanes, kinds in odd lanes.
+        var idMask = Vector256.Create(threadId, 0u, threadId, 0u, threadId, 0u, threadId, 0u);
+        var kindBase = Vector256.Create(0u, 1u, 0u, 1u, 0u, 1u, 0u, 1u);
+        var kindLimit = Vector256.Create(0u, 2u, 0u, 2u, 0u, 2u, 0u, 2u);
+        var oddLanes = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+        var splitPairs = Vector256.Create(0u, 2u, 4u, 6u, 1u, 3u, 5u, 7u);
+        var lowBytes = Vector256.Create(
+            (byte)0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+            0, 4, 8, 12, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80);
+        var bad = Vector256<uint>.Zero;
+        var timeBits = Vector256<long>.Zero;
+        var disorder = Vector256<long>.Zero;
+        var carry = Vector256.Create(state.Previous); // lane 0: the timestamp before this group
+        ref byte source = ref Unsafe.As<TraceEvent, byte>(ref Unsafe.AsRef(in e0));
+        int i = 0;
+        for (; i + 8 <= length; i += 8)
+        {
+            ref byte row = ref Unsafe.Add(ref source, (nint)i * TraceEvent.Size);
+            Transpose(ref row, out var timeA, out var pairA, out var depthDetailA);
+            Transpose(ref Unsafe.Add(ref row, 4 * TraceEvent.Size), out var timeB, out var pairB, out var depthDetailB);
+
+            bad |= Vector256.GreaterThan((pairA.AsUInt32() ^ idMask) - kindBase, kindLimit);
+            bad |= Vector256.GreaterThan((pairB.AsUInt32() ^ idMask) - kindBase, kindLimit);
+            timeBits |= timeA | timeB;
+            // Each timestamp against the one before it: the lanes rotated by one, lane 0 from the previous four.
+            var rotatedA = Avx2.Permute4x64(timeA, 0b10_01_00_11);
+            var rotatedB = Avx2.Permute4x64(timeB, 0b10_01_00_11);
+            var beforeA = Avx2.Blend(rotatedA.AsInt32(), carry.AsInt32(), 0b0000_0011).AsInt64();
+            var beforeB = Avx2.Blend(rotatedB.AsInt32(), rotatedA.AsInt32(), 0b0000_0011).AsInt64();
+            carry = rotatedB;
+            disorder |= Avx2.CompareGreaterThan(beforeA, timeA) | Avx2.CompareGreaterThan(beforeB, timeB);
+            timeA.StoreUnsafe(ref ts, (nuint)i);
+            timeB.StoreUnsafe(ref ts, (nuint)i + 4);
+
+            var kindsA = Avx2.PermuteVar8x32(pairA.AsInt32(), oddLanes);
+            var kindsB = Avx2.PermuteVar8x32(pairB.AsInt32(), oddLanes);
+            var kindBytes = Avx2.Shuffle(Avx2.Blend(kindsA, kindsB, 0b1111_0000).AsByte(), lowBytes).AsUInt32();
+            ulong packed = kindBytes.GetElement(0) | ((ulong)kindBytes.GetElement(4) << 32);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref kind, i), packed);
+
+            var splitA = Avx2.PermuteVar8x32(depthDetailA.AsUInt32(), splitPairs);
+            var splitB = Avx2.PermuteVar8x32(depthDetailB.AsUInt32(), splitPairs);
+            splitA.GetLower().StoreUnsafe(ref depth, (nuint)i);
+            splitB.GetLower().StoreUnsafe(ref depth, (nuint)i + 4);
+            var linksA = splitA.GetUpper();
+            var linksB = splitB.GetUpper();
+            if ((linksA & linksB) == Vector128<uint>.AllBitsSet)
+            {
+                linksA.StoreUnsafe(ref detail, (nuint)i);
+                linksB.StoreUnsafe(ref detail, (nuint)i + 4);
+            }
+            else
+            {
+                for (int j = i; j < i + 8; j++)
+                {
+                    uint d = Unsafe.Add(ref Unsafe.AsRef(in e0), j).DetailSeq;
+                    Unsafe.Add(ref detail, j) = d == TraceEvent.NoDetail ? d : CheckDetail(d, at + j, detailLimit, ref state);
+                }
+            }
+
+            for (int j = i; j < i + 8; j++)
+                Unsafe.Add(ref ord, j) = map.GetOrAdd(Unsafe.Add(ref Unsafe.AsRef(in e0), j).FunctionId);
+        }
+        if (i == 0)
+            return 0;
+        if (bad != Vector256<uint>.Zero || timeBits.ExtractMostSignificantBits() != 0)
+            state.Defect = 1;
+        if (disorder != Vector256<long>.Zero)
+            state.Unsorted = true;
+        state.Previous = carry.GetElement(0);
+        return i;
+    }
+
+    /// <summary>
+    /// Four 32-byte rows into their timestamps, (thread id, kind) pairs and (depth, detail) pairs, one 64-bit lane per row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref byte rows, out Vector256<long> times, out Vector256<ulong> threadKinds, out Vector256<ulong> depthDetails)
+    {
+        var r0 = Vector256.LoadUnsafe(ref rows).AsUInt64();
+        var r1 = Vector256.LoadUnsafe(ref rows, 32).AsUInt64();
+        var r2 = Vector256.LoadUnsafe(ref rows, 64).AsUInt64();
+        var r3 = Vector256.LoadUnsafe(ref rows, 96).AsUInt64();
+        var low01 = Avx2.UnpackLow(r0, r1);   // t0 t1 | tk0 tk1
+        var low23 = Avx2.UnpackLow(r2, r3);   // t2 t3 | tk2 tk3
+        var high01 = Avx2.UnpackHigh(r0, r1); // f0 f1 | dd0 dd1
+        var high23 = Avx2.UnpackHigh(r2, r3); // f2 f3 | dd2 dd3
+        times = Avx2.Permute2x128(low01, low23, 0x20).AsInt64();
+        threadKinds = Avx2.Permute2x128(low01, low23, 0x31);
+        depthDetails = Avx2.Permute2x128(high01, high23, 0x31);
     }
 
     private static ulong[] MergeFunctionIds(List<Chunk> chunks, int[] ordinals)

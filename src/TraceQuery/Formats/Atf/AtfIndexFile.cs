@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Microsoft.Win32.SafeHandles;
 using TraceQuery.Formats.Internals;
 using TraceQuery.Model;
 
@@ -49,6 +50,22 @@ public sealed unsafe class AtfIndexFile : IDisposable
     internal ThreadEventRows Source => EventCount == 0
         ? new ThreadEventRows([])
         : new ThreadEventRows((TraceEvent*)(_file.Pointer + _eventsOffset), EventCount);
+
+    private SafeFileHandle? _readHandle;
+
+    /// <summary>The events as <paramref name="access"/> reaches them: the mapping (populated first, if asked) or read calls on the file.</summary>
+    internal ThreadEventRows SourceFor(AtfEventAccess access)
+    {
+        if (EventCount == 0 || access == AtfEventAccess.Mapped)
+            return Source;
+        if (access == AtfEventAccess.PopulatedMapping)
+        {
+            _file.Populate(_eventsOffset, (long)EventCount * AtfLayout.EventSize);
+            return Source;
+        }
+        _readHandle ??= File.OpenHandle(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        return new ThreadEventRows(_readHandle, _eventsOffset, EventCount);
+    }
 
     /// <summary>Opens and validates an index file.</summary>
     /// <exception cref="TraceFormatException">The file is not a valid ATF v2 index.</exception>
@@ -185,5 +202,9 @@ public sealed unsafe class AtfIndexFile : IDisposable
     internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Unmaps the file.</summary>
-    public void Dispose() => _file.Dispose();
+    public void Dispose()
+    {
+        _readHandle?.Dispose();
+        _file.Dispose();
+    }
 }

@@ -32,6 +32,9 @@ public sealed record AtfReadOptions
     /// <summary>Largest manifest.json, in bytes. Default 256 MiB.</summary>
     public long MaxManifestBytes { get; init; } = 256L << 20;
 
+    /// <summary>How the column pass reaches the index files' events; the benchmarks compare the ways (default: the mapping).</summary>
+    internal AtfEventAccess EventAccess { get; init; } = AtfEventAccess.Mapped;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> when a cap is below 1.</summary>
     public void Validate()
     {
@@ -41,4 +44,17 @@ public sealed record AtfReadOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxJsonDepth, 1, nameof(MaxJsonDepth));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxManifestBytes, 1, nameof(MaxManifestBytes));
     }
+}
+
+/// <summary>How <see cref="AtfReader"/>'s column pass reaches the events of an index file.</summary>
+internal enum AtfEventAccess
+{
+    /// <summary>Through the file's memory mapping, pages faulted in as the pass reads them.</summary>
+    Mapped,
+
+    /// <summary>Through the mapping, every page of the event section mapped in first (<c>MADV_POPULATE_READ</c>, Linux).</summary>
+    PopulatedMapping,
+
+    /// <summary>With read calls, block by block into a pooled buffer the pass splits while it is in cache; no mapping is read.</summary>
+    ReadCalls,
 }

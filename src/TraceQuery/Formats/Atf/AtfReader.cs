@@ -102,7 +102,7 @@ public static class AtfReader
                 inputs.Add(new ThreadInput
                 {
                     ThreadId = id,
-                    Events = index.Source,
+                    Events = index.SourceFor(options.EventAccess),
                     DetailRecordCount = (uint)(detail?.RecordCount ?? 0),
                     DetailComplete = detail is { IsFinalized: true },
                     ExpectedChecksum = index.ExpectedChecksum,

@@ -1,10 +1,16 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
 
 namespace TraceQuery.Formats.Internals;
 
 /// <summary>A read-only memory mapping of a whole file (nothing mapped for a 0-byte file).</summary>
-internal sealed unsafe class MappedFile : IDisposable
+internal sealed unsafe partial class MappedFile : IDisposable
 {
+    /// <summary>Linux's <c>madvise</c> advice that maps every page of a range now (since 5.14): one call instead of a page fault per page.</summary>
+    private const int MadvisePopulateRead = 22;
+
+    private const int PageSize = 4096;
+
     private readonly MemoryMappedFile? _map;
     private readonly MemoryMappedViewAccessor? _view;
     private byte* _pointer;
@@ -65,6 +71,34 @@ internal sealed unsafe class MappedFile : IDisposable
 
     /// <summary>The bytes <c>[offset, offset + length)</c>; the caller has checked the range.</summary>
     public ReadOnlySpan<byte> Slice(long offset, int length) => new(_pointer + offset, length);
+
+    /// <summary>
+    /// Maps the pages of <c>[offset, offset + length)</c> into the process before they are read (Linux 5.14+
+    /// <c>MADV_POPULATE_READ</c>): a page-cached file's pages are then read without page faults. Only a hint: false
+    /// where the kernel or OS does not support it, and the reads fault the pages in as before.
+    /// </summary>
+    public bool Populate(long offset, long length)
+    {
+        if (!OperatingSystem.IsLinux() || _pointer is null || length <= 0)
+            return false;
+        nuint start = (nuint)(_pointer + offset) & ~(nuint)(PageSize - 1);
+        nuint end = (nuint)(_pointer + offset + length);
+        try
+        {
+            return Madvise(start, end - start, MadvisePopulateRead) == 0;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return false;
+        }
+        catch (DllNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "madvise")]
+    private static partial int Madvise(nuint address, nuint length, int advice);
 
     public void Dispose()
     {
