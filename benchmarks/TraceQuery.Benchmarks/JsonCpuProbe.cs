@@ -35,6 +35,7 @@ public static class JsonCpuProbe
             ("Utf8JsonReaderPass", () => BareJsonPass.Run(path)),
             ("TraceQuery", () => Read(otlp, path)),
             ("TraceQueryOneCore", () => JsonParseBenchmarks.OneCore(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))),
+            ("TraceQueryChunked", () => JsonParseBenchmarks.Chunked(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))),
         };
         // TRACEQUERY_JSONCPU_NO_TWOPASS=1 leaves the two-pass read out, so the probe can run with the TraceQuery.dll of a
         // build from before the two-pass switch existed (a same-session CPU comparison with an older commit).

@@ -39,13 +39,23 @@ internal static class ChromeChunkedEvents
 
     /// <summary>
     /// For tests and benchmarks, in the calling flow only: 0 (the default) chunks arrays of at least four chunks on a
-    /// machine with two or more cores; −1 never chunks; a positive number always chunks, at that many bytes per chunk.
+    /// machine with <see cref="MinProcessors"/> or more cores; −1 never chunks; a positive number always chunks, at that many bytes per chunk.
     /// </summary>
     internal static int ChunkBytesOverride
     {
         get => Override.Value;
         set => Override.Value = value;
     }
+
+    /// <summary>
+    /// Cores needed before the default read chunks. Measured on 2 cores (2026-12-04, quiet machine, 20 MB generated
+    /// file): warm, the chunked read took 0.75–0.8× the one-core read's wall time for 1.2× its CPU; but a process's first
+    /// reads took about twice the one-core time (BenchmarkDotNet's 5-iteration job: 275–309 ms against 141–151 ms), because
+    /// the parse workers fill both cores and the runtime's tier-1 compilation of the parser waits for a core (with
+    /// <c>DOTNET_TC_CallCountingDelayMs=0</c> the second read was already fast); under load it gave no gain at all. With
+    /// two cores one read in a process, the common case, loses; so two cores read in one pass.
+    /// </summary>
+    internal const int MinProcessors = 3;
 
     private static readonly SearchValues<byte> Structural = SearchValues.Create("\"{}[],"u8);
 
@@ -58,7 +68,7 @@ internal static class ChromeChunkedEvents
     {
         int setting = Override.Value;
         bool always = setting > 0;
-        if (setting < 0 || JsonStream.TwoPassForComparison || (!always && Environment.ProcessorCount < 2))
+        if (setting < 0 || JsonStream.TwoPassForComparison || (!always && Environment.ProcessorCount < MinProcessors))
             return;
         using var whole = json.OpenWholeInput();
         if (whole is null)
