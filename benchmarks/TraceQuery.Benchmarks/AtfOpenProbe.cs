@@ -51,7 +51,7 @@ public static class AtfOpenProbe
         for (int c = 0; c < cases.Length; c++)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{cases[c].Name,-28} wall median {Median(wall[c]),8:F1} ms  cpu median {Median(cpu[c]),8:F1} ms  minor faults median {Median(faults[c]),8:F0}  cpu {string.Join(' ', cpu[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}  walls {string.Join(' ', wall[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}"));
+                $"{cases[c].Name,-28} wall median {CpuWallRounds.Median(wall[c]),8:F1} ms  cpu median {CpuWallRounds.Median(cpu[c]),8:F1} ms  minor faults median {CpuWallRounds.Median(faults[c]),8:F0}  cpu {string.Join(' ', cpu[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}  walls {string.Join(' ', wall[c].Select(w => w.ToString("F0", CultureInfo.InvariantCulture)))}"));
         }
     }
 
@@ -88,9 +88,4 @@ public static class AtfOpenProbe
         return long.Parse(fields[7], CultureInfo.InvariantCulture);
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

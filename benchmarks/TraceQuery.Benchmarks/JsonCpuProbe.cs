@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using TraceQuery.Formats.Chrome;
@@ -41,36 +40,15 @@ public static class JsonCpuProbe
         // build from before the two-pass switch existed (a same-session CPU comparison with an older commit).
         if (Environment.GetEnvironmentVariable("TRACEQUERY_JSONCPU_NO_TWOPASS") != "1")
             methods.Add(("TraceQueryTwoPass", () => JsonParseBenchmarks.TwoPass(() => otlp ? OtlpJsonReader.Open(path) : ChromeTraceReader.Open(path))));
-        var cpu = methods.Select(_ => new List<double>()).ToArray();
-        var wall = methods.Select(_ => new List<double>()).ToArray();
-        using var process = Process.GetCurrentProcess();
-        for (int round = -1; round < rounds; round++)
-        {
-            for (int k = 0; k < methods.Count; k++)
-            {
-                int m = (k + Math.Max(round, 0)) % methods.Count;
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                process.Refresh();
-                var cpuBefore = process.TotalProcessorTime;
-                long start = Stopwatch.GetTimestamp();
-                methods[m].Run();
-                double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                process.Refresh();
-                if (round < 0)
-                    continue; // warm-up round
-                cpu[m].Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
-                wall[m].Add(elapsed);
-            }
-        }
+        var (cpu, wall) = CpuWallRounds.Measure(methods.Select(m => (Action)(() => m.Run())).ToList(), rounds, warmupRounds: 1);
         double mb = new FileInfo(path).Length / 1e6;
-        double stjCpu = Median(cpu[0]), bareCpu = Median(cpu[1]), stjWall = Median(wall[0]), bareWall = Median(wall[1]);
+        double stjCpu = CpuWallRounds.Median(cpu[0]), bareCpu = CpuWallRounds.Median(cpu[1]), stjWall = CpuWallRounds.Median(wall[0]), bareWall = CpuWallRounds.Median(wall[1]);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{which}: {mb:F1} MB, {rounds} rounds (medians)"));
         Console.WriteLine($"| method | CPU ms | CPU / {methods[0].Name} | CPU / bare pass | MB/s by CPU | wall ms | wall / {methods[0].Name} | wall / bare pass |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int m = 0; m < methods.Count; m++)
         {
-            double c = Median(cpu[m]), w = Median(wall[m]);
+            double c = CpuWallRounds.Median(cpu[m]), w = CpuWallRounds.Median(wall[m]);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {methods[m].Name} | {c:F0} | {c / stjCpu:F2} | {c / bareCpu:F2} | {mb / (c / 1000):F0} | {w:F0} | {w / stjWall:F2} | {w / bareWall:F2} |"));
         }
@@ -82,11 +60,6 @@ public static class JsonCpuProbe
         return trace.EventCount;
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     /// <summary>The System.Text.Json baselines of <see cref="JsonParseBenchmarks"/>.</summary>
     private static class Stj

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using TraceQuery.Analysis;
 using TraceQuery.Analysis.Internals;
@@ -31,28 +30,7 @@ public static class StatsCpuProbe
             ("ScatteredPass", bench.TraceQueryScatteredPass),
             ("DuckDb", () => bench.DuckDb().Count),
         };
-        var cpu = methods.Select(_ => new List<double>()).ToArray();
-        var wall = methods.Select(_ => new List<double>()).ToArray();
-        using var process = Process.GetCurrentProcess();
-        for (int round = -3; round < rounds; round++)
-        {
-            for (int k = 0; k < methods.Length; k++)
-            {
-                int m = (k + Math.Max(round, 0)) % methods.Length;
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                process.Refresh();
-                var cpuBefore = process.TotalProcessorTime;
-                long start = Stopwatch.GetTimestamp();
-                methods[m].Run();
-                double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                process.Refresh();
-                if (round < 0)
-                    continue; // warm-up rounds
-                cpu[m].Add((process.TotalProcessorTime - cpuBefore).TotalMilliseconds);
-                wall[m].Add(elapsed);
-            }
-        }
+        var (cpu, wall) = CpuWallRounds.Measure(methods.Select(m => (Action)(() => m.Run())).ToList(), rounds, warmupRounds: 3);
         bench.Cleanup();
 
         int duck = methods.Length - 1;
@@ -66,12 +44,7 @@ public static class StatsCpuProbe
         var wallRatios = Enumerable.Range(0, rounds).Select(r => wall[duck][r] / wall[0][r]).ToList();
         var cpuRatios = Enumerable.Range(0, rounds).Select(r => cpu[duck][r] / cpu[0][r]).ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| median | {string.Join(" | ", Enumerable.Range(0, methods.Length).Select(m => $"{Median(wall[m]):F1} / {Median(cpu[m]):F0}"))} | {Median(wallRatios):F1}× (min {wallRatios.Min():F1}×) | {Median(cpuRatios):F1}× (min {cpuRatios.Min():F1}×) |"));
+            $"| median | {string.Join(" | ", Enumerable.Range(0, methods.Length).Select(m => $"{CpuWallRounds.Median(wall[m]):F1} / {CpuWallRounds.Median(cpu[m]):F0}"))} | {CpuWallRounds.Median(wallRatios):F1}× (min {wallRatios.Min():F1}×) | {CpuWallRounds.Median(cpuRatios):F1}× (min {cpuRatios.Min():F1}×) |"));
     }
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }
